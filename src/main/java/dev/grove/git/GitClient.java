@@ -1,0 +1,70 @@
+package dev.grove.git;
+
+import dev.grove.github.RepoRef;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Grove's git, on the runner: one cached clone per repository, linked worktrees made from it, commits and guarded
+ * pushes. The pushed branch on origin is the truth; worktrees are disposable.
+ */
+public interface GitClient {
+
+    /**
+     * Clones the repository into the cache the first time, fetches it afterwards. Locked per repository, so two
+     * issues of one repository never clone or fetch at once.
+     */
+    CachedRepo sync(RepoRef repo, String cloneUrl, GitCredentials credentials);
+
+    /** The commit origin's {@code branch} points at, as of the last sync. */
+    String remoteBranchHead(CachedRepo repo, String branch);
+
+    /** Every branch name in the clone or on origin (as of the last sync), e.g. {@code main}, {@code grove/12-x}. */
+    Set<String> branchNames(CachedRepo repo);
+
+    /**
+     * {@code git worktree add --no-track -b branch dir startSha}. Safe when several tasks of one repository start
+     * at once. The new branch tracks nothing until it is pushed.
+     */
+    Worktree addWorktree(CachedRepo repo, String branch, String startSha, Path dir);
+
+    /** The branch the worktree's HEAD is on now (empty when detached). */
+    Optional<String> currentBranch(Worktree worktree);
+
+    /**
+     * Stages every change in the worktree (new, modified and deleted files) and commits it if there is any.
+     * Returns the new commit, or empty when there was nothing to commit.
+     */
+    Optional<String> commitAll(Worktree worktree, String message, String authorName, String authorEmail);
+
+    /** Files that differ between {@code baseSha} and the worktree's HEAD commit. */
+    List<String> changedFiles(Worktree worktree);
+
+    /** Commits on the worktree's HEAD that {@code baseSha} does not hold. */
+    int commitsAhead(Worktree worktree);
+
+    /** The worktree's HEAD commit. */
+    String head(Worktree worktree);
+
+    /**
+     * Pushes {@code refs/heads/B:refs/heads/B} to origin, sets the branch's upstream to itself
+     * ({@code branch.B.remote=origin}, {@code branch.B.merge=refs/heads/B}) and reads the branch back from origin.
+     *
+     * @param protectedBranch the repository's default branch: never a push target, whatever the caller asks
+     * @return the commit origin now holds for the branch, equal to the local one
+     * @throws PushRefusedException if the target is {@code protectedBranch} or outside {@code grove/}
+     * @throws GitException if the push failed or origin does not hold the pushed commit afterwards
+     */
+    String push(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials);
+
+    /**
+     * Removes the worktree; with {@code deleteBranch}, deletes the local branch too, but only when every commit on
+     * it is on origin (a branch holding unpushed commits is never deleted).
+     */
+    void removeWorktree(Worktree worktree, boolean deleteBranch);
+
+    /** {@code git worktree prune} on every cached clone. */
+    void pruneAll();
+}
