@@ -1,0 +1,392 @@
+package dev.grove.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.oas.OpenApi30;
+import dev.grove.github.PullRequestRef;
+import dev.grove.github.RepoRef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.request;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * A stand-in for the GitHub REST API on a dynamic port, answering with GitHub's own example responses from the
+ * shared OpenAPI extracts ({@code ../shared/github-api} from the Maven basedir, or the folder named by the system
+ * property {@code grove.shared.dir}, the shared folder itself or its {@code github-api} subfolder). Example bodies
+ * have {@code https://api.github.com} replaced by {@link #baseUrl()}, so URLs that clients follow come back here.
+ *
+ * <p>Strictness is the test's job: call {@link #assertNoUnmatchedRequests()} and
+ * {@link #assertRequestBodiesMatchSchemas()} at the end (unmatched requests get WireMock's 404 meanwhile).
+ */
+public final class GitHubApiStub implements AutoCloseable {
+
+    /** A request the stub received. {@code body} is {@link MissingNode} when there was none. */
+    public record ReceivedRequest(String method, String url, String path, JsonNode body, Map<String, String> headers) {
+        /** First value of a header, case-insensitive, or null. */
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** One operation file: method, path template, and the file's JSON. */
+    private record Operation(String method, String pathTemplate, Pattern pathPattern, JsonNode spec, String file) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WireMockServer server;
+    private final Path apiDir;
+    private final List<Operation> operations;
+
+    public GitHubApiStub() {
+        this.apiDir = locateApiDir();
+        this.operations = loadOperations(apiDir);
+        this.server = new WireMockServer(options().dynamicPort());
+        server.start();
+    }
+
+    /** Where the API is served, without a trailing slash: pass this as {@code apiBase}. */
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    /** The underlying server, for anything the methods here do not cover. */
+    public WireMockServer server() {
+        return server;
+    }
+
+    // ---------------------------------------------------------------- examples and generic stubbing
+
+    /**
+     * A fresh copy of GitHub's first example response for the operation in {@code operationFile} (e.g.
+     * {@code "get_repos_owner_repo.json"}) and status, with {@code https://api.github.com} replaced by the base URL.
+     */
+    public JsonNode example(String operationFile, int status) {
+        Operation op = operations.stream().filter(o -> o.file().equals(operationFile)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no operation file " + operationFile + " in " + apiDir));
+        JsonNode examples = op.spec().path("responses").path(String.valueOf(status)).path("examples");
+        if (!examples.isObject() || examples.isEmpty()) {
+            throw new IllegalArgumentException(operationFile + " has no example for status " + status);
+        }
+        JsonNode value = examples.elements().next().path("value");
+        try {
+            return JSON.readTree(JSON.writeValueAsString(value).replace("https://api.github.com", baseUrl()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stubs {@code method urlPath} (any query) to answer {@code status} with a JSON body. */
+    public void stubJson(String method, String urlPath, int status, JsonNode body) {
+        stubJson(method, urlPath, Map.of(), status, body);
+    }
+
+    /** Stubs {@code method urlPath} with the given query parameters (exact values) to answer with a JSON body. */
+    public void stubJson(String method, String urlPath, Map<String, String> query, int status, JsonNode body) {
+        MappingBuilder mapping = request(method, urlPathEqualTo(urlPath));
+        query.forEach((k, v) -> mapping.withQueryParam(k, equalTo(v)));
+        server.stubFor(mapping.willReturn(aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody(body == null ? "" : body.toString())));
+    }
+
+    /** Stubs an error answer in GitHub's shape: {@code {"message": ..., "documentation_url": ...}}. */
+    public void stubError(String method, String urlPath, int status, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("message", message);
+        body.put("documentation_url", "https://docs.github.com/rest");
+        body.put("status", String.valueOf(status));
+        stubJson(method, urlPath, status, body);
+    }
+
+    private ObjectNode exampleObject(String file, int status, Consumer<ObjectNode> edit) {
+        ObjectNode node = (ObjectNode) example(file, status);
+        edit.accept(node);
+        return node;
+    }
+
+    // ---------------------------------------------------------------- one method per operation Grove uses
+
+    /** {@code POST /app/installations/{id}/access_tokens} → 201 with this token and expiry. */
+    public void stubAccessToken(long installationId, String token, Instant expiresAt) {
+        stubJson("POST", "/app/installations/" + installationId + "/access_tokens", 201,
+                exampleObject("post_app_installations_installation_id_access_tokens.json", 201, n -> {
+                    n.put("token", token);
+                    n.put("expires_at", expiresAt.toString());
+                }));
+    }
+
+    /** {@code POST /app/installations/{id}/access_tokens} → an error status with GitHub's message. */
+    public void stubAccessTokenError(long installationId, int status, String message) {
+        stubError("POST", "/app/installations/" + installationId + "/access_tokens", status, message);
+    }
+
+    /** {@code GET /repos/{o}/{r}} → 200, GitHub's example with name, full_name and owner.login set. */
+    public void stubRepository(RepoRef repo) {
+        stubJson("GET", "/repos/" + repo.fullName(), 200, exampleObject("get_repos_owner_repo.json", 200, n -> {
+            n.put("name", repo.name());
+            n.put("full_name", repo.fullName());
+            ((ObjectNode) n.path("owner")).put("login", repo.owner());
+            n.put("url", baseUrl() + "/repos/" + repo.fullName());
+            n.put("html_url", "https://github.com/" + repo.fullName());
+        }));
+    }
+
+    /** {@code GET /repos/{o}/{r}/collaborators/{user}/permission} → 200 with this legacy permission. */
+    public void stubPermission(RepoRef repo, String user, String permission) {
+        stubJson("GET", "/repos/" + repo.fullName() + "/collaborators/" + user + "/permission", 200,
+                exampleObject("get_repos_owner_repo_collaborators_username_permission.json", 200, n -> {
+                    n.put("permission", permission);
+                    n.put("role_name", permission);
+                    ((ObjectNode) n.path("user")).put("login", user);
+                }));
+    }
+
+    /** {@code GET /repos/{o}/{r}/collaborators/{user}/permission} → 404 (not a collaborator, or no such user). */
+    public void stubPermissionNotFound(RepoRef repo, String user) {
+        stubError("GET", "/repos/" + repo.fullName() + "/collaborators/" + user + "/permission", 404, "Not Found");
+    }
+
+    /** {@code GET /repos/{o}/{r}/issues/{n}} → 200, GitHub's example with this number. */
+    public void stubIssue(RepoRef repo, int number) {
+        stubJson("GET", "/repos/" + repo.fullName() + "/issues/" + number, 200,
+                exampleObject("get_repos_owner_repo_issues_issue_number.json", 200, n -> {
+                    n.put("number", number);
+                    n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + number);
+                    n.put("html_url", "https://github.com/" + repo.fullName() + "/issues/" + number);
+                }));
+    }
+
+    /** {@code POST /repos/{o}/{r}/issues/{n}/comments} → 201, the new comment with this id. */
+    public void stubCreateIssueComment(RepoRef repo, int issueNumber, long commentId) {
+        stubJson("POST", "/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments", 201,
+                comment(repo, issueNumber, commentId, "post_repos_owner_repo_issues_issue_number_comments.json", 201));
+    }
+
+    /** {@code PATCH /repos/{o}/{r}/issues/comments/{id}} → 200, the comment with this id. */
+    public void stubEditIssueComment(RepoRef repo, long commentId) {
+        stubJson("PATCH", "/repos/" + repo.fullName() + "/issues/comments/" + commentId, 200,
+                comment(repo, 1, commentId, "patch_repos_owner_repo_issues_comments_comment_id.json", 200));
+    }
+
+    private ObjectNode comment(RepoRef repo, int issueNumber, long commentId, String file, int status) {
+        return exampleObject(file, status, n -> {
+            n.put("id", commentId);
+            n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/issues/comments/" + commentId);
+            n.put("html_url", "https://github.com/" + repo.fullName() + "/issues/" + issueNumber
+                    + "#issuecomment-" + commentId);
+            n.put("issue_url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + issueNumber);
+        });
+    }
+
+    /**
+     * {@code GET /repos/{o}/{r}/pulls} (any query) → 200 with these pull requests (open), or {@code []} when none.
+     * Use {@link #pull(RepoRef, PullRequestRef, String)} and {@link #stubJson} for other states.
+     */
+    public void stubListPulls(RepoRef repo, PullRequestRef... found) {
+        ArrayNode list = JSON.createArrayNode();
+        for (PullRequestRef pr : found) {
+            list.add(pull(repo, pr, "open"));
+        }
+        stubJson("GET", "/repos/" + repo.fullName() + "/pulls", 200, list);
+    }
+
+    /** {@code POST /repos/{o}/{r}/pulls} → 201, the new pull request. */
+    public void stubCreatePull(RepoRef repo, PullRequestRef created) {
+        stubJson("POST", "/repos/" + repo.fullName() + "/pulls", 201,
+                pullFrom("post_repos_owner_repo_pulls.json", 201, repo, created, "open"));
+    }
+
+    /** {@code GET /repos/{o}/{r}/pulls/{n}} → 200, the pull request. */
+    public void stubGetPull(RepoRef repo, PullRequestRef pr) {
+        stubJson("GET", "/repos/" + repo.fullName() + "/pulls/" + pr.number(), 200,
+                pullFrom("get_repos_owner_repo_pulls_pull_number.json", 200, repo, pr, "open"));
+    }
+
+    /** One element of GitHub's pull request list example, with number, URLs and state set. */
+    public ObjectNode pull(RepoRef repo, PullRequestRef pr, String state) {
+        ObjectNode node = (ObjectNode) example("get_repos_owner_repo_pulls.json", 200).get(0).deepCopy();
+        editPull(node, repo, pr, state);
+        return node;
+    }
+
+    private ObjectNode pullFrom(String file, int status, RepoRef repo, PullRequestRef pr, String state) {
+        return exampleObject(file, status, n -> editPull(n, repo, pr, state));
+    }
+
+    private void editPull(ObjectNode n, RepoRef repo, PullRequestRef pr, String state) {
+        n.put("number", pr.number());
+        n.put("html_url", pr.htmlUrl());
+        n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number());
+        n.put("issue_url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + pr.number());
+        n.put("state", state);
+    }
+
+    // ---------------------------------------------------------------- what was received
+
+    /** Requests received with this method whose URL (path and query) matches the regex entirely, oldest first. */
+    public List<ReceivedRequest> requests(String method, String urlRegex) {
+        Pattern url = Pattern.compile(urlRegex);
+        return all().stream()
+                .filter(r -> r.method().equalsIgnoreCase(method) && url.matcher(r.url()).matches())
+                .toList();
+    }
+
+    /** Every request received, oldest first. */
+    public List<ReceivedRequest> all() {
+        List<ReceivedRequest> out = new ArrayList<>();
+        server.getAllServeEvents().forEach(e -> out.add(received(e.getRequest())));
+        Collections.reverse(out); // WireMock lists newest first
+        return out;
+    }
+
+    private static ReceivedRequest received(LoggedRequest r) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (HttpHeader h : r.getHeaders().all()) {
+            headers.putIfAbsent(h.key(), h.firstValue());
+        }
+        String text = r.getBodyAsString();
+        JsonNode body = MissingNode.getInstance();
+        if (text != null && !text.isBlank()) {
+            try {
+                body = JSON.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError(r.getMethod() + " " + r.getUrl() + " sent a body that is not JSON: " + text);
+            }
+        }
+        return new ReceivedRequest(r.getMethod().getName(), r.getUrl(), URI.create(r.getUrl()).getPath(), body,
+                Collections.unmodifiableMap(headers));
+    }
+
+    /** Fails listing every request no stub matched. */
+    public void assertNoUnmatchedRequests() {
+        List<LoggedRequest> unmatched = server.findAllUnmatchedRequests();
+        if (!unmatched.isEmpty()) {
+            throw new AssertionError("requests no stub matched:\n" + unmatched.stream()
+                    .map(r -> "  " + r.getMethod() + " " + r.getUrl())
+                    .collect(Collectors.joining("\n")));
+        }
+    }
+
+    /**
+     * Validates every received request body against its operation's request schema
+     * ({@code requestBody.content["application/json"].schema}, or {@code requestBody.schema} as the extracts store
+     * it), under OpenAPI 3.0 rules ({@code nullable} honoured; {@code example}, {@code x-*} ignored). Fails with all
+     * validation messages; also fails for a body sent to an operation unknown here or one that takes no body.
+     */
+    public void assertRequestBodiesMatchSchemas() {
+        List<String> problems = new ArrayList<>();
+        for (ReceivedRequest r : all()) {
+            if (r.body().isMissingNode()) {
+                continue;
+            }
+            String what = r.method() + " " + r.path();
+            Operation op = operationFor(r.method(), r.path());
+            if (op == null) {
+                problems.add(what + ": no GitHub operation file describes it (in " + apiDir + ")");
+                continue;
+            }
+            JsonNode requestBody = op.spec().path("requestBody");
+            JsonNode schemaNode = requestBody.path("content").path("application/json").path("schema");
+            if (schemaNode.isMissingNode()) {
+                schemaNode = requestBody.path("schema");
+            }
+            if (schemaNode.isMissingNode()) {
+                problems.add(what + ": sent a body, but " + op.file() + " takes none");
+                continue;
+            }
+            Set<ValidationMessage> messages = schema(schemaNode).validate(r.body());
+            for (ValidationMessage m : messages) {
+                problems.add(what + " (" + op.file() + "): " + m.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("request bodies GitHub would reject:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    private static JsonSchema schema(JsonNode schemaNode) {
+        JsonMetaSchema openApi30 = OpenApi30.getInstance();
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
+                b -> b.metaSchema(openApi30).defaultMetaSchemaIri(openApi30.getIri()));
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().nullableKeywordEnabled(true).build();
+        return factory.getSchema(schemaNode, config);
+    }
+
+    private Operation operationFor(String method, String path) {
+        return operations.stream()
+                .filter(o -> o.method().equalsIgnoreCase(method) && o.pathPattern().matcher(path).matches())
+                .findFirst().orElse(null);
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    private static Path locateApiDir() {
+        String override = System.getProperty("grove.shared.dir");
+        Path dir = override != null && !override.isBlank()
+                ? Path.of(override)
+                : Path.of(System.getProperty("user.dir")).resolve("../shared");
+        Path api = Files.isDirectory(dir.resolve("github-api")) ? dir.resolve("github-api") : dir;
+        if (!Files.isRegularFile(api.resolve("SOURCE.md"))) {
+            throw new IllegalStateException("GitHub API descriptions not found at " + api.toAbsolutePath().normalize()
+                    + "; set -Dgrove.shared.dir to the shared folder (the one holding github-api/)");
+        }
+        return api.toAbsolutePath().normalize();
+    }
+
+    private static List<Operation> loadOperations(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Operation> ops = new ArrayList<>();
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode spec = JSON.readTree(f.toFile());
+                String template = spec.path("path").asText();
+                String regex = Stream.of(template.split("\\{[^}]+}", -1))
+                        .map(Pattern::quote).collect(Collectors.joining("[^/]+"));
+                ops.add(new Operation(spec.path("method").asText(), template, Pattern.compile(regex), spec,
+                        f.getFileName().toString()));
+            }
+            return List.copyOf(ops);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
