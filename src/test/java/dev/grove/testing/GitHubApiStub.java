@@ -232,6 +232,17 @@ public final class GitHubApiStub implements AutoCloseable {
                 pullFrom("post_repos_owner_repo_pulls.json", 201, repo, created, "open"));
     }
 
+    /** {@code POST /repos/{o}/{r}/pulls} whose body's {@code head} is this branch → 201, this pull request. */
+    public void stubCreatePull(RepoRef repo, String headBranch, PullRequestRef created) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/" + repo.fullName() + "/pulls"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.head",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo(headBranch)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(pullFrom("post_repos_owner_repo_pulls.json", 201, repo, created, "open").toString())));
+    }
+
     /** {@code GET /repos/{o}/{r}/pulls/{n}} → 200, the pull request. */
     public void stubGetPull(RepoRef repo, PullRequestRef pr) {
         stubJson("GET", "/repos/" + repo.fullName() + "/pulls/" + pr.number(), 200,

@@ -1,0 +1,110 @@
+package dev.grove.app;
+
+import dev.grove.agent.ProcessAgentRunner;
+import dev.grove.git.GitClient;
+import dev.grove.git.JGitClient;
+import dev.grove.github.AppPrivateKey;
+import dev.grove.github.GitHubGateway;
+import dev.grove.github.Hub4jGitHubGateway;
+import dev.grove.github.InstallationTokens;
+import dev.grove.pipeline.ExecutorJobQueue;
+import dev.grove.pipeline.IssueRunner;
+import dev.grove.pipeline.RunRequest;
+import dev.grove.pipeline.RunnerSettings;
+import dev.grove.store.FileStateStore;
+import dev.grove.store.StateStore;
+import dev.grove.webhook.EventRouter;
+import dev.grove.webhook.IssueLabeledHandler;
+import dev.grove.webhook.SignatureVerifier;
+import dev.grove.webhook.WebhookController;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code grove serve}: every object wired here, with plain constructors, then the HTTP server started.
+ * The webhook only verifies, records and enqueues; runs happen on the job queue's threads.
+ */
+public final class GroveServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroveServer.class);
+
+    private final Javalin http;
+    private final ExecutorJobQueue jobs;
+    private final ExecutorService taskPool;
+
+    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool) {
+        this.http = http;
+        this.jobs = jobs;
+        this.taskPool = taskPool;
+    }
+
+    public static GroveServer start(AppConfig config) throws IOException {
+        Clock clock = Clock.systemUTC();
+        var key = AppPrivateKey.read(config.privateKeyFile());
+        InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
+
+        StateStore store = new FileStateStore(config.dataDir().resolve("state.json"));
+        RunnerSettings settings = new RunnerSettings(config.dataDir(), config.maxParallel(), config.agentTimeout(),
+                RunnerSettings.BRANCH_PREFIX);
+        GitClient git = new JGitClient(settings.cacheDir());
+        git.pruneAll();
+        ExecutorService taskPool = daemonPool("grove-task");
+        IssueRunner runner = new IssueRunner(
+                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
+                tokens, git, new ProcessAgentRunner(config.agentCommand(), config.agentEnv()),
+                store, settings, taskPool, clock);
+        ExecutorJobQueue jobs = new ExecutorJobQueue(4);
+
+        EventRouter router = new EventRouter(Map.of(
+                "issues.labeled", new IssueLabeledHandler(config.triggerLabel(), req -> run(runner, req))));
+        WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router, jobs);
+
+        Javalin http = HttpServer.start(webhook, config.port());
+        log.info("Grove is listening on port {} ({})", http.port(), config);
+        return new GroveServer(http, jobs, taskPool);
+    }
+
+    private static void run(IssueRunner runner, RunRequest req) {
+        try {
+            runner.run(req);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("run of " + req.repo() + "#" + req.issueNumber() + " failed", e);
+        }
+    }
+
+    static ExecutorService daemonPool(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** Waits until every queued job has finished (tests and graceful shutdown). */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return jobs.awaitIdle(timeout);
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        jobs.close();
+        taskPool.shutdownNow();
+    }
+}

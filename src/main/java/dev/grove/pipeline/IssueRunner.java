@@ -1,0 +1,214 @@
+package dev.grove.pipeline;
+
+import dev.grove.agent.AgentRunner;
+import dev.grove.git.CachedRepo;
+import dev.grove.git.GitClient;
+import dev.grove.git.GitCredentials;
+import dev.grove.github.GitHubGateway;
+import dev.grove.github.RepoRef;
+import dev.grove.github.TokenSource;
+import dev.grove.plan.BranchNamer;
+import dev.grove.plan.Plan;
+import dev.grove.plan.Task;
+import dev.grove.plan.TaskPlanner;
+import dev.grove.report.Messages;
+import dev.grove.report.RunView;
+import dev.grove.store.StateStore;
+import dev.grove.store.TaskKey;
+import dev.grove.store.TaskRecord;
+import dev.grove.store.TaskStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One issue's run: check who asked, plan, then run the tasks wave by wave, at most {@code maxParallel} agents at
+ * once, each through {@link TaskPipeline}, while the tracking comment follows. Keyed by (repository, issue, task):
+ * a task that already has its PR is kept, one that pushed resumes at its PR, so a second trigger or a restart never
+ * opens a second PR or pushes a second copy.
+ */
+public final class IssueRunner {
+    private static final Logger log = LoggerFactory.getLogger(IssueRunner.class);
+    private static final Set<String> MAY_RUN = Set.of("admin", "write");
+
+    private final LongFunction<GitHubGateway> gateways;
+    private final TokenSource tokens;
+    private final GitClient git;
+    private final AgentRunner agent;
+    private final StateStore store;
+    private final RunnerSettings settings;
+    private final ExecutorService taskPool;
+    private final Clock clock;
+    private final TaskPlanner planner = new TaskPlanner();
+
+    /**
+     * @param tokens installation tokens for git over HTTPS; null where git needs none (the offline demo)
+     */
+    public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentRunner agent,
+            StateStore store, RunnerSettings settings, ExecutorService taskPool, Clock clock) {
+        this.gateways = gateways;
+        this.tokens = tokens;
+        this.git = git;
+        this.agent = agent;
+        this.store = store;
+        this.settings = settings;
+        this.taskPool = taskPool;
+        this.clock = clock;
+    }
+
+    /** What a finished run left, task by task, in plan order. */
+    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
+    }
+
+    /** Runs the issue; returns null when nothing ran (not allowed, or a run is still going). */
+    public Result run(RunRequest req) throws IOException {
+        GitHubGateway github = gateways.apply(req.installationId());
+        String permission = github.permissionOf(req.repo(), req.requestedBy());
+        if (!MAY_RUN.contains(permission)) {
+            log.info("{}#{}: {} has {} permission; not running", req.repo(), req.issueNumber(), req.requestedBy(), permission);
+            github.commentOnIssue(req.repo(), req.issueNumber(), Messages.notAllowed(req.requestedBy(), req.repo(), permission));
+            return null;
+        }
+        if (!store.tryStartRun(req.repo(), req.issueNumber())) {
+            github.commentOnIssue(req.repo(), req.issueNumber(), Messages.runStillGoing(req.issueNumber()));
+            return null;
+        }
+        try {
+            return runClaimed(req, github);
+        } finally {
+            store.finishRun(req.repo(), req.issueNumber());
+        }
+    }
+
+    private Result runClaimed(RunRequest req, GitHubGateway github) {
+        Instant started = clock.instant();
+        Plan plan = planner.plan(req.issueTitle(), req.issueBody());
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        Runnable refresh = () -> tracking.show(view(req, plan, keys, null, null));
+
+        for (Task t : plan.tasks()) {
+            TaskKey key = keys.get(t);
+            TaskRecord rec = store.task(key).orElse(null);
+            if (rec == null || !(rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
+                store.saveTask(TaskRecord.queued(key, t.number(), t.title()));
+            }
+        }
+        refresh.run();
+
+        String problem = null;
+        try {
+            CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            String baseSha = git.remoteBranchHead(clone, req.defaultBranch());
+            assignBranches(req, plan, keys, clone);
+            TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, settings, clone, baseSha,
+                    () -> credentials(req.installationId()), refresh, clock);
+            Semaphore slots = new Semaphore(Math.max(1, settings.maxParallel()));
+            for (int w = 0; w < plan.waves().size(); w++) {
+                List<Task> wave = plan.waves().get(w);
+                for (int later = w + 1; later < plan.waves().size(); later++) {
+                    for (Task t : plan.waves().get(later)) markWaiting(keys.get(t));
+                }
+                refresh.run();
+                List<Future<?>> running = new ArrayList<>();
+                for (Task t : wave) {
+                    running.add(taskPool.submit(() -> {
+                        slots.acquireUninterruptibly();
+                        try {
+                            pipeline.run(t, keys.get(t));
+                        } finally {
+                            slots.release();
+                        }
+                    }));
+                }
+                for (Future<?> f : running) {
+                    try {
+                        f.get();
+                    } catch (Exception e) {
+                        log.error("a task of {}#{} failed unexpectedly", req.repo(), req.issueNumber(), e);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("run of {}#{} stopped", req.repo(), req.issueNumber(), e);
+            problem = "The run stopped: " + e.getMessage();
+            for (TaskKey key : keys.values()) {
+                store.task(key).filter(r -> !r.status().finished() && r.status() != TaskStatus.PUSHED)
+                        .ifPresent(r -> store.saveTask(r.withStatus(TaskStatus.FAILED).withMessage("not run: the run stopped")));
+            }
+        }
+        Duration wall = Duration.between(started, clock.instant());
+        tracking.show(view(req, plan, keys, wall, problem));
+        return new Result(plan, records(plan, keys), wall);
+    }
+
+    /** One key per task; two tasks whose titles give the same slug are told apart by their number. */
+    private static Map<Task, TaskKey> keys(RepoRef repo, int issue, List<Task> tasks) {
+        Map<Task, TaskKey> keys = new LinkedHashMap<>();
+        Set<String> used = new HashSet<>();
+        for (Task t : tasks) {
+            String slug = BranchNamer.slug(t.title());
+            if (!used.add(slug)) {
+                slug = slug + "-" + t.number();
+                used.add(slug);
+            }
+            keys.put(t, new TaskKey(repo, issue, slug));
+        }
+        return keys;
+    }
+
+    /**
+     * Names every task's branch before any task starts, so tasks starting at once never pick the same name. A task
+     * that pushed keeps its branch; every other one gets a name no branch in the clone or on origin has.
+     */
+    private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone) {
+        Set<String> taken = new HashSet<>(git.branchNames(clone));
+        for (Task t : plan.tasks()) {
+            TaskRecord rec = store.task(keys.get(t)).orElseThrow();
+            if (rec.branch() != null && (rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
+                continue;
+            }
+            String branch = BranchNamer.branchName(settings.branchPrefix(), req.issueNumber(), t.title(), taken);
+            taken.add(branch);
+            store.saveTask(rec.withBranch(branch));
+        }
+    }
+
+    private void markWaiting(TaskKey key) {
+        store.task(key).filter(r -> r.status() == TaskStatus.QUEUED)
+                .ifPresent(r -> store.saveTask(r.withStatus(TaskStatus.WAITING)));
+    }
+
+    private GitCredentials credentials(long installationId) {
+        if (tokens == null) {
+            return null;
+        }
+        try {
+            return GitCredentials.installationToken(tokens.installationToken(installationId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not get an installation token for git: " + e.getMessage(), e);
+        }
+    }
+
+    private List<TaskRecord> records(Plan plan, Map<Task, TaskKey> keys) {
+        return plan.tasks().stream().map(t -> store.task(keys.get(t)).orElseThrow()).toList();
+    }
+
+    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem) {
+        return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem);
+    }
+}

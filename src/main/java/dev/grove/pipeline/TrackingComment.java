@@ -1,0 +1,50 @@
+package dev.grove.pipeline;
+
+import dev.grove.github.GitHubGateway;
+import dev.grove.github.RepoRef;
+import dev.grove.report.RunView;
+import dev.grove.report.TrackingCommentRenderer;
+import dev.grove.store.StateStore;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The issue's one tracking comment: created the first time (its id kept in the store, so a redelivery, a second
+ * run or a restart edits the same comment), edited in place after that. Updates are serialised; a failed update is
+ * logged and the next one carries the whole state again.
+ */
+final class TrackingComment {
+    private static final Logger log = LoggerFactory.getLogger(TrackingComment.class);
+    private final GitHubGateway github;
+    private final StateStore store;
+    private final RepoRef repo;
+    private final int issue;
+    private final TrackingCommentRenderer renderer = new TrackingCommentRenderer();
+    private String lastBody;
+
+    TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue) {
+        this.github = github;
+        this.store = store;
+        this.repo = repo;
+        this.issue = issue;
+    }
+
+    synchronized void show(RunView view) {
+        String body = renderer.render(view);
+        if (body.equals(lastBody)) {
+            return;
+        }
+        try {
+            var id = store.trackingComment(repo, issue);
+            if (id.isPresent()) {
+                github.editIssueComment(repo, id.get(), body);
+            } else {
+                store.saveTrackingComment(repo, issue, github.commentOnIssue(repo, issue, body));
+            }
+            lastBody = body;
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not update the tracking comment of {}#{}: {}", repo, issue, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.grove.report;
+
+import dev.grove.github.RepoRef;
+
+/** What Grove says on GitHub when it will not or cannot act. Each message says what to do. */
+public final class Messages {
+    private Messages() {
+    }
+
+    public static String notAllowed(String user, RepoRef repo, String permission) {
+        return "@" + user + " Grove runs only for people with write access to " + repo.fullName()
+                + " (yours: " + permission + "), so nothing was started. Ask a maintainer to add the label.";
+    }
+
+    public static String runStillGoing(int issue) {
+        return "A Grove run for #" + issue + " is still going, so this trigger started nothing. "
+                + "The tracking comment shows its progress.";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.grove.report;
+
+import dev.grove.plan.Task;
+import java.util.List;
+
+/** The body of a task's pull request: what it is part of, the task, what changed, what the agent said. */
+public final class PullRequestBodyRenderer {
+    static final int MAX_FILES = 100;
+
+    /** {@code changedFiles} null: not known (a resumed task); the section is left out. */
+    public String render(int issue, Task task, String branch, List<String> changedFiles, String agentTail) {
+        StringBuilder md = new StringBuilder();
+        md.append("Part of #").append(issue).append("\n\n");
+        md.append("### Task ").append(task.number()).append(": ").append(task.title()).append('\n');
+        if (task.instructions() != null && !task.instructions().isBlank()) {
+            md.append('\n').append(task.instructions().strip()).append('\n');
+        }
+        if (!task.paths().isEmpty()) {
+            md.append("\nMay touch: ");
+            md.append(String.join(", ", task.paths().stream().map(p -> "`" + p + "`").toList())).append('\n');
+        }
+        if (changedFiles != null) {
+            md.append("\n### Files changed (").append(changedFiles.size()).append(")\n");
+            changedFiles.stream().limit(MAX_FILES).forEach(f -> md.append("- `").append(f).append("`\n"));
+            if (changedFiles.size() > MAX_FILES) {
+                md.append("- … and ").append(changedFiles.size() - MAX_FILES).append(" more\n");
+            }
+        }
+        if (agentTail != null && !agentTail.isBlank()) {
+            md.append("\n### Agent output (last lines)\n```text\n")
+                    .append(agentTail.strip().replace("```", "ʼʼʼ")).append("\n```\n");
+        }
+        md.append("\n<sub>Opened by Grove from branch `").append(branch)
+                .append("`. Review and merge it like any other pull request.</sub>\n");
+        return md.toString();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.grove.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.grove.github.RepoRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The embedded store, in the data folder: tasks and tracking comments in one small JSON file rewritten atomically on
+ * every change; delivery ids appended to a log (one line each, compacted when it grows past twice what is kept), so
+ * recording a delivery costs one short append, not a rewrite. One process only; a shared database replaces it when
+ * several runners serve one App. Runs that were going when the process stopped are released at start (their tasks
+ * are kept, and resume where their records say).
+ */
+public final class FileStateStore implements StateStore {
+    static final int DELIVERIES_KEPT = 20_000;
+
+    private final Path file;
+    private final Path deliveryLog;
+    private final int deliveriesKept;
+    private int deliveryLogLines;
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+    private final LinkedHashSet<String> deliveries = new LinkedHashSet<>();
+    private final Set<String> runningIssues = new HashSet<>();
+    private final Map<String, Long> trackingComments = new LinkedHashMap<>();
+    private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+
+    /** @param file the state file; the delivery log is written beside it */
+    public FileStateStore(Path file) {
+        this(file, DELIVERIES_KEPT);
+    }
+
+    FileStateStore(Path file, int deliveriesKept) {
+        this.file = file;
+        this.deliveryLog = file.resolveSibling(file.getFileName() + ".deliveries");
+        this.deliveriesKept = deliveriesKept;
+        load();
+    }
+
+    /** The serialised form. */
+    record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks) {
+    }
+
+    private void load() {
+        try {
+            if (Files.exists(deliveryLog)) {
+                List<String> lines = Files.readAllLines(deliveryLog);
+                deliveryLogLines = lines.size();
+                lines.stream().filter(l -> !l.isBlank()).forEach(this::remember);
+            }
+            if (!Files.exists(file)) {
+                return;
+            }
+            Snapshot s = json.readValue(file.toFile(), Snapshot.class);
+            if (s.trackingComments() != null) trackingComments.putAll(s.trackingComments());
+            if (s.tasks() != null) s.tasks().forEach(t -> tasks.put(t.key().toString(), t));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
+                    + " (move it away to start with empty state)", e);
+        }
+    }
+
+    private void save() {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values())));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write Grove's state file " + file, e);
+        }
+    }
+
+    private static String issueKey(RepoRef repo, int issue) {
+        return repo.fullName() + "#" + issue;
+    }
+
+    private boolean remember(String deliveryId) {
+        if (!deliveries.add(deliveryId)) {
+            return false;
+        }
+        while (deliveries.size() > deliveriesKept) {
+            deliveries.remove(deliveries.iterator().next());
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean recordDelivery(String deliveryId) {
+        if (deliveryId.indexOf('\n') >= 0 || deliveryId.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a delivery id cannot hold a line break");
+        }
+        if (!remember(deliveryId)) {
+            return false;
+        }
+        try {
+            Files.createDirectories(deliveryLog.toAbsolutePath().getParent());
+            if (deliveryLogLines >= 2 * deliveriesKept) {
+                Path tmp = deliveryLog.resolveSibling(deliveryLog.getFileName() + ".tmp");
+                Files.write(tmp, deliveries);
+                Files.move(tmp, deliveryLog, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                deliveryLogLines = deliveries.size();
+            } else {
+                Files.writeString(deliveryLog, deliveryId + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                deliveryLogLines++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write Grove's delivery log " + deliveryLog, e);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean tryStartRun(RepoRef repo, int issue) {
+        return runningIssues.add(issueKey(repo, issue));
+    }
+
+    @Override
+    public synchronized void finishRun(RepoRef repo, int issue) {
+        runningIssues.remove(issueKey(repo, issue));
+    }
+
+    @Override
+    public synchronized Optional<Long> trackingComment(RepoRef repo, int issue) {
+        return Optional.ofNullable(trackingComments.get(issueKey(repo, issue)));
+    }
+
+    @Override
+    public synchronized void saveTrackingComment(RepoRef repo, int issue, long commentId) {
+        trackingComments.put(issueKey(repo, issue), commentId);
+        save();
+    }
+
+    @Override
+    public synchronized Optional<TaskRecord> task(TaskKey key) {
+        return Optional.ofNullable(tasks.get(key.toString()));
+    }
+
+    @Override
+    public synchronized void saveTask(TaskRecord task) {
+        tasks.put(task.key().toString(), task);
+        save();
+    }
+
+    @Override
+    public synchronized List<TaskRecord> tasks(RepoRef repo, int issue) {
+        List<TaskRecord> out = new ArrayList<>();
+        for (TaskRecord t : tasks.values()) {
+            if (t.key().repo().equals(repo) && t.key().issue() == issue) out.add(t);
+        }
+        out.sort(Comparator.comparingInt(TaskRecord::number));
+        return out;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.grove.webhook;
+
+/** Turns one kind of delivery (e.g. {@code issues.labeled}) into a job, or says why it is ignored. Does no I/O. */
+public interface EventHandler {
+    Routing route(WebhookEvent event);
+}

@@ -1,0 +1,89 @@
+package dev.grove.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.store.StateStore;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhook}: verify, record, enqueue, answer. Checks in a fixed order and fails early:
+ * signature (401), event header and JSON (400), ping (200), redelivery (200, ignored), then routing
+ * (202 accepted, or 202 ignored with the reason). No GitHub call and no git happen here.
+ */
+public final class WebhookController {
+    private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
+
+    private final SignatureVerifier verifier;
+    private final StateStore store;
+    private final EventRouter router;
+    private final JobQueue queue;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public WebhookController(SignatureVerifier verifier, StateStore store, EventRouter router, JobQueue queue) {
+        this.verifier = verifier;
+        this.store = store;
+        this.router = router;
+        this.queue = queue;
+    }
+
+    public void handle(Context ctx) {
+        byte[] body = ctx.bodyAsBytes();
+        if (!verifier.matches(body, ctx.header("X-Hub-Signature-256"))) {
+            log.warn("rejected a delivery with a missing or wrong signature from {}", ctx.ip());
+            answer(ctx, 401, "error", "signature missing or wrong: X-Hub-Signature-256 must be the HMAC-SHA256 "
+                    + "of the body with the App's webhook secret (GROVE_WEBHOOK_SECRET)");
+            return;
+        }
+        String event = ctx.header("X-GitHub-Event");
+        String delivery = ctx.header("X-GitHub-Delivery");
+        if (event == null || event.isBlank() || delivery == null || delivery.isBlank()) {
+            answer(ctx, 400, "error", "X-GitHub-Event and X-GitHub-Delivery headers are required");
+            return;
+        }
+        JsonNode payload;
+        try {
+            payload = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            answer(ctx, 400, "error", "the body is not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (payload == null || !payload.isObject()) {
+            answer(ctx, 400, "error", "the body is not a JSON object");
+            return;
+        }
+        if (event.equals("ping")) {
+            answer(ctx, 200, "status", "pong");
+            return;
+        }
+        if (!store.recordDelivery(delivery)) {
+            log.info("delivery {} ({}) was seen before; ignored", delivery, event);
+            answer(ctx, 200, "status", "delivery " + delivery + " was already handled; ignored");
+            return;
+        }
+        WebhookEvent we = new WebhookEvent(event, payload.path("action").asText(""), delivery, payload);
+        Routing routing = router.route(we);
+        if (routing instanceof Routing.Enqueue enqueue) {
+            queue.submit(enqueue.description(), enqueue.job());
+            log.info("delivery {} ({}): queued {}", delivery, we.qualifiedName(), enqueue.description());
+            answer(ctx, 202, "status", "queued: " + enqueue.description());
+        } else if (routing instanceof Routing.Ignore ignore) {
+            log.info("delivery {} ({}): ignored: {}", delivery, we.qualifiedName(), ignore.reason());
+            answer(ctx, 202, "status", "ignored: " + ignore.reason());
+        }
+    }
+
+    private void answer(Context ctx, int status, String key, String message) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(key, message);
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(m));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

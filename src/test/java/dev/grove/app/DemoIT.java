@@ -1,0 +1,43 @@
+package dev.grove.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code grove demo} end to end: three branches really pushed to the local origin, each with its upstream. */
+class DemoIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void pushesThreeTaskBranchesWithUpstreamAndPrintsThePullRequests() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = new Demo(new PrintStream(buf, true, StandardCharsets.UTF_8)).run(tmp);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+
+        Path origin = tmp.resolve("origin.git");
+        List<String> branches = Arrays.stream(Demo.git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
+                .split("\n")).filter(s -> !s.isBlank()).sorted().toList();
+        assertEquals(List.of("grove/42-add-a-discount-rule-to-the-cart", "grove/42-document-the-release-process",
+                "grove/42-make-search-ignore-case", "main"), branches, out);
+        for (String b : branches) {
+            if (b.equals("main")) continue;
+            assertEquals("1", Demo.git(origin, "rev-list", "--count", "main.." + b).trim(), b);
+            assertTrue(out.contains("branch:   " + b + " (upstream: origin refs/heads/" + b + ")"), out);
+        }
+        assertEquals("1", Demo.git(origin, "rev-list", "--count", "main").trim(), "main untouched");
+        assertEquals("src/cart/CHANGES.md\n",
+                Demo.git(origin, "diff", "--name-only", "main", "grove/42-add-a-discount-rule-to-the-cart"));
+        assertTrue(out.contains("would open PR #"), out);
+        assertTrue(out.contains("parallel speed-up"), out);
+    }
+}

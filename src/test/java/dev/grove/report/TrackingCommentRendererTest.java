@@ -1,0 +1,76 @@
+package dev.grove.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grove.github.RepoRef;
+import dev.grove.store.TaskKey;
+import dev.grove.store.TaskRecord;
+import dev.grove.store.TaskStatus;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrackingCommentRendererTest {
+    static final RepoRef REPO = new RepoRef("octo", "shop");
+
+    static TaskRecord task(int n, String title, TaskStatus s) {
+        return TaskRecord.queued(new TaskKey(REPO, 12, "t" + n), n, title).withStatus(s);
+    }
+
+    @Test
+    void showsOneRowPerTaskWithStatusBranchAndPr() {
+        List<TaskRecord> tasks = List.of(
+                task(1, "Add login", TaskStatus.PR_OPENED).withBranch("grove/12-add-login").withPullRequest(34, "u")
+                        .withElapsed(Duration.ofSeconds(12)),
+                task(2, "Fix | pipes", TaskStatus.RUNNING).withBranch("grove/12-fix-pipes"),
+                task(3, "Docs", TaskStatus.FAILED).withMessage("agent exited with code 3"));
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, tasks,
+                List.of("Task 3 (Docs) waits for task 1 (Add login): both may touch `docs/**`."), null, null));
+        assertTrue(md.startsWith(TrackingCommentRenderer.MARKER), md);
+        assertTrue(md.contains("3 tasks for #12 (running)"), md);
+        assertTrue(md.contains("| 1 | Add login | :white_check_mark: PR opened | `grove/12-add-login` | #34 | 12.0s |"), md);
+        assertTrue(md.contains("| 2 | Fix \\| pipes |"), md);
+        assertTrue(md.contains(":x: failed: agent exited with code 3"), md);
+        assertTrue(md.contains("- Task 3 (Docs) waits for task 1"), md);
+        assertFalse(md.contains("Totals"), "no totals while running");
+    }
+
+    @Test
+    void showsWallTimeAgainstTheSumOfTaskTimesWhenDone() {
+        List<TaskRecord> tasks = List.of(
+                task(1, "a", TaskStatus.PR_OPENED).withElapsed(Duration.ofSeconds(10)),
+                task(2, "b", TaskStatus.PR_OPENED).withElapsed(Duration.ofSeconds(10)),
+                task(3, "c", TaskStatus.NO_CHANGES).withElapsed(Duration.ofSeconds(10)));
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, tasks, List.of(), Duration.ofSeconds(12), null));
+        assertTrue(md.contains("(done)"), md);
+        assertTrue(md.contains("**Totals:** wall time 12.0s · sum of task times 30.0s · parallel speed-up 2.5×"), md);
+    }
+
+    @Test
+    void showsARunLevelProblem() {
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 1, List.of(), List.of(), Duration.ZERO,
+                "The run stopped: could not fetch"));
+        assertTrue(md.contains(":warning: The run stopped: could not fetch"), md);
+    }
+
+    @Test
+    void durations() {
+        assertEquals("850ms", Durations.format(Duration.ofMillis(850)));
+        assertEquals("3m 05s", Durations.format(Duration.ofSeconds(185)));
+        assertEquals("1h 02m", Durations.format(Duration.ofMinutes(62)));
+        assertEquals(Duration.ofMinutes(30), Durations.parse("30m"));
+        assertEquals(Duration.ofMinutes(90), Durations.parse("1h30m"));
+        assertEquals(Duration.ofSeconds(45), Durations.parse("45"));
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        for (String bad : new String[] {"", "abc", "10x", "m30", "0s"}) {
+            try {
+                Durations.parse(bad);
+                throw new AssertionError("parsed " + bad);
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage().contains("30m"));
+            }
+        }
+    }
+}

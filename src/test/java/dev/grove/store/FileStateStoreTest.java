@@ -1,0 +1,65 @@
+package dev.grove.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grove.github.RepoRef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStateStoreTest {
+    static final RepoRef REPO = new RepoRef("octo", "shop");
+    @TempDir
+    Path tmp;
+
+    @Test
+    void deliveriesTrackingCommentsAndTasksSurviveARestart() {
+        Path file = tmp.resolve("state.json");
+        FileStateStore store = new FileStateStore(file);
+        assertTrue(store.recordDelivery("d1"));
+        assertFalse(store.recordDelivery("d1"));
+        store.saveTrackingComment(REPO, 5, 777L);
+        TaskKey key = new TaskKey(REPO, 5, "add-login");
+        store.saveTask(TaskRecord.queued(key, 1, "Add login").withStatus(TaskStatus.PR_OPENED)
+                .withBranch("grove/5-add-login").withPullRequest(9, "https://x/9").withElapsed(Duration.ofSeconds(3)));
+
+        FileStateStore again = new FileStateStore(file);
+        assertFalse(again.recordDelivery("d1"), "a redelivery after a restart is still recognised");
+        assertEquals(Optional.of(777L), again.trackingComment(REPO, 5));
+        TaskRecord t = again.task(key).orElseThrow();
+        assertEquals(TaskStatus.PR_OPENED, t.status());
+        assertEquals(9, t.prNumber());
+        assertEquals(Duration.ofSeconds(3), t.elapsed());
+        assertEquals(List.of(t), again.tasks(REPO, 5));
+        assertEquals(List.of(), again.tasks(REPO, 6));
+    }
+
+    @Test
+    void oneRunPerIssueAtATime() {
+        FileStateStore store = new FileStateStore(tmp.resolve("s.json"));
+        assertTrue(store.tryStartRun(REPO, 1));
+        assertFalse(store.tryStartRun(REPO, 1));
+        assertTrue(store.tryStartRun(REPO, 2));
+        store.finishRun(REPO, 1);
+        assertTrue(store.tryStartRun(REPO, 1));
+    }
+
+    @Test
+    void keepsABoundedNumberOfDeliveriesAndCompactsTheLog() throws Exception {
+        Path file = tmp.resolve("s.json");
+        FileStateStore store = new FileStateStore(file, 10);
+        for (int i = 0; i < 25; i++) {
+            assertTrue(store.recordDelivery("d" + i));
+        }
+        assertFalse(store.recordDelivery("d24"));
+        assertTrue(java.nio.file.Files.readAllLines(tmp.resolve("s.json.deliveries")).size() <= 20, "compacted");
+        FileStateStore again = new FileStateStore(file, 10);
+        assertFalse(again.recordDelivery("d20"), "recent ids survive a restart");
+        assertTrue(again.recordDelivery("d3"), "the oldest ids were let go");
+    }
+}

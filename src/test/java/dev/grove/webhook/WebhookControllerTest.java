@@ -1,0 +1,165 @@
+package dev.grove.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.app.HttpServer;
+import dev.grove.pipeline.RunRequest;
+import dev.grove.store.FileStateStore;
+import dev.grove.testing.WebhookFixtures;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The webhook endpoint over HTTP with GitHub's payloads: what it answers, and what it enqueues (nothing, mostly). */
+class WebhookControllerTest {
+    static final String SECRET = "test-secret";
+    @TempDir
+    Path tmp;
+    Javalin http;
+    URI base;
+    final List<String> queued = new ArrayList<>();
+    final List<RunRequest> runs = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        JobQueue inline = (description, job) -> {
+            queued.add(description);
+            job.run();
+        };
+        EventRouter router = new EventRouter(Map.of("issues.labeled", new IssueLabeledHandler("grove", runs::add)));
+        http = HttpServer.start(new WebhookController(new SignatureVerifier(SECRET),
+                new FileStateStore(tmp.resolve("state.json")), router, inline), 0);
+        base = URI.create("http://localhost:" + http.port());
+    }
+
+    @AfterEach
+    void stop() {
+        http.stop();
+    }
+
+    static byte[] labeled(String label) {
+        return WebhookFixtures.bytes(WebhookFixtures.issuesLabeled("octo/shop", "file:///nowhere", 7, "Title",
+                "- [ ] one", label, 42));
+    }
+
+    @Test
+    void queuesARunForTheTriggerLabelWithThePayloadsFacts() throws Exception {
+        HttpResponse<String> r = WebhookFixtures.deliver(base, "issues", "d-1", labeled("grove"), SECRET);
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals(List.of("run octo/shop#7"), queued);
+        RunRequest run = runs.get(0);
+        assertEquals("octo/shop", run.repo().fullName());
+        assertEquals(7, run.issueNumber());
+        assertEquals(42, run.installationId());
+        assertEquals("Codertocat", run.requestedBy());
+        assertEquals("file:///nowhere", run.cloneUrl());
+        assertEquals("main", run.defaultBranch());
+        assertEquals("- [ ] one", run.issueBody());
+    }
+
+    @Test
+    void unsignedOrWronglySignedDeliveriesAre401AndStartNothing() throws Exception {
+        byte[] body = labeled("grove");
+        assertEquals(401, WebhookFixtures.deliver(base, "issues", "d-2", body, null).statusCode());
+        assertEquals(401, WebhookFixtures.deliver(base, "issues", "d-3", body, "wrong-secret").statusCode());
+        assertEquals(401, WebhookFixtures.deliverWithSignature(base, "issues", "d-4", body, "sha256=").statusCode());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void truncatedBodiesAreRefused() throws Exception {
+        byte[] body = labeled("grove");
+        byte[] cut = Arrays.copyOf(body, body.length / 2);
+        // cut after signing: the signature no longer matches
+        String sigOfWhole = new SignatureVerifier(SECRET).sign(body);
+        assertEquals(401, WebhookFixtures.deliverWithSignature(base, "issues", "d-5", cut, sigOfWhole).statusCode());
+        // cut before signing: signed, but not JSON
+        HttpResponse<String> r = WebhookFixtures.deliver(base, "issues", "d-6", cut, SECRET);
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("not valid JSON"), r.body());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void nonJsonIs400() throws Exception {
+        byte[] body = "payload=%7B%7D".getBytes(StandardCharsets.UTF_8);
+        assertEquals(400, WebhookFixtures.deliver(base, "issues", "d-7", body, SECRET).statusCode());
+        assertEquals(400, WebhookFixtures.deliver(base, "issues", "d-8", "[1,2]".getBytes(StandardCharsets.UTF_8), SECRET).statusCode());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void missingEventOrDeliveryHeaderIs400() throws Exception {
+        assertEquals(400, WebhookFixtures.deliver(base, null, "d-9", labeled("grove"), SECRET).statusCode());
+        assertEquals(400, WebhookFixtures.deliver(base, "issues", null, labeled("grove"), SECRET).statusCode());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void pingIs200() throws Exception {
+        byte[] ping = WebhookFixtures.bytes(WebhookFixtures.payload("ping"));
+        HttpResponse<String> r = WebhookFixtures.deliver(base, "ping", "d-10", ping, SECRET);
+        assertEquals(200, r.statusCode());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void eventsGroveDoesNotHandleAre202AndIgnored() throws Exception {
+        byte[] push = WebhookFixtures.bytes(WebhookFixtures.payload("push"));
+        HttpResponse<String> r = WebhookFixtures.deliver(base, "push", "d-11", push, SECRET);
+        assertEquals(202, r.statusCode());
+        assertTrue(r.body().contains("ignored"), r.body());
+        byte[] opened = WebhookFixtures.bytes(WebhookFixtures.payload("issues.opened"));
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "d-12", opened, SECRET).statusCode());
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "d-13", labeled("bug"), SECRET).statusCode());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void botSendersAreNeverObeyed() throws Exception {
+        ObjectNode p = WebhookFixtures.issuesLabeled("octo/shop", "file:///x", 7, "T", "", "grove", 42);
+        ((ObjectNode) p.get("sender")).put("login", "grove[bot]").put("type", "Bot");
+        HttpResponse<String> r = WebhookFixtures.deliver(base, "issues", "d-14", WebhookFixtures.bytes(p), SECRET);
+        assertEquals(202, r.statusCode());
+        assertTrue(r.body().contains("bot"), r.body());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void aLabelOnAPullRequestStartsNothing() throws Exception {
+        ObjectNode p = WebhookFixtures.issuesLabeled("octo/shop", "file:///x", 7, "T", "", "grove", 42);
+        ((ObjectNode) p.get("issue")).putObject("pull_request").put("url", "https://api.github.com/repos/octo/shop/pulls/7");
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "d-15", WebhookFixtures.bytes(p), SECRET).statusCode());
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void aRedeliveredDeliveryIsActedOnOnce() throws Exception {
+        byte[] body = labeled("grove");
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "same-id", body, SECRET).statusCode());
+        HttpResponse<String> again = WebhookFixtures.deliver(base, "issues", "same-id", body, SECRET);
+        assertEquals(200, again.statusCode());
+        assertTrue(again.body().contains("already handled"), again.body());
+        assertEquals(1, queued.size());
+        assertEquals(1, runs.size());
+    }
+
+    @Test
+    void healthz() throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(base.resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+    }
+}
