@@ -169,17 +169,34 @@ public final class JGitClient implements GitClient {
             throw new GitException("branch " + branch + " already exists in " + repo.repo()
                     + "; remove its worktree (removeWorktree) or pick another branch name");
         }
-        List<String> args = List.of("worktree", "add", "--no-track", "-b", branch, target.toString(), startSha);
-        GitCli.Result result = cli.runRetryingOnLocks(gitDir, args, WORKTREE_ADD_ATTEMPTS,
-                () -> cleanUpHalfAddedWorktree(gitDir, branch, target));
-        if (!result.ok()) {
-            throw new GitException("could not add a worktree for " + branch + " at " + target + ": " + result.describe());
+        // Two steps: registering the worktree and its branch is quick but races other git processes that read the
+        // worktree list (git 2.39: "failed to read worktrees/<id>/commondir"), so it is serialized per repository;
+        // the checkout, the slow part, then runs in parallel since it touches only the new worktree's own files.
+        withRepoLock(gitDir, () -> {
+            List<String> args = List.of("worktree", "add", "--no-checkout", "--no-track", "-b", branch,
+                    target.toString(), startSha);
+            GitCli.Result added = cli.runRetryingOnLocks(gitDir, args, WORKTREE_ADD_ATTEMPTS,
+                    () -> cleanUpHalfAddedWorktree(gitDir, branch, target));
+            if (!added.ok()) {
+                throw new GitException("could not add a worktree for " + branch + " at " + target + ": "
+                        + added.describe());
+            }
+            return null;
+        });
+        GitCli.Result checkout = cli.runRetryingOnLocks(target, List.of("reset", "--hard", "--quiet", "HEAD"),
+                WORKTREE_ADD_ATTEMPTS, () -> { });
+        if (!checkout.ok()) {
+            withRepoLock(gitDir, () -> {
+                cleanUpHalfAddedWorktree(gitDir, branch, target);
+                return null;
+            });
+            throw new GitException("could not check out " + startSha + " into " + target + ": " + checkout.describe());
         }
         LOG.info("added worktree {} on {} at {}", target, branch, startSha);
         return new Worktree(repo, target, branch, startSha);
     }
 
-    /** After a failed {@code worktree add}: forget a half-made worktree and the branch it created, then retry. */
+    /** After a failed {@code worktree add}: forget a half-made worktree and the branch it created. */
     private void cleanUpHalfAddedWorktree(Path gitDir, String branch, Path target) {
         deleteRecursively(target);
         cli.run(gitDir, List.of("worktree", "prune"));
@@ -281,8 +298,7 @@ public final class JGitClient implements GitClient {
                 .orElseThrow(() -> new GitException("there is no local branch " + branch + " to push in " + repo.repo()));
 
         try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
-            PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(new RefSpec(ref + ":" + ref)).setForce(false)
-                    .setAtomic(true);
+            PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(new RefSpec(ref + ":" + ref)).setForce(false);
             if (isLocal(repo.cloneUrl())) {
                 push.setReceivePack(LOCAL_RECEIVE_PACK);
             }
@@ -386,15 +402,15 @@ public final class JGitClient implements GitClient {
     @Override
     public void removeWorktree(Worktree worktree, boolean deleteBranch) {
         Path gitDir = worktree.repo().gitDir();
-        if (Files.exists(worktree.dir())) {
-            GitCli.Result removed = cli.run(gitDir, List.of("worktree", "remove", "--force", "--force",
-                    worktree.dir().toString()));
-            if (!removed.ok()) {
-                throw new GitException("could not remove worktree " + worktree.dir() + ": " + removed.describe());
-            }
-        } else {
-            cli.check(gitDir, "worktree", "prune");
+        // Same as "git worktree remove --force --force", with only the quick bookkeeping under the repository lock.
+        if (Files.exists(worktree.dir()) && !Files.isRegularFile(worktree.dir().resolve(".git"))) {
+            throw new GitException("refusing to remove " + worktree.dir() + ": it is not a linked worktree");
         }
+        deleteRecursively(worktree.dir());
+        if (Files.exists(worktree.dir())) {
+            throw new GitException("could not delete worktree folder " + worktree.dir());
+        }
+        withRepoLock(gitDir, () -> cli.check(gitDir, "worktree", "prune"));
         LOG.info("removed worktree {}", worktree.dir());
         if (deleteBranch) {
             deleteBranchIfSafe(worktree);
@@ -452,7 +468,7 @@ public final class JGitClient implements GitClient {
                 try (Stream<Path> repos = Files.list(owner)) {
                     for (Path gitDir : repos.filter(p -> p.getFileName().toString().endsWith(".git")
                             && Files.isRegularFile(p.resolve("HEAD"))).toList()) {
-                        GitCli.Result result = cli.run(gitDir, List.of("worktree", "prune"));
+                        GitCli.Result result = withRepoLock(gitDir, () -> cli.run(gitDir, List.of("worktree", "prune")));
                         if (!result.ok()) {
                             LOG.warn("could not prune worktrees of {}: {}", gitDir, result.describe());
                         }

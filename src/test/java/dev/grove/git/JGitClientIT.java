@@ -264,10 +264,54 @@ class JGitClientIT {
     @Test
     void credentialsNeverReachTheCloneConfig() throws Exception {
         GitCredentials secret = GitCredentials.installationToken("ghs_SECRET_TOKEN_123");
-        CachedRepo repo = git.sync(new RepoRef("acme", "other"), fileUrl(GitFixtures.createOrigin(tmp, "other.git")),
-                secret);
-        String config = Files.readString(repo.gitDir().resolve("config"));
-        assertFalse(config.contains("SECRET"), config);
+        Path otherOrigin = GitFixtures.createOrigin(tmp, "other.git");
+        CachedRepo repo = git.sync(new RepoRef("acme", "other"), fileUrl(otherOrigin), secret);
+        Worktree wt = git.addWorktree(repo, "grove/18-secret", git.remoteBranchHead(repo, "main"), tmp.resolve("wt18"));
+        Files.writeString(wt.dir().resolve("S.md"), "s\n");
+        git.commitAll(wt, "s", "Grove Agent", "agent@grove.invalid").orElseThrow();
+
+        assertEquals(git.head(wt), git.push(repo, "grove/18-secret", "main", secret));
+
+        assertFalse(Files.readString(repo.gitDir().resolve("config")).contains("SECRET"));
         assertFalse(Files.readString(repo.gitDir().resolve("FETCH_HEAD")).contains("SECRET"));
+        assertFalse(secret.toString().contains("SECRET"));
+    }
+
+    @Test
+    void addsAndRemovesOfOneRepositoryRunTogetherSafely() throws Exception {
+        List<Worktree> old = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            old.add(taskWithCommit("grove/19-old-" + i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Worktree gone = old.get(i);
+                String branch = "grove/19-new-" + i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task(branch);
+                }));
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    git.removeWorktree(gone, true);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String list = runGit(cached.gitDir(), "worktree", "list", "--porcelain");
+        for (int i = 0; i < 4; i++) {
+            assertTrue(list.contains("branch refs/heads/grove/19-new-" + i), list);
+            assertFalse(list.contains("grove/19-old-" + i), list);
+            assertTrue(git.branchNames(cached).contains("grove/19-old-" + i), "unpushed work is kept");
+        }
     }
 }
