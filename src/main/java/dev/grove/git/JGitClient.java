@@ -50,9 +50,14 @@ import org.slf4j.LoggerFactory;
  * <p>Cache: one bare clone per repository at {@code cacheDir/<owner>/<name>.git}, remote {@code origin} with fetch
  * refspec {@code +refs/heads/*:refs/remotes/origin/*}, so fetches never touch local task branches.
  *
- * <p>Locks: one in-process lock per cached clone. It serializes {@link #sync} and every write to the clone's shared
- * {@code config} (setting an upstream on push, deleting a branch). Worktree adds, commits and pushes of different
- * branches run in parallel; a {@code worktree add} that loses a lock-file race is retried with backoff.
+ * <p>Locks: one in-process lock per cached clone (so one {@code JGitClient} per cache directory and JVM). It
+ * serializes {@link #sync}, every write to the clone's shared {@code config} (the upstream set by a push, deleting a
+ * branch) and the quick worktree bookkeeping (registering a worktree, {@code worktree prune}). The slow parts,
+ * checking a worktree out, deleting its folder, commits and pushes of different branches, run in parallel. A git
+ * step that loses a lock-file race with another process is retried a few times with backoff.
+ *
+ * <p>For a local origin (file:// or a path) pushes go through the real {@code git receive-pack}, so the origin's
+ * hooks run as they would on a server; JGit's in-process receive-pack would skip them.
  *
  * <p>Credentials go only to JGit's {@link UsernamePasswordCredentialsProvider}: never into a URL, an argument, the
  * git config or a log line.
