@@ -1,0 +1,558 @@
+package dev.grove.git;
+
+import dev.grove.github.RepoRef;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.FetchCommand;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.LsRemoteCommand;
+import org.eclipse.jgit.api.PushCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.errors.LockFailedException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link GitClient} on JGit for the network and reads, and the git CLI ({@link GitCli}) for linked worktrees and
+ * commits.
+ *
+ * <p>Cache: one bare clone per repository at {@code cacheDir/<owner>/<name>.git}, remote {@code origin} with fetch
+ * refspec {@code +refs/heads/*:refs/remotes/origin/*}, so fetches never touch local task branches.
+ *
+ * <p>Locks: one in-process lock per cached clone (so one {@code JGitClient} per cache directory and JVM). It
+ * serializes {@link #sync}, every write to the clone's shared {@code config} (the upstream set by a push, deleting a
+ * branch) and the quick worktree bookkeeping (registering a worktree, {@code worktree prune}). The slow parts,
+ * checking a worktree out, deleting its folder, commits and pushes of different branches, run in parallel. A git
+ * step that loses a lock-file race with another process is retried a few times with backoff.
+ *
+ * <p>For a local origin (file:// or a path) pushes go through the real {@code git receive-pack}, so the origin's
+ * hooks run as they would on a server; JGit's in-process receive-pack would skip them.
+ *
+ * <p>Credentials go only to JGit's {@link UsernamePasswordCredentialsProvider}: never into a URL, an argument, the
+ * git config or a log line.
+ */
+public final class JGitClient implements GitClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JGitClient.class);
+    private static final String REMOTE = "origin";
+    private static final String REMOTES_PREFIX = "refs/remotes/origin/";
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final int WORKTREE_ADD_ATTEMPTS = 6;
+
+    /**
+     * For a local origin (file:// or a path), push through the real {@code git receive-pack} rather than JGit's
+     * in-process one, which skips the origin's hooks; "git receive-pack" itself would select the in-process one.
+     */
+    private static final String LOCAL_RECEIVE_PACK = "exec git receive-pack";
+
+    private final Path cacheDir;
+    private final GitCli cli;
+    private final ConcurrentHashMap<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public JGitClient(Path cacheDir) {
+        this(cacheDir, new GitCli());
+    }
+
+    JGitClient(Path cacheDir, GitCli cli) {
+        this.cacheDir = cacheDir.toAbsolutePath().normalize();
+        this.cli = cli;
+    }
+
+    // ---- cache ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public CachedRepo sync(RepoRef repo, String cloneUrl, GitCredentials credentials) {
+        Path gitDir = gitDirFor(repo);
+        return withRepoLock(gitDir, () -> {
+            try {
+                boolean fresh = !Files.isRegularFile(gitDir.resolve("HEAD"));
+                if (fresh) {
+                    Files.createDirectories(gitDir);
+                    Git.init().setBare(true).setInitialBranch("main").setDirectory(gitDir.toFile()).call().close();
+                }
+                try (Repository r = open(gitDir); Git git = new Git(r)) {
+                    configureOrigin(r, cloneUrl);
+                    FetchCommand fetch = git.fetch().setRemote(REMOTE).setRemoveDeletedRefs(true);
+                    if (credentials != null) {
+                        fetch.setCredentialsProvider(provider(credentials));
+                    }
+                    fetch.call();
+                }
+                LOG.info("{} {} into {}", fresh ? "cloned" : "fetched", repo, gitDir);
+                return new CachedRepo(repo, cloneUrl, gitDir);
+            } catch (IOException | GitAPIException e) {
+                throw new GitException("could not sync " + repo + " into " + gitDir + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static void configureOrigin(Repository r, String cloneUrl) throws IOException {
+        StoredConfig config = r.getConfig();
+        String url = config.getString("remote", REMOTE, "url");
+        String fetch = config.getString("remote", REMOTE, "fetch");
+        String refspec = "+refs/heads/*:" + REMOTES_PREFIX + "*";
+        if (!cloneUrl.equals(url) || !refspec.equals(fetch)) {
+            config.setString("remote", REMOTE, "url", cloneUrl);
+            config.setString("remote", REMOTE, "fetch", refspec);
+            config.save();
+        }
+    }
+
+    @Override
+    public String remoteBranchHead(CachedRepo repo, String branch) {
+        try (Repository r = open(repo.gitDir())) {
+            Ref ref = r.exactRef(REMOTES_PREFIX + branch);
+            if (ref == null || ref.getObjectId() == null) {
+                throw new GitException("origin has no branch " + branch + " in " + repo.repo() + " (as of the last sync)");
+            }
+            return ref.getObjectId().name();
+        } catch (IOException e) {
+            throw new GitException("could not read origin/" + branch + " of " + repo.repo() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Set<String> branchNames(CachedRepo repo) {
+        try (Repository r = open(repo.gitDir())) {
+            Set<String> names = new TreeSet<>();
+            for (Ref ref : r.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                names.add(ref.getName().substring(Constants.R_HEADS.length()));
+            }
+            for (Ref ref : r.getRefDatabase().getRefsByPrefix(REMOTES_PREFIX)) {
+                String name = ref.getName().substring(REMOTES_PREFIX.length());
+                if (!name.equals(Constants.HEAD)) {
+                    names.add(name);
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw new GitException("could not list the branches of " + repo.repo() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- worktrees -----------------------------------------------------------------------------------------------
+
+    @Override
+    public Worktree addWorktree(CachedRepo repo, String branch, String startSha, Path dir) {
+        Path gitDir = repo.gitDir();
+        Path target = dir.toAbsolutePath().normalize();
+        if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
+            throw new GitException("not a valid branch name: " + branch);
+        }
+        if (localBranch(gitDir, branch).isPresent()) {
+            throw new GitException("branch " + branch + " already exists in " + repo.repo()
+                    + "; remove its worktree (removeWorktree) or pick another branch name");
+        }
+        // Two steps: registering the worktree and its branch is quick but races other git processes that read the
+        // worktree list (git 2.39: "failed to read worktrees/<id>/commondir"), so it is serialized per repository;
+        // the checkout, the slow part, then runs in parallel since it touches only the new worktree's own files.
+        withRepoLock(gitDir, () -> {
+            List<String> args = List.of("worktree", "add", "--no-checkout", "--no-track", "-b", branch,
+                    target.toString(), startSha);
+            GitCli.Result added = cli.runRetryingOnLocks(gitDir, args, WORKTREE_ADD_ATTEMPTS,
+                    () -> cleanUpHalfAddedWorktree(gitDir, branch, target));
+            if (!added.ok()) {
+                throw new GitException("could not add a worktree for " + branch + " at " + target + ": "
+                        + added.describe());
+            }
+            return null;
+        });
+        GitCli.Result checkout = cli.runRetryingOnLocks(target, List.of("reset", "--hard", "--quiet", "HEAD"),
+                WORKTREE_ADD_ATTEMPTS, () -> { });
+        if (!checkout.ok()) {
+            withRepoLock(gitDir, () -> {
+                cleanUpHalfAddedWorktree(gitDir, branch, target);
+                return null;
+            });
+            throw new GitException("could not check out " + startSha + " into " + target + ": " + checkout.describe());
+        }
+        LOG.info("added worktree {} on {} at {}", target, branch, startSha);
+        return new Worktree(repo, target, branch, startSha);
+    }
+
+    /** After a failed {@code worktree add}: forget a half-made worktree and the branch it created. */
+    private void cleanUpHalfAddedWorktree(Path gitDir, String branch, Path target) {
+        deleteRecursively(target);
+        cli.run(gitDir, List.of("worktree", "prune"));
+        if (localBranch(gitDir, branch).isPresent()) {
+            cli.run(gitDir, List.of("branch", "-D", branch));
+        }
+    }
+
+    @Override
+    public Optional<String> currentBranch(Worktree worktree) {
+        try (Repository r = openWorktree(worktree)) {
+            String full = r.getFullBranch();
+            if (full != null && full.startsWith(Constants.R_HEADS)) {
+                return Optional.of(full.substring(Constants.R_HEADS.length()));
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new GitException("could not read HEAD of " + worktree.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> commitAll(Worktree worktree, String message, String authorName, String authorEmail) {
+        Path dir = worktree.dir();
+        cli.check(dir, "add", "--all", "--", ".");
+        GitCli.Result staged = cli.run(dir, List.of("diff", "--cached", "--quiet"));
+        if (staged.ok()) {
+            return Optional.empty();
+        }
+        if (staged.exitCode() != 1) {
+            throw new GitException("could not tell what is staged in " + dir + ": " + staged.describe());
+        }
+        cli.check(dir, "-c", "user.name=" + authorName, "-c", "user.email=" + authorEmail,
+                "-c", "commit.gpgSign=false", "commit", "--quiet", "--no-verify",
+                "--author=" + authorName + " <" + authorEmail + ">", "-m", message);
+        String sha = cli.check(dir, "rev-parse", "--verify", "HEAD^{commit}");
+        LOG.info("committed {} on {} in {}", sha, worktree.branch(), dir);
+        return Optional.of(sha);
+    }
+
+    @Override
+    public List<String> changedFiles(Worktree worktree) {
+        try (Repository r = openWorktree(worktree); RevWalk walk = new RevWalk(r);
+                ObjectReader reader = r.newObjectReader()) {
+            RevCommit base = walk.parseCommit(r.resolve(worktree.baseSha()));
+            RevCommit head = walk.parseCommit(r.resolve(Constants.HEAD));
+            CanonicalTreeParser oldTree = new CanonicalTreeParser(null, reader, base.getTree());
+            CanonicalTreeParser newTree = new CanonicalTreeParser(null, reader, head.getTree());
+            List<String> files = new ArrayList<>();
+            try (Git git = new Git(r)) {
+                for (DiffEntry entry : git.diff().setOldTree(oldTree).setNewTree(newTree).call()) {
+                    files.add(entry.getChangeType() == DiffEntry.ChangeType.DELETE ? entry.getOldPath()
+                            : entry.getNewPath());
+                }
+            }
+            files.sort(Comparator.naturalOrder());
+            return files;
+        } catch (IOException | GitAPIException | RuntimeException e) {
+            throw new GitException("could not diff " + worktree.baseSha() + "..HEAD in " + worktree.dir() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int commitsAhead(Worktree worktree) {
+        try (Repository r = openWorktree(worktree); RevWalk walk = new RevWalk(r)) {
+            walk.markStart(walk.parseCommit(r.resolve(Constants.HEAD)));
+            walk.markUninteresting(walk.parseCommit(r.resolve(worktree.baseSha())));
+            int count = 0;
+            while (walk.next() != null) {
+                count++;
+            }
+            return count;
+        } catch (IOException | RuntimeException e) {
+            throw new GitException("could not count commits in " + worktree.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String head(Worktree worktree) {
+        try (Repository r = openWorktree(worktree)) {
+            ObjectId head = r.resolve(Constants.HEAD);
+            if (head == null) {
+                throw new GitException("worktree " + worktree.dir() + " has no HEAD commit");
+            }
+            return head.name();
+        } catch (IOException e) {
+            throw new GitException("could not read HEAD of " + worktree.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- push ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public String push(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials) {
+        PushGuard.check(branch, protectedBranch);
+        String ref = Constants.R_HEADS + branch;
+        String localSha = localBranch(repo.gitDir(), branch)
+                .orElseThrow(() -> new GitException("there is no local branch " + branch + " to push in " + repo.repo()));
+
+        try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
+            PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(new RefSpec(ref + ":" + ref)).setForce(false);
+            if (isLocal(repo.cloneUrl())) {
+                push.setReceivePack(LOCAL_RECEIVE_PACK);
+            }
+            if (credentials != null) {
+                push.setCredentialsProvider(provider(credentials));
+            }
+            for (PushResult result : push.call()) {
+                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                    RemoteRefUpdate.Status status = update.getStatus();
+                    if (status != RemoteRefUpdate.Status.OK && status != RemoteRefUpdate.Status.UP_TO_DATE) {
+                        String why = update.getMessage() == null ? "" : " (" + update.getMessage() + ")";
+                        String remoteSays = result.getMessages() == null || result.getMessages().isBlank() ? ""
+                                : "; origin said: " + result.getMessages().strip();
+                        throw new GitException("origin rejected the push of " + branch + ": " + status + why
+                                + remoteSays);
+                    }
+                }
+            }
+        } catch (GitAPIException | IOException e) {
+            throw new GitException("could not push " + branch + " of " + repo.repo() + ": " + e.getMessage(), e);
+        }
+
+        setUpstreamToItself(repo, branch);
+
+        String onOrigin = readBack(repo, ref, credentials);
+        if (!localSha.equals(onOrigin)) {
+            correctTrackingRef(repo, branch, onOrigin);
+            throw new GitException("origin does not hold " + localSha + " on " + branch + " after the push (it has "
+                    + (onOrigin == null ? "no such branch" : onOrigin) + "); the branch was not published");
+        }
+        LOG.info("pushed {} of {} at {}", branch, repo.repo(), localSha);
+        return onOrigin;
+    }
+
+    private void setUpstreamToItself(CachedRepo repo, String branch) {
+        withRepoLock(repo.gitDir(), () -> {
+            writeConfig(repo, config -> {
+                config.setString("branch", branch, "remote", REMOTE);
+                config.setString("branch", branch, "merge", Constants.R_HEADS + branch);
+            });
+            return null;
+        });
+    }
+
+    private void writeConfig(CachedRepo repo, java.util.function.Consumer<StoredConfig> change) {
+        for (int attempt = 1; ; attempt++) {
+            try (Repository r = open(repo.gitDir())) {
+                StoredConfig config = r.getConfig();
+                config.load();
+                change.accept(config);
+                config.save();
+                return;
+            } catch (LockFailedException e) {
+                if (attempt >= 5) {
+                    throw new GitException("could not write the config of " + repo.repo() + ": " + e.getMessage(), e);
+                }
+                pause(50L << attempt);
+            } catch (IOException | org.eclipse.jgit.errors.ConfigInvalidException e) {
+                throw new GitException("could not write the config of " + repo.repo() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The commit origin holds for {@code ref} right now (ls-remote), or null when it has no such ref. */
+    private String readBack(CachedRepo repo, String ref, GitCredentials credentials) {
+        try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
+            LsRemoteCommand ls = git.lsRemote().setRemote(REMOTE).setHeads(true);
+            if (credentials != null) {
+                ls.setCredentialsProvider(provider(credentials));
+            }
+            Collection<Ref> refs = ls.call();
+            return refs.stream().filter(x -> x.getName().equals(ref)).findFirst()
+                    .map(x -> x.getObjectId().name()).orElse(null);
+        } catch (GitAPIException | IOException e) {
+            throw new GitException("pushed, but could not read " + ref + " back from origin for " + repo.repo() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Push updated refs/remotes/origin/B to what we sent; when origin does not actually hold it, the tracking ref
+     * must say so too, or {@link #removeWorktree} would think the commits are safe on origin and delete the branch.
+     */
+    private void correctTrackingRef(CachedRepo repo, String branch, String onOrigin) {
+        try (Repository r = open(repo.gitDir())) {
+            RefUpdate update = r.updateRef(REMOTES_PREFIX + branch);
+            update.setForceUpdate(true);
+            if (onOrigin == null) {
+                update.delete();
+            } else {
+                update.setNewObjectId(ObjectId.fromString(onOrigin));
+                update.update();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not correct origin/{} in {}: {}", branch, repo.gitDir(), e.getMessage());
+        }
+    }
+
+    // ---- clean-up ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void removeWorktree(Worktree worktree, boolean deleteBranch) {
+        Path gitDir = worktree.repo().gitDir();
+        // Same as "git worktree remove --force --force", with only the quick bookkeeping under the repository lock.
+        if (Files.exists(worktree.dir()) && !Files.isRegularFile(worktree.dir().resolve(".git"))) {
+            throw new GitException("refusing to remove " + worktree.dir() + ": it is not a linked worktree");
+        }
+        deleteRecursively(worktree.dir());
+        if (Files.exists(worktree.dir())) {
+            throw new GitException("could not delete worktree folder " + worktree.dir());
+        }
+        withRepoLock(gitDir, () -> cli.check(gitDir, "worktree", "prune"));
+        LOG.info("removed worktree {}", worktree.dir());
+        if (deleteBranch) {
+            deleteBranchIfSafe(worktree);
+        }
+    }
+
+    /**
+     * Deletes the local branch when every commit on it is reachable from origin's branches (as last fetched or
+     * pushed) or it never moved from its base; otherwise keeps it. Returns whether it was deleted.
+     */
+    boolean deleteBranchIfSafe(Worktree worktree) {
+        Path gitDir = worktree.repo().gitDir();
+        String branch = worktree.branch();
+        return withRepoLock(gitDir, () -> {
+            Optional<String> tip = localBranch(gitDir, branch);
+            if (tip.isEmpty()) {
+                return false;
+            }
+            if (!tip.get().equals(worktree.baseSha()) && !allOnOrigin(gitDir, tip.get())) {
+                LOG.warn("kept branch {} in {}: it holds commits origin does not have", branch, gitDir);
+                return false;
+            }
+            GitCli.Result deleted = cli.run(gitDir, List.of("branch", "-D", branch));
+            if (!deleted.ok()) {
+                LOG.warn("kept branch {} in {}: {}", branch, gitDir, deleted.describe());
+                return false;
+            }
+            LOG.info("deleted branch {} in {}", branch, gitDir);
+            return true;
+        });
+    }
+
+    private boolean allOnOrigin(Path gitDir, String tip) {
+        try (Repository r = open(gitDir); RevWalk walk = new RevWalk(r)) {
+            walk.markStart(walk.parseCommit(ObjectId.fromString(tip)));
+            for (Ref ref : r.getRefDatabase().getRefsByPrefix(REMOTES_PREFIX)) {
+                ObjectId id = ref.getObjectId();
+                if (id != null) {
+                    walk.markUninteresting(walk.parseCommit(id));
+                }
+            }
+            return walk.next() == null;
+        } catch (IOException e) {
+            throw new GitException("could not check whether " + tip + " is on origin: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void pruneAll() {
+        if (!Files.isDirectory(cacheDir)) {
+            return;
+        }
+        try (Stream<Path> owners = Files.list(cacheDir)) {
+            for (Path owner : owners.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> repos = Files.list(owner)) {
+                    for (Path gitDir : repos.filter(p -> p.getFileName().toString().endsWith(".git")
+                            && Files.isRegularFile(p.resolve("HEAD"))).toList()) {
+                        GitCli.Result result = withRepoLock(gitDir, () -> cli.run(gitDir, List.of("worktree", "prune")));
+                        if (!result.ok()) {
+                            LOG.warn("could not prune worktrees of {}: {}", gitDir, result.describe());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new GitException("could not list the cache " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private Path gitDirFor(RepoRef repo) {
+        for (String part : List.of(repo.owner(), repo.name())) {
+            if (!SAFE_NAME.matcher(part).matches() || part.equals(".") || part.equals("..")) {
+                throw new GitException("refusing to cache a repository named " + repo + ": unsafe path component");
+            }
+        }
+        return cacheDir.resolve(repo.owner()).resolve(repo.name() + ".git");
+    }
+
+    private <T> T withRepoLock(Path gitDir, Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(gitDir.toAbsolutePath().normalize(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<String> localBranch(Path gitDir, String branch) {
+        try (Repository r = open(gitDir)) {
+            Ref ref = r.exactRef(Constants.R_HEADS + branch);
+            return ref == null || ref.getObjectId() == null ? Optional.empty() : Optional.of(ref.getObjectId().name());
+        } catch (IOException e) {
+            throw new GitException("could not read branch " + branch + " in " + gitDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Repository open(Path gitDir) throws IOException {
+        return new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+    }
+
+    private static Repository openWorktree(Worktree worktree) throws IOException {
+        return Git.open(worktree.dir().toFile()).getRepository();
+    }
+
+    private static UsernamePasswordCredentialsProvider provider(GitCredentials credentials) {
+        return new UsernamePasswordCredentialsProvider(credentials.username(), credentials.password());
+    }
+
+    static boolean isLocal(String cloneUrl) {
+        try {
+            String scheme = new URIish(cloneUrl).getScheme();
+            return scheme == null || scheme.equals("file");
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", path, e.getMessage());
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitException("interrupted", e);
+        }
+    }
+}
