@@ -6,7 +6,6 @@ import dev.grove.agent.AgentRunner;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
-import dev.grove.git.GitException;
 import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
@@ -84,7 +83,7 @@ final class TaskPipeline {
         rec = save(rec.withStatus(TaskStatus.RUNNING).withMessage(null).withElapsed(null));
         try {
             rec = runAgentAndPublish(task, rec, start);
-        } catch (GitException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("task {} failed: {}", key, e.getMessage());
             rec = save(store.task(key).orElse(rec).withStatus(TaskStatus.FAILED).withMessage(e.getMessage())
                     .withElapsed(Duration.between(start, clock.instant())));

@@ -51,6 +51,9 @@ public final class WebhookController {
         } catch (JsonProcessingException e) {
             answer(ctx, 400, "error", "the body is not valid JSON: " + e.getOriginalMessage());
             return;
+        } catch (java.io.IOException e) {
+            answer(ctx, 400, "error", "the body could not be read: " + e.getMessage());
+            return;
         }
         if (payload == null || !payload.isObject()) {
             answer(ctx, 400, "error", "the body is not a JSON object");

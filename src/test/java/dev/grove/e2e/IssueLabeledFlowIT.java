@@ -239,6 +239,40 @@ class IssueLabeledFlowIT {
         github.assertNoUnmatchedRequests();
     }
 
+    @Test
+    void anAgentThatChangesNothingLeavesNoBranchAndNoPullRequest() throws Exception {
+        startServer("echo 'looked around, nothing to do'");
+        Map<String, String> refs = GitFixtures.refs(origin);
+        label("delivery-1");
+
+        assertEquals(refs, GitFixtures.refs(origin));
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+        Path clone = dataDir.resolve("cache").resolve(REPO.owner()).resolve(REPO.name() + ".git");
+        assertEquals("", GitFixtures.runGit(clone, "for-each-ref", "refs/heads/grove/"), "local branches removed");
+        assertEquals(1, GitFixtures.runGit(clone, "worktree", "list").lines().count(), "worktrees removed");
+        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/9001");
+        String last = edits.get(edits.size() - 1).body().path("body").asText();
+        assertEquals(3, last.split("no changes", -1).length - 1, last);
+    }
+
+    @Test
+    void aTriggerWhileTheIssuesRunIsGoingStartsNoSecondRun() throws Exception {
+        startServer(exampleAgent(1.5));
+        byte[] body = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
+                ISSUE, "Release prep", BODY, "grove", INSTALLATION));
+        URI base = URI.create("http://localhost:" + server.port());
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "first", body, SECRET).statusCode());
+        Thread.sleep(300);
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "second", body, SECRET).statusCode());
+        assertTrue(server.awaitIdle(Duration.ofSeconds(90)));
+
+        List<ReceivedRequest> comments = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
+        assertEquals(2, comments.size(), "the tracking comment and one reply");
+        assertTrue(comments.stream().anyMatch(c -> c.body().path("body").asText().contains("still going")));
+        assertEquals(3, github.requests("POST", "/repos/octo-org/shop/pulls").size());
+        assertEquals(BRANCH_FILES.keySet(), groveBranchesOnOrigin());
+    }
+
     static void assertTokenNowhereUnder(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
