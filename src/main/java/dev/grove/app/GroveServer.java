@@ -15,6 +15,7 @@ import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
 import dev.grove.webhook.EventRouter;
 import dev.grove.webhook.IssueLabeledHandler;
+import dev.grove.webhook.JobQueue;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.webhook.WebhookController;
 import io.javalin.Javalin;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,14 @@ public final class GroveServer implements AutoCloseable {
     }
 
     public static GroveServer start(AppConfig config) throws IOException {
+        return start(config, jobs -> jobs);
+    }
+
+    /**
+     * Package-level seam for the intake benchmark: {@code intake} is given Grove's own job queue and returns the queue
+     * the webhook enqueues to ({@code jobs -> jobs} in production; a no-op sink to time intake alone).
+     */
+    static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
         var key = AppPrivateKey.read(config.privateKeyFile());
         InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
@@ -68,7 +78,8 @@ public final class GroveServer implements AutoCloseable {
 
         EventRouter router = new EventRouter(Map.of(
                 "issues.labeled", new IssueLabeledHandler(config.triggerLabel(), req -> run(runner, req))));
-        WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router, jobs);
+        WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router,
+                intake.apply(jobs));
 
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
