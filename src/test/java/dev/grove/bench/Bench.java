@@ -7,19 +7,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Grove's benchmarks, each figure next to its floor measured in the same run: {@code bench/run} (see
  * {@code bench/README.md}). Prints one Markdown table per benchmark, headed by the machine's cores and the commit.
  *
  * <pre>
- * Bench [--smoke] [--only intake,provisioning,orchestration] [--out FILE]
+ * Bench [--smoke] [--only intake,provisioning,orchestration] [--out FILE] [--work DIR]
  * </pre>
+ * {@code --work} is where repositories, worktrees and servers' data go: by default {@code /dev/shm} (tmpfs) when it
+ * exists, because on a shared virtual disk the time of writing 50,000 files swings with other machines' load and
+ * drowns what is measured; pass a folder on disk to include the disk.
  * {@code --smoke} runs every benchmark once at its smallest size (what {@code BenchSmokeIT} does).
  * Orchestration includes the memory figures: they are read from the same {@code grove serve} process.
  */
@@ -34,65 +37,108 @@ public final class Bench {
         boolean smoke = false;
         Set<String> only = new LinkedHashSet<>(ALL);
         Path out = null;
+        Path workBase = defaultWorkBase();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--out" -> out = Path.of(args[++i]);
+                case "--work" -> workBase = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: Bench [--smoke] [--only intake,provisioning,orchestration] [--out FILE]");
+                            + "; usage: Bench [--smoke] [--only intake,provisioning,orchestration] [--out FILE] [--work DIR]");
                     System.exit(2);
                 }
             }
         }
-        Path work = Files.createTempDirectory("grove-bench-");
+        Files.createDirectories(workBase);
+        Path work = Files.createTempDirectory(workBase, "grove-bench-");
         try {
-            String report = run(new Plan(only, smoke, work));
-            System.out.println(report);
+            String report = run(new Plan(only, smoke, work), part -> {
+                System.out.print(part);
+                System.out.flush();
+            });
             if (out != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 Files.writeString(out, report);
             }
         } finally {
-            GitFixtures.deleteRecursively(work);
+            Disk.remove(work);
         }
         System.exit(0);
     }
 
     /** Runs the selected benchmarks and returns the whole Markdown report. */
     public static String run(Plan plan) throws Exception {
+        return run(plan, part -> { });
+    }
+
+    /**
+     * Runs the selected benchmarks; {@code sink} gets the report piece by piece as it is made (the heading, then
+     * each benchmark's tables), so a long run shows its results early. Returns the whole report.
+     */
+    public static String run(Plan plan, Consumer<String> sink) throws Exception {
         Instant started = Instant.now();
-        List<MarkdownTable> tables = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
+        Consumer<String> emit = part -> {
+            report.append(part);
+            sink.accept(part);
+        };
+        emit.accept("## Grove benchmarks" + (plan.smoke() ? " (smoke: smallest sizes, one run)" : "") + "\n\n"
+                + "- date: " + DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atZone(ZoneOffset.UTC).withNano(0))
+                + " UTC\n"
+                + "- commit: " + commit() + "\n"
+                + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + memTotal() + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
+                + System.getProperty("java.version") + ", " + GitFixtures.runGit(Path.of("."), "--version") + "\n"
+                + "- work folder: " + plan.work().getParent() + " (" + fileSystem(plan.work()) + ")\n"
+                + "- load average at start (1, 5, 15 min): " + loadAverage() + "\n\n");
         for (String name : plan.only()) {
-            switch (name) {
-                case "intake" -> tables.addAll(plan.smoke()
+            List<MarkdownTable> tables = switch (name) {
+                case "intake" -> plan.smoke()
                         ? new IntakeBench(plan.work().resolve("intake"), 4, Duration.ofMillis(500), 50,
                                 Duration.ofMillis(500), 1).run()
                         : new IntakeBench(plan.work().resolve("intake"), 16, Duration.ofSeconds(5), 400,
-                                Duration.ofSeconds(5), 3).run());
-                case "provisioning" -> tables.addAll(plan.smoke()
+                                Duration.ofSeconds(5), 3).run();
+                case "provisioning" -> plan.smoke()
                         ? new ProvisioningBench(plan.work().resolve("provisioning"), List.of(200), List.of(1), 20, 1).run()
                         : new ProvisioningBench(plan.work().resolve("provisioning"), List.of(5_000, 50_000),
-                                List.of(1, 4, 8, 16), 300, 2).run());
-                case "orchestration" -> tables.addAll(plan.smoke()
-                        ? new OrchestrationBench(plan.work().resolve("orchestration"), List.of(3), 0.2, 1).run()
-                        : new OrchestrationBench(plan.work().resolve("orchestration"), List.of(3, 8), 2.0, 5).run());
+                                List.of(1, 4, 8, 16), 300, 2).run();
+                case "orchestration" -> plan.smoke()
+                        ? new OrchestrationBench(plan.work().resolve("orchestration"), List.of(3), 0.5, 1).run()
+                        : new OrchestrationBench(plan.work().resolve("orchestration"), List.of(3, 8), 2.0, 5).run();
                 default -> throw new IllegalArgumentException("no benchmark named " + name + "; pick from " + ALL);
-            }
+            };
+            StringBuilder part = new StringBuilder();
+            for (MarkdownTable t : tables) part.append(t.render()).append('\n');
+            emit.accept(part.toString());
         }
-        StringBuilder s = new StringBuilder();
-        s.append("## Grove benchmarks").append(plan.smoke() ? " (smoke: smallest sizes, one run)" : "").append("\n\n");
-        s.append("- date: ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atZone(ZoneOffset.UTC)
-                .withNano(0))).append(" UTC, took ").append(Duration.between(started, Instant.now()).toSeconds())
-                .append(" s\n");
-        s.append("- commit: ").append(commit()).append('\n');
-        s.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(memTotal()).append(", ").append(System.getProperty("os.name")).append(' ')
-                .append(System.getProperty("os.arch")).append(", Java ").append(System.getProperty("java.version"))
-                .append(", ").append(GitFixtures.runGit(Path.of("."), "--version")).append("\n\n");
-        for (MarkdownTable t : tables) s.append(t.render()).append('\n');
-        return s.toString();
+        emit.accept("All benchmarks took " + Duration.between(started, Instant.now()).toSeconds()
+                + " s; load average at the end: " + loadAverage() + ".\n");
+        return report.toString();
+    }
+
+    /** {@code /proc/loadavg}'s first three fields: a busy machine makes every figure slower and noisier. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static Path defaultWorkBase() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static String fileSystem(Path dir) {
+        try {
+            return Files.getFileStore(dir).type();
+        } catch (Exception e) {
+            return "file system unknown";
+        }
     }
 
     static void progress(String message) {

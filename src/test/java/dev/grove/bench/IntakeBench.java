@@ -93,6 +93,7 @@ public final class IntakeBench {
         Stats floorP99 = new Stats();
         long sent = 0;
         long errors = 0;
+        AtomicLong openLoopErrors = new AtomicLong();
         try (GroveServer grove = GroveServerSeam.startWithIntakeSink(AppConfig.fromEnv(env), sink);
                 AutoCloseable floorServer = bareJavalin()) {
             URI groveUri = URI.create("http://127.0.0.1:" + grove.port() + "/webhook");
@@ -104,7 +105,7 @@ public final class IntakeBench {
                     URI u = isGrove ? groveUri : floorUri;
                     long[] counts = closedLoop(u, window);
                     (isGrove ? groveRps : floorRps).add(counts[0] / (window.toNanos() / 1e9));
-                    List<Double> lat = openLoop(u);
+                    List<Double> lat = openLoop(u, isGrove ? openLoopErrors : new AtomicLong());
                     (isGrove ? groveP50 : floorP50).add(Stats.percentile(lat, 50));
                     (isGrove ? groveP99 : floorP99).add(Stats.percentile(lat, 99));
                     if (isGrove) {
@@ -114,6 +115,7 @@ public final class IntakeBench {
                 }
             }
         }
+        errors += openLoopErrors.get();
         long received = sink.received.get();
         String routing = received == 0
                 ? "the router ignored every delivery (`issue_comment.created` has no handler yet), so Grove's intake "
@@ -181,7 +183,7 @@ public final class IntakeBench {
     }
 
     /** Latencies (ms) of {@code rate × window} requests sent on a fixed schedule, measured from the schedule. */
-    private List<Double> openLoop(URI uri) throws Exception {
+    private List<Double> openLoop(URI uri, AtomicLong errors) throws Exception {
         int count = (int) (rate * window.toNanos() / 1_000_000_000L);
         long period = 1_000_000_000L / rate;
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>(count));
@@ -192,7 +194,11 @@ public final class IntakeBench {
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
             all.add(client.sendAsync(request(uri), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> latencies.add((System.nanoTime() - intended) / 1e6)));
+                    .handle((r, e) -> {
+                        latencies.add((System.nanoTime() - intended) / 1e6);
+                        if (e != null || r.statusCode() != 202) errors.incrementAndGet();
+                        return null;
+                    }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         return latencies;

@@ -1,7 +1,7 @@
 package dev.grove.bench;
 
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.grove.github.PullRequestRef;
 import dev.grove.github.RepoRef;
 import dev.grove.testing.GitFixtures;
@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -172,7 +171,7 @@ public final class OrchestrationBench {
             if (System.nanoTime() > deadline) throw new IllegalStateException("issue " + issue + " did not finish");
             double now = server.rssMiB();
             peak = Math.max(peak, now);
-            if (Double.isNaN(busy) && countMarks(marks, issue, ".start") == n && countMarks(marks, issue, ".exit") == 0) {
+            if (Double.isNaN(busy) && countMarks(marks, issue, ".start") == n) {
                 busy = now;
             }
             done = doneAt(github, editPath);
@@ -276,7 +275,7 @@ public final class OrchestrationBench {
                     Stats.percentile(agentTimes, 50));
         } finally {
             pool.shutdownNow();
-            GitFixtures.deleteRecursively(dir);
+            Disk.remove(dir);
         }
     }
 
@@ -313,7 +312,7 @@ public final class OrchestrationBench {
         MarkdownTable m = new MarkdownTable("Memory: resident memory of `grove serve` (agents excluded)",
                 "figure", "Grove (MiB)", "floor: bare Javalin process, idle (MiB)", "ratio");
         m.row("idle, 1 s after start", groveIdle.show("%.0f"), floorIdle.show("%.0f"), Stats.ratio(groveIdle, floorIdle));
-        m.row(busyN + " tasks running (every agent started)", groveBusy.show("%.0f"), floorIdle.show("%.0f"),
+        m.row(busyN + " tasks running (first sample after every agent started)", groveBusy.show("%.0f"), floorIdle.show("%.0f"),
                 Stats.ratio(groveBusy, floorIdle));
         m.row("peak during a run of " + busyN + " tasks", grovePeak.show("%.0f"), floorIdle.show("%.0f"),
                 Stats.ratio(grovePeak, floorIdle));
@@ -339,9 +338,5 @@ public final class OrchestrationBench {
 
     private static double max(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    static String ms(double v) {
-        return String.format(Locale.ROOT, "%.0f", v);
     }
 }

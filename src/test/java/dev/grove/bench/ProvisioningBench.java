@@ -60,7 +60,7 @@ public final class ProvisioningBench {
             if (files == sizes.get(0)) { // load and compile JGit's clone path once, so run 1 is not a JVM warm-up
                 Path warmUp = dir.resolve("jvm-warm-up");
                 new JGitClient(warmUp).sync(REPO, url, null);
-                GitFixtures.deleteRecursively(warmUp);
+                Disk.remove(warmUp);
             }
             Stats groveCold = new Stats();
             Stats floorCold = new Stats();
@@ -70,13 +70,13 @@ public final class ProvisioningBench {
                 long t0 = System.nanoTime();
                 CachedRepo clone = new JGitClient(cache).sync(REPO, url, null);
                 groveCold.add(seconds(t0));
-                cacheDisk.add(RepoGenerator.diskKiB(clone.gitDir()) / 1024.0);
-                GitFixtures.deleteRecursively(cache);
+                cacheDisk.add(Disk.kib(clone.gitDir()) / 1024.0);
+                Disk.remove(cache);
                 Path bare = dir.resolve("cold-floor-" + r + ".git");
                 t0 = System.nanoTime();
                 GitFixtures.runGit(dir, "clone", "--quiet", "--bare", url, bare.toString());
                 floorCold.add(seconds(t0));
-                GitFixtures.deleteRecursively(bare);
+                Disk.remove(bare);
             }
             first.row(String.format(Locale.ROOT, "%,d", files), groveCold.show("%.2f"), floorCold.show("%.2f"),
                     Stats.ratio(groveCold, floorCold), cacheDisk.show("%.1f"));
@@ -101,15 +101,15 @@ public final class ProvisioningBench {
                     long t0 = System.nanoTime();
                     List<Worktree> made = groveProvision(git, url, n, wts, seq);
                     grove.add(seconds(t0));
-                    groveDisk.add(RepoGenerator.diskKiB(made.get(0).repo().gitDir(), wts) / 1024.0);
+                    groveDisk.add(Disk.kib(made.get(0).repo().gitDir(), wts) / 1024.0);
                     for (Worktree wt : made) git.removeWorktree(wt, true);
 
                     Path fwts = dir.resolve("wt-floor");
                     t0 = System.nanoTime();
                     floorProvision(floorBare, n, fwts, seq);
                     floor.add(seconds(t0));
-                    floorDisk.add(RepoGenerator.diskKiB(floorBare, fwts) / 1024.0);
-                    GitFixtures.deleteRecursively(fwts);
+                    floorDisk.add(Disk.kib(floorBare, fwts) / 1024.0);
+                    Disk.remove(fwts);
                     GitFixtures.runGit(floorBare, "worktree", "prune");
                     for (int i = 0; i < n; i++) GitFixtures.runGit(floorBare, "branch", "-D", "task-" + seq + "-" + i);
 
@@ -119,14 +119,14 @@ public final class ProvisioningBench {
                         GitFixtures.runGit(dir, "clone", "--quiet", url, clones.resolve("c" + i).toString());
                     }
                     naive.add(seconds(t0));
-                    naiveDisk.add(RepoGenerator.diskKiB(clones) / 1024.0);
-                    GitFixtures.deleteRecursively(clones);
+                    naiveDisk.add(Disk.kib(clones) / 1024.0);
+                    Disk.remove(clones);
                 }
                 warm.row(String.format(Locale.ROOT, "%,d", files), String.valueOf(n), grove.show("%.2f"),
                         floor.show("%.2f"), Stats.ratio(grove, floor), naive.show("%.2f"), Stats.ratio(naive, grove),
                         groveDisk.show("%.0f"), floorDisk.show("%.0f"), naiveDisk.show("%.0f"));
             }
-            GitFixtures.deleteRecursively(dir);
+            Disk.remove(dir);
         }
         String shape = "generated repositories: text files of ~380 bytes in 200 folders, " + commits
                 + " commits (git fast-import, deterministic), packed; origin reached over file://";

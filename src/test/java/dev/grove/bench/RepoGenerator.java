@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -104,26 +103,4 @@ public final class RepoGenerator {
         }
     }
 
-    /** Kibibytes used on disk by these folders together ({@code du -skc}: hard links counted once). */
-    public static long diskKiB(Path... dirs) {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("du", "-skc"));
-        for (Path d : dirs) if (Files.exists(d)) command.add(d.toString());
-        if (command.size() == 2) return 0;
-        String[] lines = run(Path.of(System.getProperty("java.io.tmpdir")), command.toArray(String[]::new)).split("\n");
-        return Long.parseLong(lines[lines.length - 1].split("\\s+")[0]);
-    }
-
-    private static String run(Path dir, String... command) {
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            p.waitFor();
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
