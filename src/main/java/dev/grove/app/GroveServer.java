@@ -1,6 +1,5 @@
 package dev.grove.app;
 
-import dev.grove.agent.ProcessAgentRunner;
 import dev.grove.git.GitClient;
 import dev.grove.git.JGitClient;
 import dev.grove.github.AppPrivateKey;
@@ -11,6 +10,8 @@ import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
+import dev.grove.pipeline.RunningAgents;
+import dev.grove.pipeline.TaskProgressListener;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
 import dev.grove.webhook.EventRouter;
@@ -40,8 +41,10 @@ public final class GroveServer implements AutoCloseable {
     private final Javalin http;
     private final ExecutorJobQueue jobs;
     private final ExecutorService taskPool;
+    private final RunningAgents runningAgents;
 
-    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool) {
+    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, RunningAgents runningAgents) {
+        this.runningAgents = runningAgents;
         this.http = http;
         this.jobs = jobs;
         this.taskPool = taskPool;
@@ -62,7 +65,7 @@ public final class GroveServer implements AutoCloseable {
         ExecutorService taskPool = daemonPool("grove-task");
         IssueRunner runner = new IssueRunner(
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, new ProcessAgentRunner(config.agentCommand(), config.agentEnv()),
+                tokens, git, config.agentCatalog(), config.issueBudget(), TaskProgressListener.NONE,
                 store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
 
@@ -72,7 +75,7 @@ public final class GroveServer implements AutoCloseable {
 
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
-        return new GroveServer(http, jobs, taskPool);
+        return new GroveServer(http, jobs, taskPool, runner.runningAgents());
     }
 
     private static void run(IssueRunner runner, RunRequest req) {
@@ -90,6 +93,11 @@ public final class GroveServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The agents running now; {@code /grove cancel} stops them through this. */
+    public RunningAgents runningAgents() {
+        return runningAgents;
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentRunner;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
@@ -48,7 +49,10 @@ public final class IssueRunner {
     private final LongFunction<GitHubGateway> gateways;
     private final TokenSource tokens;
     private final GitClient git;
-    private final AgentRunner agent;
+    private final AgentCatalog agents;
+    private final IssueBudget budget;
+    private final TaskProgressListener progressListener;
+    private final RunningAgents running = new RunningAgents();
     private final StateStore store;
     private final RunnerSettings settings;
     private final ExecutorService taskPool;
@@ -60,14 +64,33 @@ public final class IssueRunner {
      */
     public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentRunner agent,
             StateStore store, RunnerSettings settings, ExecutorService taskPool, Clock clock) {
+        this(gateways, tokens, git, AgentCatalog.single(agent), IssueBudget.UNLIMITED, TaskProgressListener.NONE, store,
+                settings, taskPool, clock);
+    }
+
+    /**
+     * @param agents           the agents this server offers; tasks run the catalog's default one
+     * @param budget           what one issue's agents may spend, in dollars and agent time
+     * @param progressListener hears each running task's latest progress line, throttled (check runs)
+     */
+    public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentCatalog agents,
+            IssueBudget budget, TaskProgressListener progressListener, StateStore store, RunnerSettings settings,
+            ExecutorService taskPool, Clock clock) {
         this.gateways = gateways;
         this.tokens = tokens;
         this.git = git;
-        this.agent = agent;
+        this.agents = agents;
+        this.budget = budget;
+        this.progressListener = progressListener;
         this.store = store;
         this.settings = settings;
         this.taskPool = taskPool;
         this.clock = clock;
+    }
+
+    /** The agents running now, to cancel them ({@code /grove cancel}). */
+    public RunningAgents runningAgents() {
+        return running;
     }
 
     /** What a finished run left, task by task, in plan order. */
@@ -115,8 +138,11 @@ public final class IssueRunner {
             CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
             String baseSha = git.remoteBranchHead(clone, req.defaultBranch());
             assignBranches(req, plan, keys, clone);
-            TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, settings, clone, baseSha,
-                    () -> credentials(req.installationId()), refresh, clock);
+            String agentName = agents.defaultName(); // TODO(lead): the repo config's `agent:` picks another name
+            TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, settings, clone,
+                    baseSha, () -> credentials(req.installationId()), refresh, clock,
+                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null), budget, running,
+                            progressListener, ProgressThrottle.DEFAULT_INTERVAL));
             Semaphore slots = new Semaphore(Math.max(1, settings.maxParallel()));
             for (int w = 0; w < plan.waves().size(); w++) {
                 List<Task> wave = plan.waves().get(w);

@@ -1,6 +1,9 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentListener;
 import dev.grove.agent.AgentOutcome;
+import dev.grove.agent.AgentReport;
+import dev.grove.agent.CancelSignal;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.AgentRunner;
 import dev.grove.git.CachedRepo;
@@ -13,12 +16,15 @@ import dev.grove.github.PullRequestRef;
 import dev.grove.plan.Task;
 import dev.grove.report.Durations;
 import dev.grove.report.PullRequestBodyRenderer;
+import dev.grove.store.AgentRun;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
 import dev.grove.store.TaskRecord;
 import dev.grove.store.TaskStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,10 +59,30 @@ final class TaskPipeline {
     private final Runnable changed;
     private final Clock clock;
     private final PullRequestBodyRenderer bodies = new PullRequestBodyRenderer();
+    private final AgentSetup setup;
+
+    /**
+     * Which agent runs the tasks and within what: its name (for the record), its own timeout (null: the runner's),
+     * the issue's budget, where running agents are registered for cancel, who hears progress, how often.
+     */
+    record AgentSetup(String agentName, Duration agentTimeout, IssueBudget budget, RunningAgents running,
+            TaskProgressListener listener, Duration progressInterval) {
+        static AgentSetup defaults() {
+            return new AgentSetup(null, null, IssueBudget.UNLIMITED, new RunningAgents(), TaskProgressListener.NONE,
+                    ProgressThrottle.DEFAULT_INTERVAL);
+        }
+    }
 
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
             Runnable changed, Clock clock) {
+        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, AgentSetup.defaults());
+    }
+
+    TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
+            RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
+            Runnable changed, Clock clock, AgentSetup setup) {
+        this.setup = setup;
         this.req = req;
         this.github = github;
         this.git = git;
@@ -91,6 +117,31 @@ final class TaskPipeline {
     }
 
     private TaskRecord runAgentAndPublish(Task task, TaskRecord rec, Instant start) throws IOException {
+        Duration timeout = setup.agentTimeout() != null ? setup.agentTimeout() : settings.agentTimeout();
+        Double maxCost = null;
+        IssueBudget budget = setup.budget();
+        double spent = 0;
+        Duration used = Duration.ZERO;
+        for (TaskRecord other : store.tasks(req.repo(), req.issueNumber())) {
+            if (other.key().equals(rec.key()) || other.agentRun() == null) continue;
+            if (other.agentRun().costUsd() != null) spent += other.agentRun().costUsd();
+            if (other.elapsed() != null) used = used.plus(other.elapsed());
+        }
+        if (budget.maxUsd() != null) {
+            if (spent >= budget.maxUsd()) {
+                return fail(rec, "not run: the issue's agent budget of " + usd(budget.maxUsd()) + " is spent ("
+                        + usd(spent) + " so far); raise it to run more", Duration.ZERO);
+            }
+            maxCost = budget.maxUsd() - spent;
+        }
+        if (budget.maxAgentTime() != null) {
+            Duration left = budget.maxAgentTime().minus(used);
+            if (left.compareTo(Duration.ofSeconds(1)) < 0) {
+                return fail(rec, "not run: the issue's " + Durations.format(budget.maxAgentTime())
+                        + " of agent time is used up (" + Durations.format(used) + "); raise it to run more", Duration.ZERO);
+            }
+            if (left.compareTo(timeout) < 0) timeout = left;
+        }
         String branch = rec.branch();
         Path dir = settings.worktreesDir().resolve(req.repo().owner()).resolve(req.repo().name())
                 .resolve(branch.replace('/', '_'));
@@ -101,9 +152,27 @@ final class TaskPipeline {
                 .resolve(String.valueOf(req.issueNumber())).resolve(rec.key().task());
         Files.createDirectories(taskDir);
         Path logFile = taskDir.resolve("agent.log");
-        AgentOutcome outcome = agent.run(new AgentRequest(wt.dir(), prompt(task, branch), taskDir.resolve("prompt.md"),
-                taskEnv(task), settings.agentTimeout(), logFile));
+        Path eventLog = taskDir.resolve("events.log");
+        Files.deleteIfExists(eventLog);
+        AgentRun run = AgentRun.of(setup.agentName(), eventLog.toString());
+        rec = save(rec.withAgentRun(run));
+        CancelSignal cancel = setup.running().register(rec.key());
+        AgentOutcome outcome;
+        try {
+            outcome = agent.run(new AgentRequest(wt.dir(), prompt(task, branch), taskDir.resolve("prompt.md"),
+                    taskEnv(task), timeout, logFile, progressTo(rec.key(), eventLog), cancel, maxCost));
+        } finally {
+            setup.running().done(rec.key(), cancel);
+        }
         Duration elapsed = Duration.between(start, clock.instant());
+        AgentReport report = outcome.report();
+        rec = rec.withAgentRun(run.withReport(report.summary(), report.turns(), report.costUsd(), report.sessionId(),
+                report.configDir()));
+
+        if (outcome instanceof AgentOutcome.Cancelled c) {
+            return fail(rec, "cancelled (" + c.reason() + "): the agent was stopped; worktree, branch and log kept ("
+                    + logFile + ")", elapsed);
+        }
 
         if (outcome instanceof AgentOutcome.Failed f) {
             return fail(rec, f.reason() + "; worktree, branch and log kept (" + logFile + ")", elapsed);
@@ -145,6 +214,32 @@ final class TaskPipeline {
             return save(rec.withMessage("pushed, but the PR could not be opened: " + e.getMessage()
                     + " (run again to retry)"));
         }
+    }
+
+    /**
+     * Every progress line goes to the task's event log with its time; the latest one reaches the task record (and so
+     * the tracking comment) and the progress listener at most once per interval.
+     */
+    private AgentListener progressTo(TaskKey key, Path eventLog) {
+        ProgressThrottle throttle = new ProgressThrottle(clock, setup.progressInterval());
+        return line -> {
+            try {
+                Files.writeString(eventLog, clock.instant() + " " + line + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                log.debug("could not append to {}: {}", eventLog, e.getMessage());
+            }
+            if (!throttle.tryPass()) {
+                return;
+            }
+            store.task(key).filter(r -> r.status() == TaskStatus.RUNNING && r.agentRun() != null)
+                    .ifPresent(r -> save(r.withAgentRun(r.agentRun().withProgress(line))));
+            setup.listener().progress(key, line);
+        };
+    }
+
+    private static String usd(double v) {
+        return String.format(java.util.Locale.ROOT, "$%.2f", v);
     }
 
     private TaskRecord fail(TaskRecord rec, String message, Duration elapsed) {

@@ -1,5 +1,6 @@
 package dev.grove.report;
 
+import dev.grove.store.AgentRun;
 import dev.grove.store.TaskRecord;
 import dev.grove.store.TaskStatus;
 import java.time.Duration;
@@ -23,7 +24,7 @@ public final class TrackingCommentRenderer {
                     .append(" | ").append(status(t))
                     .append(" | ").append(t.branch() == null ? "" : "`" + t.branch() + "`")
                     .append(" | ").append(t.prNumber() == null ? "" : "#" + t.prNumber())
-                    .append(" | ").append(Durations.format(t.elapsed()))
+                    .append(" | ").append(time(t))
                     .append(" |\n");
         }
         if (!run.planNotes().isEmpty()) {
@@ -43,7 +44,29 @@ public final class TrackingCommentRenderer {
             }
             md.append('\n');
         }
+        double spent = run.tasks().stream().map(TaskRecord::agentRun)
+                .filter(a -> a != null && a.costUsd() != null).mapToDouble(AgentRun::costUsd).sum();
+        if (spent > 0) {
+            md.append(run.wallTime() == null ? "\n" : "").append("**Agent spend:** ").append(usd(spent)).append('\n');
+        }
         return md.toString();
+    }
+
+    /** Time, and for agents that report them, cost and turns. */
+    private static String time(TaskRecord t) {
+        String s = Durations.format(t.elapsed());
+        AgentRun a = t.agentRun();
+        if (a != null && a.costUsd() != null) {
+            s += (s.isEmpty() ? "" : " · ") + usd(a.costUsd());
+        }
+        if (a != null && a.turns() != null) {
+            s += (s.isEmpty() ? "" : " · ") + a.turns() + (a.turns() == 1 ? " turn" : " turns");
+        }
+        return s;
+    }
+
+    static String usd(double v) {
+        return String.format(java.util.Locale.ROOT, "$%.2f", v);
     }
 
     private static String status(TaskRecord t) {
@@ -55,6 +78,9 @@ public final class TrackingCommentRenderer {
             default -> "";
         };
         String s = icon + t.status().label();
+        if (t.status() == TaskStatus.RUNNING && t.agentRun() != null && t.agentRun().progress() != null) {
+            s += ": " + t.agentRun().progress();
+        }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES)) {
             s += ": " + t.message();
