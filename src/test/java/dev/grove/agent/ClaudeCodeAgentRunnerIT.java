@@ -94,4 +94,112 @@ class ClaudeCodeAgentRunnerIT {
                 "the system prompt addition");
         assertTrue(Files.isDirectory(tmp.resolve("task/claude-config")), "its own config folder");
     }
+
+    @Test
+    void stopsAtMaxTurnsWithAClearReason() throws Exception {
+        AgentOutcome outcome = runner(1, null).run(request("Create NOTES.md", Duration.ofSeconds(90)));
+        AgentOutcome.Failed f = assertInstanceOf(AgentOutcome.Failed.class, outcome, outcome.toString());
+        assertTrue(f.reason().contains("limit of 1 turns (max_turns)"), f.reason());
+        assertNotNull(f.report().turns(), "turns are reported even when the limit stops it");
+    }
+
+    @Test
+    void stopsAtItsCostCeiling() throws Exception {
+        // the stand-in reports 1000 input tokens a call: more than $0.001 at Sonnet's price
+        AgentOutcome outcome = runner(10, 0.001).run(request("Create NOTES.md", Duration.ofSeconds(90)));
+        AgentOutcome.Failed f = assertInstanceOf(AgentOutcome.Failed.class, outcome, outcome.toString());
+        assertTrue(f.reason().contains("cost ceiling of $0.00"), f.reason());
+        assertNotNull(f.report().costUsd());
+    }
+
+    @Test
+    void anApiErrorIsAFailedTaskWithTheReason() throws Exception {
+        api.failWith(400);
+        AgentOutcome outcome = runner(10, null).run(request("Create NOTES.md", Duration.ofSeconds(90)));
+        AgentOutcome.Failed f = assertInstanceOf(AgentOutcome.Failed.class, outcome, outcome.toString());
+        assertTrue(f.reason().startsWith("Claude Code reported an error"), f.reason());
+        assertTrue(f.reason().contains("scripted failure") || f.reason().contains("400"), f.reason());
+    }
+
+    @Test
+    void aTimeoutKillsTheCliAndLeavesNoProcess() throws Exception {
+        api.delay(60_000);
+        AgentOutcome outcome = runner(10, null).run(request("Create NOTES.md", Duration.ofSeconds(8)));
+        assertInstanceOf(AgentOutcome.TimedOut.class, outcome, outcome.toString());
+        assertNoProcessUsing(tmp.resolve("task/claude-config").toString());
+    }
+
+    @Test
+    void cancelKillsTheCli() throws Exception {
+        api.delay(60_000);
+        AgentRequest req = request("Create NOTES.md", Duration.ofSeconds(60));
+        Thread canceller = new Thread(() -> {
+            try {
+                while (api.messages().isEmpty()) Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            req.cancel().cancel("/grove cancel by octocat");
+        });
+        canceller.start();
+        AgentOutcome outcome = runner(10, null).run(req);
+        AgentOutcome.Cancelled c = assertInstanceOf(AgentOutcome.Cancelled.class, outcome, outcome.toString());
+        assertEquals("/grove cancel by octocat", c.reason());
+        assertNoProcessUsing(tmp.resolve("task/claude-config").toString());
+    }
+
+    @Test
+    void aReviseResumesTheTasksOwnSession() throws Exception {
+        ClaudeCodeAgentRunner runner = runner(10, null);
+        AgentOutcome first = runner.run(request("Create NOTES.md", Duration.ofSeconds(90)));
+        assertInstanceOf(AgentOutcome.Finished.class, first, first.toString());
+        int before = api.messages().size();
+        api.writes("REVIEW.md", "after review\n").answers("Done with the review.");
+
+        AgentOutcome second = runner.revise(request("Also add REVIEW.md", Duration.ofSeconds(90)),
+                first.report().sessionId(), "FRESH START: task, diff, comments");
+        assertInstanceOf(AgentOutcome.Finished.class, second, second.toString());
+        assertEquals("Done with the review.", second.report().summary());
+        assertTrue(Files.exists(workDir.resolve("REVIEW.md")));
+        String told = AnthropicStandIn.allText(api.messages().get(before).body());
+        assertTrue(told.contains("Create NOTES.md") && told.contains("Also add REVIEW.md"),
+                "the resumed conversation carries the first prompt: " + told);
+        assertTrue(!told.contains("FRESH START"), "not the fresh-start prompt");
+    }
+
+    @Test
+    void aReviseWhoseSessionIsGoneStartsAfreshWithContext() throws Exception {
+        AgentOutcome outcome = runner(10, null).revise(request("Also add REVIEW.md", Duration.ofSeconds(90)),
+                "00000000-0000-4000-8000-000000000000", "FRESH START: the task, the diff so far, the review comments");
+        assertInstanceOf(AgentOutcome.Finished.class, outcome, outcome.toString());
+        String told = AnthropicStandIn.allText(api.messages().get(0).body());
+        assertTrue(told.contains("FRESH START: the task, the diff so far"), told);
+    }
+
+    static void assertNoProcessUsing(String marker) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            boolean found = ProcessHandle.allProcesses().anyMatch(p -> environOf(p.pid()).contains(marker)
+                    && !isZombie(p.pid()));
+            if (!found) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("a process with " + marker + " in its environment is still running");
+    }
+
+    static String environOf(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    static boolean isZombie(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return s.charAt(s.lastIndexOf(')') + 2) == 'Z';
+        } catch (Exception e) {
+            return true;
+        }
+    }
 }
