@@ -1,6 +1,7 @@
 package dev.grove.agent;
 
 import dev.grove.report.Durations;
+import dev.grove.report.Money;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,7 +170,7 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
         if (subtype.equals("error_max_turns")) {
             reason = "Claude Code stopped at its limit of " + definition.maxTurns() + " turns (max_turns) before it finished";
         } else if (subtype.contains("budget")) {
-            reason = "Claude Code stopped at its cost ceiling of $" + String.format(Locale.ROOT, "%.2f", budget(request))
+            reason = "Claude Code stopped at its cost ceiling of " + Money.usd(budget(request))
                     + " (max_budget_usd, or what was left of the issue's budget)";
         } else {
             reason = "Claude Code reported an error" + (subtype.isEmpty() || subtype.equals("success") ? "" : " (" + subtype + ")")

@@ -14,6 +14,7 @@ import dev.grove.plan.Task;
 import dev.grove.plan.TaskPlanner;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
+import dev.grove.store.AgentRun;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
 import dev.grove.store.TaskRecord;
@@ -128,7 +129,9 @@ public final class IssueRunner {
             TaskKey key = keys.get(t);
             TaskRecord rec = store.task(key).orElse(null);
             if (rec == null || !(rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
-                store.saveTask(TaskRecord.queued(key, t.number(), t.title()));
+                // what earlier runs of the task spent still counts against the issue's budget
+                store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
+                        : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
             }
         }
         refresh.run();

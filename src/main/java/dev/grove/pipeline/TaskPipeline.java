@@ -15,6 +15,7 @@ import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
 import dev.grove.plan.Task;
 import dev.grove.report.Durations;
+import dev.grove.report.Money;
 import dev.grove.report.PullRequestBodyRenderer;
 import dev.grove.store.AgentRun;
 import dev.grove.store.StateStore;
@@ -122,15 +123,15 @@ final class TaskPipeline {
         IssueBudget budget = setup.budget();
         double spent = 0;
         Duration used = Duration.ZERO;
-        for (TaskRecord other : store.tasks(req.repo(), req.issueNumber())) {
-            if (other.key().equals(rec.key()) || other.agentRun() == null) continue;
-            if (other.agentRun().costUsd() != null) spent += other.agentRun().costUsd();
-            if (other.elapsed() != null) used = used.plus(other.elapsed());
+        for (TaskRecord any : store.tasks(req.repo(), req.issueNumber())) {
+            if (any.agentRun() == null) continue;
+            spent += any.agentRun().spentOrZero();
+            used = used.plus(any.agentRun().agentTimeOrZero());
         }
         if (budget.maxUsd() != null) {
             if (spent >= budget.maxUsd()) {
-                return fail(rec, "not run: the issue's agent budget of " + usd(budget.maxUsd()) + " is spent ("
-                        + usd(spent) + " so far); raise it to run more", Duration.ZERO);
+                return fail(rec, "not run: the issue's agent budget of " + Money.usd(budget.maxUsd()) + " is spent ("
+                        + Money.usd(spent) + " so far); raise it to run more", Duration.ZERO);
             }
             maxCost = budget.maxUsd() - spent;
         }
@@ -154,7 +155,7 @@ final class TaskPipeline {
         Path logFile = taskDir.resolve("agent.log");
         Path eventLog = taskDir.resolve("events.log");
         Files.deleteIfExists(eventLog);
-        AgentRun run = AgentRun.of(setup.agentName(), eventLog.toString());
+        AgentRun run = AgentRun.start(setup.agentName(), eventLog.toString(), rec.agentRun());
         rec = save(rec.withAgentRun(run));
         CancelSignal cancel = setup.running().register(rec.key());
         AgentOutcome outcome;
@@ -166,8 +167,8 @@ final class TaskPipeline {
         }
         Duration elapsed = Duration.between(start, clock.instant());
         AgentReport report = outcome.report();
-        rec = rec.withAgentRun(run.withReport(report.summary(), report.turns(), report.costUsd(), report.sessionId(),
-                report.configDir()));
+        rec = rec.withAgentRun(run.finished(report.summary(), report.turns(), report.costUsd(), report.sessionId(),
+                report.configDir(), outcome.elapsed()));
 
         if (outcome instanceof AgentOutcome.Cancelled c) {
             return fail(rec, "cancelled (" + c.reason() + "): the agent was stopped; worktree, branch and log kept ("
@@ -238,9 +239,6 @@ final class TaskPipeline {
         };
     }
 
-    private static String usd(double v) {
-        return String.format(java.util.Locale.ROOT, "$%.2f", v);
-    }
 
     private TaskRecord fail(TaskRecord rec, String message, Duration elapsed) {
         return save(rec.withStatus(TaskStatus.FAILED).withMessage(message).withElapsed(elapsed));

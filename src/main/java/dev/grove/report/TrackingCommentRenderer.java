@@ -45,9 +45,9 @@ public final class TrackingCommentRenderer {
             md.append('\n');
         }
         double spent = run.tasks().stream().map(TaskRecord::agentRun)
-                .filter(a -> a != null && a.costUsd() != null).mapToDouble(AgentRun::costUsd).sum();
+                .filter(a -> a != null).mapToDouble(AgentRun::spentOrZero).sum();
         if (spent > 0) {
-            md.append(run.wallTime() == null ? "\n" : "").append("**Agent spend:** ").append(usd(spent)).append('\n');
+            md.append(run.wallTime() == null ? "\n" : "").append("**Agent spend:** ").append(Money.usd(spent)).append('\n');
         }
         return md.toString();
     }
@@ -57,7 +57,7 @@ public final class TrackingCommentRenderer {
         String s = Durations.format(t.elapsed());
         AgentRun a = t.agentRun();
         if (a != null && a.costUsd() != null) {
-            s += (s.isEmpty() ? "" : " · ") + usd(a.costUsd());
+            s += (s.isEmpty() ? "" : " · ") + Money.usd(a.costUsd());
         }
         if (a != null && a.turns() != null) {
             s += (s.isEmpty() ? "" : " · ") + a.turns() + (a.turns() == 1 ? " turn" : " turns");
@@ -65,9 +65,7 @@ public final class TrackingCommentRenderer {
         return s;
     }
 
-    static String usd(double v) {
-        return String.format(java.util.Locale.ROOT, "$%.2f", v);
-    }
+
 
     private static String status(TaskRecord t) {
         String icon = switch (t.status()) {
