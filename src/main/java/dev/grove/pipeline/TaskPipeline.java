@@ -10,6 +10,7 @@ import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
+import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
 import dev.grove.report.Durations;
 import dev.grove.report.PullRequestBodyRenderer;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +55,19 @@ final class TaskPipeline {
     private final Runnable changed;
     private final Clock clock;
     private final PullRequestBodyRenderer bodies = new PullRequestBodyRenderer();
+    private final BiConsumer<Integer, List<String>> outsideSink;
 
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
             Runnable changed, Clock clock) {
+        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, (n, f) -> { });
+    }
+
+    /** @param outsideSink told, by task number, the files a task changed outside its paths (when there are any) */
+    TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
+            RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
+            Runnable changed, Clock clock, BiConsumer<Integer, List<String>> outsideSink) {
+        this.outsideSink = outsideSink;
         this.req = req;
         this.github = github;
         this.git = git;
@@ -125,6 +136,10 @@ final class TaskPipeline {
                     .withMessage("the agent changed nothing; worktree and branch removed"));
         }
         List<String> files = git.changedFiles(wt);
+        List<String> outside = outsidePaths(task, files);
+        if (!outside.isEmpty()) {
+            outsideSink.accept(task.number(), outside);
+        }
         rec = save(rec.withStatus(TaskStatus.PUSHING));
         String pushed = git.push(clone, branch, req.defaultBranch(), credentials.get());
         rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed)
@@ -137,7 +152,8 @@ final class TaskPipeline {
             Optional<PullRequestRef> existing = github.findPullRequest(req.repo(), rec.branch());
             PullRequestRef pr = existing.isPresent() ? existing.get()
                     : github.openPullRequest(req.repo(), new PullRequestDraft(task.title(), rec.branch(),
-                            req.defaultBranch(), bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail),
+                            req.defaultBranch(), bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail,
+                                    files == null ? List.of() : outsidePaths(task, files)),
                             false));
             return save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl()).withMessage(null));
         } catch (IOException | RuntimeException e) {
@@ -145,6 +161,14 @@ final class TaskPipeline {
             return save(rec.withMessage("pushed, but the PR could not be opened: " + e.getMessage()
                     + " (run again to retry)"));
         }
+    }
+
+    /** The changed files that match none of the task's path globs; empty when the task names no paths. */
+    static List<String> outsidePaths(Task task, List<String> files) {
+        if (task.paths().isEmpty()) {
+            return List.of();
+        }
+        return files.stream().filter(f -> task.paths().stream().noneMatch(g -> PathGlobs.matches(g, f))).toList();
     }
 
     private TaskRecord fail(TaskRecord rec, String message, Duration elapsed) {
