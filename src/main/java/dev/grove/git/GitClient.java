@@ -84,4 +84,7 @@ public interface GitClient {
      * local branch and its remote-tracking ref. A worktree on the branch must be removed first.
      */
     void deleteBranch(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials);
+
+    /** Files, added and removed lines between the worktree's base and its HEAD commit. */
+    DiffStat diffStat(Worktree worktree);
 }

@@ -601,6 +601,22 @@ public final class JGitClient implements GitClient {
         LOG.info("deleted branch {} of {} here and on origin", branch, repo.repo());
     }
 
+    @Override
+    public DiffStat diffStat(Worktree worktree) {
+        String out = cli.check(worktree.dir(), "diff", "--numstat", "--no-renames", worktree.baseSha(), "HEAD");
+        int files = 0;
+        int added = 0;
+        int removed = 0;
+        for (String line : out.split("\n")) {
+            String[] cols = line.split("\t");
+            if (cols.length < 3) continue;
+            files++;
+            added += cols[0].equals("-") ? 0 : Integer.parseInt(cols[0]);
+            removed += cols[1].equals("-") ? 0 : Integer.parseInt(cols[1]);
+        }
+        return new DiffStat(files, added, removed);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private Path gitDirFor(RepoRef repo) {
