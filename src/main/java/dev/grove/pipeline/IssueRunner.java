@@ -149,6 +149,10 @@ public final class IssueRunner {
             }
         }
         refresh.run();
+        if (plan.tasks().isEmpty()) {
+            tracking.show(view(req, plan, keys, Duration.between(started, clock.instant()), null));
+            return new Result(plan, List.of(), Duration.between(started, clock.instant()));
+        }
 
         String problem = null;
         try {
