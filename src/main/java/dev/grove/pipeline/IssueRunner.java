@@ -150,7 +150,7 @@ public final class IssueRunner {
         }
         refresh.run();
         if (plan.tasks().isEmpty()) {
-            tracking.show(view(req, plan, keys, Duration.between(started, clock.instant()), null));
+            tracking.show(view(req, plan, keys, Duration.between(started, clock.instant()), null, outside, null));
             return new Result(plan, List.of(), Duration.between(started, clock.instant()));
         }
 
