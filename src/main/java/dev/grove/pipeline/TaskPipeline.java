@@ -13,6 +13,7 @@ import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
+import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
 import dev.grove.report.Durations;
 import dev.grove.report.Money;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,17 +75,21 @@ final class TaskPipeline {
                     ProgressThrottle.DEFAULT_INTERVAL);
         }
     }
+    private final BiConsumer<Integer, List<String>> outsideSink;
 
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
             Runnable changed, Clock clock) {
-        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, AgentSetup.defaults());
+        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, AgentSetup.defaults(),
+                (n, f) -> { });
     }
 
+    /** @param outsideSink told, by task number, the files a task changed outside its paths (when there are any) */
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
-            Runnable changed, Clock clock, AgentSetup setup) {
+            Runnable changed, Clock clock, AgentSetup setup, BiConsumer<Integer, List<String>> outsideSink) {
         this.setup = setup;
+        this.outsideSink = outsideSink;
         this.req = req;
         this.github = github;
         this.git = git;
@@ -195,6 +201,10 @@ final class TaskPipeline {
                     .withMessage("the agent changed nothing; worktree and branch removed"));
         }
         List<String> files = git.changedFiles(wt);
+        List<String> outside = outsidePaths(task, files);
+        if (!outside.isEmpty()) {
+            outsideSink.accept(task.number(), outside);
+        }
         rec = save(rec.withStatus(TaskStatus.PUSHING));
         String pushed = git.push(clone, branch, req.defaultBranch(), credentials.get());
         rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed)
@@ -207,7 +217,8 @@ final class TaskPipeline {
             Optional<PullRequestRef> existing = github.findPullRequest(req.repo(), rec.branch());
             PullRequestRef pr = existing.isPresent() ? existing.get()
                     : github.openPullRequest(req.repo(), new PullRequestDraft(task.title(), rec.branch(),
-                            req.defaultBranch(), bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail),
+                            req.defaultBranch(), bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail,
+                                    files == null ? List.of() : outsidePaths(task, files)),
                             false));
             return save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl()).withMessage(null));
         } catch (IOException | RuntimeException e) {
@@ -239,6 +250,14 @@ final class TaskPipeline {
         };
     }
 
+
+    /** The changed files that match none of the task's path globs; empty when the task names no paths. */
+    static List<String> outsidePaths(Task task, List<String> files) {
+        if (task.paths().isEmpty()) {
+            return List.of();
+        }
+        return files.stream().filter(f -> task.paths().stream().noneMatch(g -> PathGlobs.matches(g, f))).toList();
+    }
 
     private TaskRecord fail(TaskRecord rec, String message, Duration elapsed) {
         return save(rec.withStatus(TaskStatus.FAILED).withMessage(message).withElapsed(elapsed));
