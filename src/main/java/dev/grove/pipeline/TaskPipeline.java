@@ -164,11 +164,13 @@ final class TaskPipeline {
         AgentRun run = AgentRun.start(setup.agentName(), eventLog.toString(), rec.agentRun());
         rec = save(rec.withAgentRun(run));
         CancelSignal cancel = setup.running().register(rec.key());
+        ProgressSink progress = new ProgressSink(rec.key(), eventLog);
         AgentOutcome outcome;
         try {
             outcome = agent.run(new AgentRequest(wt.dir(), prompt(task, branch), taskDir.resolve("prompt.md"),
-                    taskEnv(task), timeout, logFile, progressTo(rec.key(), eventLog), cancel, maxCost));
+                    taskEnv(task), timeout, logFile, progress, cancel, maxCost));
         } finally {
+            progress.close();
             setup.running().done(rec.key(), cancel);
         }
         Duration elapsed = Duration.between(start, clock.instant());
@@ -230,11 +232,25 @@ final class TaskPipeline {
 
     /**
      * Every progress line goes to the task's event log with its time; the latest one reaches the task record (and so
-     * the tracking comment) and the progress listener at most once per interval.
+     * the tracking comment) and the progress listener at most once per interval. Once closed (the agent returned),
+     * late lines are dropped, so a slow progress update can never overwrite the task's next status.
      */
-    private AgentListener progressTo(TaskKey key, Path eventLog) {
-        ProgressThrottle throttle = new ProgressThrottle(clock, setup.progressInterval());
-        return line -> {
+    private final class ProgressSink implements AgentListener {
+        private final TaskKey key;
+        private final Path eventLog;
+        private final ProgressThrottle throttle = new ProgressThrottle(clock, setup.progressInterval());
+        private boolean closed;
+
+        ProgressSink(TaskKey key, Path eventLog) {
+            this.key = key;
+            this.eventLog = eventLog;
+        }
+
+        @Override
+        public synchronized void progress(String line) {
+            if (closed) {
+                return;
+            }
             try {
                 Files.writeString(eventLog, clock.instant() + " " + line + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -246,10 +262,17 @@ final class TaskPipeline {
             }
             store.task(key).filter(r -> r.status() == TaskStatus.RUNNING && r.agentRun() != null)
                     .ifPresent(r -> save(r.withAgentRun(r.agentRun().withProgress(line))));
-            setup.listener().progress(key, line);
-        };
-    }
+            try {
+                setup.listener().progress(key, line);
+            } catch (RuntimeException e) {
+                log.warn("progress listener failed for {}: {}", key, e.getMessage());
+            }
+        }
 
+        synchronized void close() {
+            closed = true;
+        }
+    }
 
     /** The changed files that match none of the task's path globs; empty when the task names no paths. */
     static List<String> outsidePaths(Task task, List<String> files) {
