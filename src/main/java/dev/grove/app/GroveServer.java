@@ -1,6 +1,6 @@
 package dev.grove.app;
 
-import dev.grove.agent.ProcessAgentRunner;
+import dev.grove.agent.AgentCatalog;
 import dev.grove.git.GitClient;
 import dev.grove.git.JGitClient;
 import dev.grove.github.AppPrivateKey;
@@ -8,9 +8,12 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
 import dev.grove.pipeline.ExecutorJobQueue;
+import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
+import dev.grove.pipeline.RunningAgents;
+import dev.grove.pipeline.TaskProgressListener;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
 import dev.grove.webhook.EventRouter;
@@ -42,8 +45,13 @@ public final class GroveServer implements AutoCloseable {
     private final Javalin http;
     private final ExecutorJobQueue jobs;
     private final ExecutorService taskPool;
+    private final RunningAgents runningAgents;
+    private final ExperimentRunner experiments;
 
-    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool) {
+    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments,
+            RunningAgents runningAgents) {
+        this.runningAgents = runningAgents;
+        this.experiments = experiments;
         this.http = http;
         this.jobs = jobs;
         this.taskPool = taskPool;
@@ -70,11 +78,17 @@ public final class GroveServer implements AutoCloseable {
         GitClient git = new JGitClient(settings.cacheDir());
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
+        AgentCatalog agents = config.agentCatalog();
         IssueRunner runner = new IssueRunner(
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, new ProcessAgentRunner(config.agentCommand(), config.agentEnv()),
+                tokens, git, agents, config.issueBudget(), TaskProgressListener.NONE,
                 store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
+        // `/grove try` and `/grove pick`: the comment-command handler calls these (see ExperimentRunner)
+        ExperimentRunner experiments = new ExperimentRunner(
+                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
+                tokens, git, agents.get(agents.defaultName()),
+                store, settings, taskPool, clock);
 
         EventRouter router = new EventRouter(Map.of(
                 "issues.labeled", new IssueLabeledHandler(config.triggerLabel(), req -> run(runner, req))));
@@ -83,7 +97,7 @@ public final class GroveServer implements AutoCloseable {
 
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
-        return new GroveServer(http, jobs, taskPool);
+        return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
     }
 
     private static void run(IssueRunner runner, RunRequest req) {
@@ -101,6 +115,16 @@ public final class GroveServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The agents running now; {@code /grove cancel} stops them through this. */
+    public RunningAgents runningAgents() {
+        return runningAgents;
+    }
+
+    /** Experiments for this server's installations, for the comment commands {@code /grove try} and {@code pick}. */
+    public ExperimentRunner experiments() {
+        return experiments;
     }
 
     public int port() {

@@ -1,18 +1,20 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentRunner;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
+import dev.grove.git.MergeCheck;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoRef;
 import dev.grove.github.TokenSource;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
-import dev.grove.plan.TaskPlanner;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
+import dev.grove.store.AgentRun;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
 import dev.grove.store.TaskRecord;
@@ -27,7 +29,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -48,30 +52,69 @@ public final class IssueRunner {
     private final LongFunction<GitHubGateway> gateways;
     private final TokenSource tokens;
     private final GitClient git;
-    private final AgentRunner agent;
+    private final AgentCatalog agents;
+    private final IssueBudget budget;
+    private final TaskProgressListener progressListener;
+    private final RunningAgents running = new RunningAgents();
     private final StateStore store;
     private final RunnerSettings settings;
     private final ExecutorService taskPool;
     private final Clock clock;
-    private final TaskPlanner planner = new TaskPlanner();
+    private final PlanSource plans;
+    /** The most tasks a planner agent may propose (the repository's {@code max_tasks}, once config is wired). */
+    static final int MAX_TASKS = PlanSource.DEFAULT_MAX_TASKS;
 
     /**
      * @param tokens installation tokens for git over HTTPS; null where git needs none (the offline demo)
      */
     public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentRunner agent,
             StateStore store, RunnerSettings settings, ExecutorService taskPool, Clock clock) {
+        this(gateways, tokens, git, AgentCatalog.single(agent), IssueBudget.UNLIMITED, TaskProgressListener.NONE, store,
+                settings, taskPool, clock);
+    }
+
+    /**
+     * @param agents           the agents this server offers; tasks run the catalog's default one
+     * @param budget           what one issue's agents may spend, in dollars and agent time
+     * @param progressListener hears each running task's latest progress line, throttled (check runs)
+     */
+    public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentCatalog agents,
+            IssueBudget budget, TaskProgressListener progressListener, StateStore store, RunnerSettings settings,
+            ExecutorService taskPool, Clock clock) {
         this.gateways = gateways;
         this.tokens = tokens;
         this.git = git;
-        this.agent = agent;
+        this.agents = agents;
+        this.budget = budget;
+        this.progressListener = progressListener;
         this.store = store;
         this.settings = settings;
         this.taskPool = taskPool;
         this.clock = clock;
+        this.plans = new PlanSource(git, agents.get(agents.defaultName()), settings);
+    }
+
+    /** The agents running now, to cancel them ({@code /grove cancel}). */
+    public RunningAgents runningAgents() {
+        return running;
     }
 
     /** What a finished run left, task by task, in plan order. */
-    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
+    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime, MergeCheck mergeCheck) {
+        public Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
+            this(plan, tasks, wallTime, null);
+        }
+
+        /**
+         * The task's part of the merge check, for its check run: {@code neutral} with the reason when its branch
+         * conflicts with another task's. Empty when no merge check ran (fewer than two branches pushed).
+         */
+        public Optional<MergeCheck.BranchResult> conflictsOf(TaskRecord task) {
+            if (mergeCheck == null || task.branch() == null || !mergeCheck.branches().contains(task.branch())) {
+                return Optional.empty();
+            }
+            return Optional.of(mergeCheck.forBranch(task.branch()));
+        }
     }
 
     /** Runs the issue; returns null when nothing ran (not allowed, or a run is still going). */
@@ -96,27 +139,58 @@ public final class IssueRunner {
 
     private Result runClaimed(RunRequest req, GitHubGateway github) {
         Instant started = clock.instant();
-        Plan plan = planner.plan(req.issueTitle(), req.issueBody());
-        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
-        Runnable refresh = () -> tracking.show(view(req, plan, keys, null, null));
+        CachedRepo synced = null;
+        Plan plan;
+        try {
+            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
+            if (written.isPresent()) {
+                plan = written.get();
+            } else {
+                synced = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+                plan = plans.plan(req, synced, git.remoteBranchHead(synced, req.defaultBranch()), MAX_TASKS);
+            }
+        } catch (RuntimeException e) {
+            log.error("planning {}#{} failed", req.repo(), req.issueNumber(), e);
+            plan = new Plan(List.of(), List.of(), List.of(), null, "The run stopped while planning: " + e.getMessage());
+        }
+        if (plan.problem() != null) {
+            Duration wall = Duration.between(started, clock.instant());
+            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), wall, plan.problem()));
+            return new Result(plan, List.of(), wall);
+        }
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        Map<Integer, List<String>> outside = new ConcurrentHashMap<>();
+        MergeCheck[] mergeCheck = new MergeCheck[1];
+        Plan planned = plan;
+        Runnable refresh = () -> tracking.show(view(req, planned, keys, null, null, outside, null));
 
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
             TaskRecord rec = store.task(key).orElse(null);
             if (rec == null || !(rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
-                store.saveTask(TaskRecord.queued(key, t.number(), t.title()));
+                // what earlier runs of the task spent still counts against the issue's budget
+                store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
+                        : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
             }
         }
         refresh.run();
+        if (plan.tasks().isEmpty()) {
+            tracking.show(view(req, plan, keys, Duration.between(started, clock.instant()), null, outside, null));
+            return new Result(plan, List.of(), Duration.between(started, clock.instant()));
+        }
 
         String problem = null;
         try {
-            CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            CachedRepo clone = synced != null ? synced
+                    : git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
             String baseSha = git.remoteBranchHead(clone, req.defaultBranch());
             assignBranches(req, plan, keys, clone);
-            TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, settings, clone, baseSha,
-                    () -> credentials(req.installationId()), refresh, clock);
+            String agentName = agents.defaultName(); // TODO(lead): the repo config's `agent:` picks another name
+            TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, settings, clone,
+                    baseSha, () -> credentials(req.installationId()), refresh, clock,
+                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null), budget, running,
+                            progressListener, ProgressThrottle.DEFAULT_INTERVAL), outside::put);
             Semaphore slots = new Semaphore(Math.max(1, settings.maxParallel()));
             for (int w = 0; w < plan.waves().size(); w++) {
                 List<Task> wave = plan.waves().get(w);
@@ -143,6 +217,7 @@ public final class IssueRunner {
                     }
                 }
             }
+            mergeCheck[0] = checkMerges(clone, baseSha, records(plan, keys));
         } catch (RuntimeException e) {
             log.error("run of {}#{} stopped", req.repo(), req.issueNumber(), e);
             problem = "The run stopped: " + e.getMessage();
@@ -152,8 +227,31 @@ public final class IssueRunner {
             }
         }
         Duration wall = Duration.between(started, clock.instant());
-        tracking.show(view(req, plan, keys, wall, problem));
-        return new Result(plan, records(plan, keys), wall);
+        tracking.show(view(req, plan, keys, wall, problem, outside, mergeCheck[0]));
+        return new Result(plan, records(plan, keys), wall, mergeCheck[0]);
+    }
+
+    /**
+     * Once the run's tasks have pushed: every pair of their branches, and all together, merged in memory. Null when
+     * fewer than two branches were pushed, or when the check itself failed (logged; the run's result stands).
+     */
+    private MergeCheck checkMerges(CachedRepo clone, String baseSha, List<TaskRecord> tasks) {
+        Map<String, String> tips = new LinkedHashMap<>();
+        for (TaskRecord t : tasks) {
+            if (t.branch() != null && t.headSha() != null
+                    && (t.status() == TaskStatus.PR_OPENED || t.status() == TaskStatus.PUSHED)) {
+                tips.put(t.branch(), t.headSha());
+            }
+        }
+        if (tips.size() < 2) {
+            return null;
+        }
+        try {
+            return git.mergeCheck(clone, baseSha, tips);
+        } catch (RuntimeException e) {
+            log.warn("could not check whether the branches of {} merge: {}", clone.repo(), e.getMessage());
+            return null;
+        }
     }
 
     /** One key per task; two tasks whose titles give the same slug are told apart by their number. */
@@ -208,7 +306,9 @@ public final class IssueRunner {
         return plan.tasks().stream().map(t -> store.task(keys.get(t)).orElseThrow()).toList();
     }
 
-    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem) {
-        return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem);
+    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem,
+            Map<Integer, List<String>> outside, MergeCheck mergeCheck) {
+        return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem,
+                Map.copyOf(outside), mergeCheck, plan);
     }
 }

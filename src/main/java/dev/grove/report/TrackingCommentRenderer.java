@@ -1,6 +1,14 @@
 package dev.grove.report;
 
+import dev.grove.store.AgentRun;
+import dev.grove.git.MergeCheck;
 import dev.grove.store.TaskRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import dev.grove.store.TaskStatus;
 import java.time.Duration;
 
@@ -23,12 +31,31 @@ public final class TrackingCommentRenderer {
                     .append(" | ").append(status(t))
                     .append(" | ").append(t.branch() == null ? "" : "`" + t.branch() + "`")
                     .append(" | ").append(t.prNumber() == null ? "" : "#" + t.prNumber())
-                    .append(" | ").append(Durations.format(t.elapsed()))
+                    .append(" | ").append(time(t))
                     .append(" |\n");
+        }
+        if (run.plan() != null && run.plan().waves().size() > 1) {
+            md.append("\n**Waves**: ");
+            List<String> waves = new ArrayList<>();
+            for (int w = 0; w < run.plan().waves().size(); w++) {
+                waves.add((w + 1) + ": " + run.plan().waves().get(w).stream().map(t -> "task " + t.number())
+                        .collect(Collectors.joining(", ")));
+            }
+            md.append(String.join(" · ", waves)).append('\n');
         }
         if (!run.planNotes().isEmpty()) {
             md.append("\n**Order**\n");
             run.planNotes().forEach(note -> md.append("- ").append(note).append('\n'));
+        }
+        if (!run.outsidePaths().isEmpty()) {
+            md.append("\n**Outside their paths**\n");
+            new TreeMap<>(run.outsidePaths()).forEach((num, files) -> md.append("- :warning: Task ").append(num)
+                    .append(" changed ").append(files.stream().limit(10).map(f -> "`" + f + "`")
+                            .collect(Collectors.joining(", ")))
+                    .append(files.size() > 10 ? " and " + (files.size() - 10) + " more" : "").append('\n'));
+        }
+        if (run.mergeCheck() != null) {
+            md.append(mergeMatrix(run.mergeCheck(), run.tasks()));
         }
         if (run.problem() != null) {
             md.append("\n:warning: ").append(run.problem()).append('\n');
@@ -43,7 +70,62 @@ public final class TrackingCommentRenderer {
             }
             md.append('\n');
         }
+        double spent = run.tasks().stream().map(TaskRecord::agentRun)
+                .filter(a -> a != null).mapToDouble(AgentRun::spentOrZero).sum();
+        if (spent > 0) {
+            md.append(run.wallTime() == null ? "\n" : "").append("**Agent spend:** ").append(Money.usd(spent)).append('\n');
+        }
         return md.toString();
+    }
+
+    /** Time, and for agents that report them, cost and turns. */
+    private static String time(TaskRecord t) {
+        String s = Durations.format(t.elapsed());
+        AgentRun a = t.agentRun();
+        if (a != null && a.costUsd() != null) {
+            s += (s.isEmpty() ? "" : " · ") + Money.usd(a.costUsd());
+        }
+        if (a != null && a.turns() != null) {
+            s += (s.isEmpty() ? "" : " · ") + a.turns() + (a.turns() == 1 ? " turn" : " turns");
+        }
+        return s;
+    }
+
+
+    /**
+     * The merge check in words: each conflicting pair with its files, the pairs that merge cleanly, and whether all
+     * of them merge together.
+     */
+    public static String mergeMatrix(MergeCheck check, List<TaskRecord> tasks) {
+        Map<String, String> names = new HashMap<>();
+        for (TaskRecord t : tasks) {
+            if (t.branch() != null) names.put(t.branch(), "task " + t.number());
+        }
+        java.util.function.Function<String, String> name = b -> names.getOrDefault(b, "`" + b + "`");
+        StringBuilder md = new StringBuilder("\n**Merge check** (the pushed branches merged in memory)\n");
+        for (MergeCheck.Pair p : check.conflicts()) {
+            md.append("- :x: ").append(capitalize(name.apply(p.a()))).append(" and ").append(name.apply(p.b()))
+                    .append(" conflict in ").append(p.conflictingFiles().stream().map(f -> "`" + f + "`")
+                            .collect(Collectors.joining(", "))).append('\n');
+        }
+        List<String> clean = check.pairs().stream().filter(MergeCheck.Pair::clean)
+                .map(p -> name.apply(p.a()) + " + " + name.apply(p.b())).toList();
+        if (!clean.isEmpty()) {
+            md.append("- :white_check_mark: Merge cleanly: ").append(String.join(" · ", clean)).append('\n');
+        }
+        int n = check.branches().size();
+        if (check.allClean()) {
+            md.append("- All ").append(n).append(" merge together cleanly, in any order.\n");
+        } else {
+            md.append("- All ").append(n).append(" together: conflicts in ").append(check.allTogetherConflicts()
+                    .stream().map(f -> "`" + f + "`").collect(Collectors.joining(", ")))
+                    .append("; merge one of each conflicting pair, then update the other from the base branch.\n");
+        }
+        return md.toString();
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String status(TaskRecord t) {
@@ -55,6 +137,9 @@ public final class TrackingCommentRenderer {
             default -> "";
         };
         String s = icon + t.status().label();
+        if (t.status() == TaskStatus.RUNNING && t.agentRun() != null && t.agentRun().progress() != null) {
+            s += ": " + t.agentRun().progress();
+        }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES)) {
             s += ": " + t.message();
