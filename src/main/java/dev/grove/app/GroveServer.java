@@ -1,20 +1,30 @@
 package dev.grove.app;
 
 import dev.grove.agent.ProcessAgentRunner;
+import dev.grove.command.CommandAuthorizer;
+import dev.grove.command.CommandDispatcher;
+import dev.grove.config.RepoConfig;
+import dev.grove.config.RepoConfigLoader;
 import dev.grove.git.GitClient;
 import dev.grove.git.JGitClient;
 import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
+import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.IssueRunner;
+import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
+import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
-import dev.grove.webhook.IssueLabeledHandler;
+import dev.grove.webhook.IssueCommentCreatedHandler;
+import dev.grove.webhook.LabelTriggerHandler;
+import dev.grove.webhook.PullRequestClosedHandler;
+import dev.grove.webhook.PullRequestReviewSubmittedHandler;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.webhook.WebhookController;
 import io.javalin.Javalin;
@@ -23,6 +33,8 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroveServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroveServer.class);
+    /** The agents this server offers a repository's {@code agent:} key; an agents file will list more. */
+    static final Set<String> AGENTS = Set.of(RepoConfig.DEFAULT_AGENT);
 
     private final Javalin http;
     private final ExecutorJobQueue jobs;
@@ -60,14 +74,25 @@ public final class GroveServer implements AutoCloseable {
         GitClient git = new JGitClient(settings.cacheDir());
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
-        IssueRunner runner = new IssueRunner(
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, new ProcessAgentRunner(config.agentCommand(), config.agentEnv()),
-                store, settings, taskPool, clock);
+        LongFunction<GitHubGateway> gatewayOf =
+                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
+        ProcessAgentRunner agent = new ProcessAgentRunner(config.agentCommand(), config.agentEnv());
+        IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agent, store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
 
+        CommandDispatcher commands = new CommandDispatcher(gatewayOf,
+                new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), AGENTS),
+                new CommandAuthorizer(clock), runner,
+                new Reviser(gatewayOf, tokens, git, agent, store, settings, runner.cancellations(), clock),
+                new Cleaner(gatewayOf, tokens, git, store, settings), store);
+        CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
-                "issues.labeled", new IssueLabeledHandler(config.triggerLabel(), req -> run(runner, req))));
+                "issues.labeled", new LabelTriggerHandler(commands::onLabel),
+                "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment),
+                "check_run.rerequested", checkRuns,
+                "check_run.requested_action", checkRuns,
+                "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),
+                "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed)));
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router, jobs);
 
         Javalin http = HttpServer.start(webhook, config.port());

@@ -1,9 +1,11 @@
 package dev.grove.pipeline;
 
 import dev.grove.agent.AgentRunner;
+import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
+import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoRef;
 import dev.grove.github.TokenSource;
@@ -13,12 +15,15 @@ import dev.grove.plan.Task;
 import dev.grove.plan.TaskPlanner;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
+import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
 import dev.grove.store.TaskRecord;
 import dev.grove.store.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -54,6 +60,7 @@ public final class IssueRunner {
     private final ExecutorService taskPool;
     private final Clock clock;
     private final TaskPlanner planner = new TaskPlanner();
+    private final Cancellations cancellations = new Cancellations();
 
     /**
      * @param tokens installation tokens for git over HTTPS; null where git needs none (the offline demo)
@@ -76,8 +83,16 @@ public final class IssueRunner {
 
     /** Runs the issue; returns null when nothing ran (not allowed, or a run is still going). */
     public Result run(RunRequest req) throws IOException {
+        return run(req, RunOptions.unchecked(RepoConfig.defaults("grove", settings.maxParallel())));
+    }
+
+    /**
+     * Runs the issue's tasks as the options say (the tasks named, the plan given, the repository's config); returns
+     * null when nothing ran (not allowed, or a run is still going).
+     */
+    public Result run(RunRequest req, RunOptions opts) throws IOException {
         GitHubGateway github = gateways.apply(req.installationId());
-        String permission = github.permissionOf(req.repo(), req.requestedBy());
+        String permission = opts.authorized() ? "write" : github.permissionOf(req.repo(), req.requestedBy());
         if (!MAY_RUN.contains(permission)) {
             log.info("{}#{}: {} has {} permission; not running", req.repo(), req.issueNumber(), req.requestedBy(), permission);
             github.commentOnIssue(req.repo(), req.issueNumber(), Messages.notAllowed(req.requestedBy(), req.repo(), permission));
@@ -88,40 +103,59 @@ public final class IssueRunner {
             return null;
         }
         try {
-            return runClaimed(req, github);
+            return runClaimed(req, github, opts);
         } finally {
             store.finishRun(req.repo(), req.issueNumber());
         }
     }
 
-    private Result runClaimed(RunRequest req, GitHubGateway github) {
+    private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {
         Instant started = clock.instant();
-        Plan plan = planner.plan(req.issueTitle(), req.issueBody());
+        Plan plan = opts.plan() != null ? opts.plan() : planner.plan(req.issueTitle(), req.issueBody());
+        store.savePlan(new SavedPlan(req, plan));
         Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
         Runnable refresh = () -> tracking.show(view(req, plan, keys, null, null));
-
+        Set<Task> selected = new HashSet<>();
+        for (Task t : plan.tasks()) {
+            if (opts.only().isEmpty() || opts.only().contains(t.number())) selected.add(t);
+        }
+        Map<Task, String> leftovers = new LinkedHashMap<>();
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
             TaskRecord rec = store.task(key).orElse(null);
-            if (rec == null || !(rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
+            if (!selected.contains(t)) {
+                if (rec == null) store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withStatus(TaskStatus.PLANNED));
+                continue;
+            }
+            cancellations.clear(key);
+            if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
+                if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
+                    leftovers.put(t, rec.branch());
+                }
                 store.saveTask(TaskRecord.queued(key, t.number(), t.title()));
             }
         }
         refresh.run();
 
         String problem = null;
+        RunnerSettings runSettings = new RunnerSettings(settings.dataDir(), opts.config().maxParallel(),
+                settings.agentTimeout(), opts.config().branchPrefix());
+        String base = opts.config().baseOr(req.defaultBranch());
         try {
             CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
-            String baseSha = git.remoteBranchHead(clone, req.defaultBranch());
-            assignBranches(req, plan, keys, clone);
-            TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, settings, clone, baseSha,
-                    () -> credentials(req.installationId()), refresh, clock);
-            Semaphore slots = new Semaphore(Math.max(1, settings.maxParallel()));
-            for (int w = 0; w < plan.waves().size(); w++) {
-                List<Task> wave = plan.waves().get(w);
-                for (int later = w + 1; later < plan.waves().size(); later++) {
-                    for (Task t : plan.waves().get(later)) markWaiting(keys.get(t));
+            String baseSha = git.remoteBranchHead(clone, base);
+            leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
+            assignBranches(req, plan, keys, clone, runSettings, selected);
+            TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, runSettings, clone, baseSha,
+                    () -> credentials(req.installationId()), refresh, clock, opts.config(), base, cancellations);
+            Semaphore slots = new Semaphore(Math.max(1, runSettings.maxParallel()));
+            List<List<Task>> waves = plan.waves().stream()
+                    .map(w -> w.stream().filter(selected::contains).toList()).filter(w -> !w.isEmpty()).toList();
+            for (int w = 0; w < waves.size(); w++) {
+                List<Task> wave = waves.get(w);
+                for (int later = w + 1; later < waves.size(); later++) {
+                    for (Task t : waves.get(later)) markWaiting(keys.get(t));
                 }
                 refresh.run();
                 List<Future<?>> running = new ArrayList<>();
@@ -175,17 +209,95 @@ public final class IssueRunner {
      * Names every task's branch before any task starts, so tasks starting at once never pick the same name. A task
      * that pushed keeps its branch; every other one gets a name no branch in the clone or on origin has.
      */
-    private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone) {
+    private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone,
+            RunnerSettings runSettings, Set<Task> selected) {
         Set<String> taken = new HashSet<>(git.branchNames(clone));
         for (Task t : plan.tasks()) {
             TaskRecord rec = store.task(keys.get(t)).orElseThrow();
-            if (rec.branch() != null && (rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
+            if (!selected.contains(t)
+                    || rec.branch() != null && (rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
                 continue;
             }
-            String branch = BranchNamer.branchName(settings.branchPrefix(), req.issueNumber(), t.title(), taken);
+            String branch = BranchNamer.branchName(runSettings.branchPrefix(), req.issueNumber(), t.title(), taken);
             taken.add(branch);
             store.saveTask(rec.withBranch(branch));
         }
+    }
+
+    /**
+     * Before a failed task runs again: its worktree is removed, and its local branch too when nothing on it is
+     * missing from origin, so the retry starts fresh from the base under the same branch name.
+     */
+    private void removeLeftover(CachedRepo clone, RunnerSettings runSettings, RunRequest req, String branch, String baseSha) {
+        Path dir = TaskPipeline.worktreeDir(runSettings, req.repo(), branch);
+        try {
+            git.removeWorktree(new Worktree(clone, dir, branch, baseSha), true);
+        } catch (RuntimeException e) {
+            log.warn("could not remove the leftovers of {}: {}", branch, e.getMessage());
+        }
+    }
+
+    /** The stop flags of this runner's tasks. */
+    public Cancellations cancellations() {
+        return cancellations;
+    }
+
+    /**
+     * {@code /grove plan}: plans the issue, keeps the plan, and shows it in the tracking comment; nothing runs.
+     * Tasks that already ran keep their records.
+     */
+    public Plan plan(RunRequest req) {
+        GitHubGateway github = gateways.apply(req.installationId());
+        Plan plan = planner.plan(req.issueTitle(), req.issueBody());
+        store.savePlan(new SavedPlan(req, plan));
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        for (Task t : plan.tasks()) {
+            TaskKey key = keys.get(t);
+            TaskRecord rec = store.task(key).orElse(null);
+            if (rec == null || rec.status() == TaskStatus.PLANNED) {
+                store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withStatus(TaskStatus.PLANNED));
+            }
+        }
+        List<String> notes = new ArrayList<>(plan.notes());
+        notes.add("Nothing runs yet: `/grove run` runs this plan, `/grove run 2,3` only those tasks.");
+        new TrackingComment(github, store, req.repo(), req.issueNumber())
+                .show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null));
+        return plan;
+    }
+
+    /**
+     * The plan {@code /grove run} runs: the saved one while the issue's body is what it was planned from, else a
+     * fresh one (and the saved one is reported as outdated through the returned note).
+     */
+    public Plan planFor(RunRequest req, List<String> notes) {
+        Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
+        if (saved.isPresent() && saved.get().request().issueBody().equals(req.issueBody())) {
+            return saved.get().plan();
+        }
+        if (saved.isPresent()) {
+            notes.add("The issue changed since the last plan, so Grove planned it again.");
+        }
+        return planner.plan(req.issueTitle(), req.issueBody());
+    }
+
+    /** {@code /grove status}: the tracking comment drawn again from what the store knows; false if nothing is known. */
+    public boolean showStatus(RunRequest req) {
+        Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
+        if (saved.isEmpty()) {
+            return false;
+        }
+        Plan plan = saved.get().plan();
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        boolean going = plan.tasks().stream().map(t -> store.task(keys.get(t)))
+                .anyMatch(r -> r.isPresent() && !r.get().status().finished() && r.get().status() != TaskStatus.PLANNED);
+        List<TaskRecord> recs = plan.tasks().stream().map(t -> store.task(keys.get(t))
+                .orElse(TaskRecord.queued(keys.get(t), t.number(), t.title()).withStatus(TaskStatus.PLANNED))).toList();
+        Duration wall = going ? null : recs.stream().map(TaskRecord::elapsed).filter(d -> d != null)
+                .reduce(Duration.ZERO, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
+        new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber())
+                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : wall, null));
+        return true;
     }
 
     private void markWaiting(TaskKey key) {

@@ -3,6 +3,7 @@ package dev.grove.pipeline;
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.AgentRunner;
+import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
@@ -11,6 +12,7 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
 import dev.grove.plan.Task;
+import dev.grove.report.CheckRunSummaryRenderer;
 import dev.grove.report.Durations;
 import dev.grove.report.PullRequestBodyRenderer;
 import dev.grove.store.StateStore;
@@ -53,10 +55,20 @@ final class TaskPipeline {
     private final Runnable changed;
     private final Clock clock;
     private final PullRequestBodyRenderer bodies = new PullRequestBodyRenderer();
+    private final CheckRunSummaryRenderer checkSummaries = new CheckRunSummaryRenderer();
+    private final RepoConfig config;
+    private final String base;
+    private final Cancellations cancellations;
+    private final CheckRunReporter checks;
+    private final Verifier verifier = new Verifier();
 
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
-            Runnable changed, Clock clock) {
+            Runnable changed, Clock clock, RepoConfig config, String base, Cancellations cancellations) {
+        this.config = config;
+        this.base = base;
+        this.cancellations = cancellations;
+        this.checks = new CheckRunReporter(github, store);
         this.req = req;
         this.github = github;
         this.git = git;
@@ -70,13 +82,23 @@ final class TaskPipeline {
         this.clock = clock;
     }
 
+    /** Where a task branch's worktree lives. */
+    static Path worktreeDir(RunnerSettings settings, dev.grove.github.RepoRef repo, String branch) {
+        return settings.worktreesDir().resolve(repo.owner()).resolve(repo.name()).resolve(branch.replace('/', '_'));
+    }
+
     void run(Task task, TaskKey key) {
         TaskRecord rec = store.task(key).orElseThrow();
-        if (rec.status() == TaskStatus.PR_OPENED) {
+        if (rec.status().hasPullRequest()) {
             return;
         }
         if (rec.status() == TaskStatus.PUSHED) {
-            openPullRequest(task, rec, null, "");
+            openPullRequest(task, rec, null, "", null, -1, clock.instant(), null);
+            return;
+        }
+        Optional<String> cancelledBefore = cancellations.cancelledBy(key);
+        if (cancelledBefore.isPresent()) {
+            save(rec.withStatus(TaskStatus.FAILED).withMessage("cancelled by @" + cancelledBefore.get() + " before it started"));
             return;
         }
         Instant start = clock.instant();
@@ -92,8 +114,7 @@ final class TaskPipeline {
 
     private TaskRecord runAgentAndPublish(Task task, TaskRecord rec, Instant start) throws IOException {
         String branch = rec.branch();
-        Path dir = settings.worktreesDir().resolve(req.repo().owner()).resolve(req.repo().name())
-                .resolve(branch.replace('/', '_'));
+        Path dir = worktreeDir(settings, req.repo(), branch);
         Files.createDirectories(dir.getParent());
         Worktree wt = git.addWorktree(clone, branch, baseSha, dir);
 
@@ -101,9 +122,14 @@ final class TaskPipeline {
                 .resolve(String.valueOf(req.issueNumber())).resolve(rec.key().task());
         Files.createDirectories(taskDir);
         Path logFile = taskDir.resolve("agent.log");
-        AgentOutcome outcome = agent.run(new AgentRequest(wt.dir(), prompt(task, branch), taskDir.resolve("prompt.md"),
-                taskEnv(task), settings.agentTimeout(), logFile));
+        AgentOutcome outcome = cancellations.whileAgentRuns(rec.key(), () -> agent.run(new AgentRequest(wt.dir(),
+                prompt(task, branch), taskDir.resolve("prompt.md"), taskEnv(task), settings.agentTimeout(), logFile)));
         Duration elapsed = Duration.between(start, clock.instant());
+        Duration agentTime = elapsed;
+        Optional<String> cancelledBy = cancellations.cancelledBy(rec.key());
+        if (cancelledBy.isPresent()) {
+            return fail(rec, "cancelled by @" + cancelledBy.get() + "; worktree, branch and log kept", elapsed);
+        }
 
         if (outcome instanceof AgentOutcome.Failed f) {
             return fail(rec, f.reason() + "; worktree, branch and log kept (" + logFile + ")", elapsed);
@@ -124,27 +150,55 @@ final class TaskPipeline {
             return save(rec.withStatus(TaskStatus.NO_CHANGES).withBranch(null).withElapsed(elapsed)
                     .withMessage("the agent changed nothing; worktree and branch removed"));
         }
+        VerifyResult verify = config.verify() == null ? null
+                : verifier.verify(config.verify(), wt.dir(), taskDir, config.verifyTimeout());
         List<String> files = git.changedFiles(wt);
         rec = save(rec.withStatus(TaskStatus.PUSHING));
         String pushed = git.push(clone, branch, req.defaultBranch(), credentials.get());
         rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed)
                 .withElapsed(Duration.between(start, clock.instant())));
-        return openPullRequest(task, rec, files, outcome.outputTail());
+        long check = checks.start(req.repo(), rec.key(), task.title(), pushed, start, "Opening the pull request");
+        return openPullRequest(task, rec, files, outcome.outputTail(), verify, check, start, agentTime);
     }
 
-    private TaskRecord openPullRequest(Task task, TaskRecord rec, List<String> files, String agentTail) {
+    private TaskRecord openPullRequest(Task task, TaskRecord rec, List<String> files, String agentTail,
+            VerifyResult verify, long check, Instant start, Duration agentTime) {
         try {
             Optional<PullRequestRef> existing = github.findPullRequest(req.repo(), rec.branch());
+            boolean draft = verify != null && !verify.passed() && config.draftOnFailure();
+            String body = bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail);
+            if (verify != null) {
+                body = body + "\n### Verify\n" + (verify.passed() ? ":white_check_mark: " : ":x: ") + verify.summary()
+                        + (draft ? " (opened as a draft)" : "") + "\n";
+            }
             PullRequestRef pr = existing.isPresent() ? existing.get()
                     : github.openPullRequest(req.repo(), new PullRequestDraft(task.title(), rec.branch(),
-                            req.defaultBranch(), bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail),
-                            false));
-            return save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl()).withMessage(null));
+                            base, body, draft));
+            TaskRecord opened = save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl())
+                    .withMessage(verify != null && !verify.passed() ? "verify failed" : null));
+            completeCheck(rec, check, files, agentTail, verify, start, agentTime);
+            return opened;
         } catch (IOException | RuntimeException e) {
+            completeCheck(rec, check, files, agentTail, verify, start, agentTime);
             log.warn("task {}: pushed, but the PR could not be opened: {}", rec.key(), e.getMessage());
             return save(rec.withMessage("pushed, but the PR could not be opened: " + e.getMessage()
                     + " (run again to retry)"));
         }
+    }
+
+    private void completeCheck(TaskRecord rec, long check, List<String> files, String agentTail, VerifyResult verify,
+            Instant start, Duration agentTime) {
+        if (check < 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        String conclusion = verify == null ? "neutral" : verify.passed() ? "success" : "failure";
+        String title = verify == null ? "Pushed; no verify command configured"
+                : verify.passed() ? "Verify passed" : "Verify failed";
+        checks.complete(req.repo(), rec.key(), check, conclusion, title, checkSummaries.render(
+                new CheckRunSummaryRenderer.Report(title + " on `" + rec.branch() + "`.", agentTail, files,
+                        verify == null ? null : verify.summary(), verify == null ? null : verify.tail(), agentTime,
+                        verify == null ? null : verify.elapsed(), Duration.between(start, now))), now);
     }
 
     private TaskRecord fail(TaskRecord rec, String message, Duration elapsed) {
