@@ -1,9 +1,11 @@
 package dev.grove.command;
 
+import dev.grove.config.CodeOwners;
 import dev.grove.config.ConfigProblem;
 import dev.grove.config.RepoConfig;
 import dev.grove.config.RepoConfigLoader;
 import dev.grove.github.GitHubGateway;
+import dev.grove.github.RepoFile;
 import dev.grove.github.RepoRef;
 import dev.grove.github.ReviewComment;
 import dev.grove.pipeline.Cleaner;
@@ -235,8 +237,12 @@ public final class CommandDispatcher {
             return;
         }
         notes.forEach(n -> comment(github, req.repo(), req.issueNumber(), n));
+        Set<Integer> allowed = codeOwnersAllow(github, req, config, plan, only.isEmpty() ? numbers : only);
+        if (allowed.isEmpty()) {
+            return;
+        }
         try {
-            runner.run(req, new RunOptions(config, only, plan, true));
+            runner.run(req, new RunOptions(config, allowed.equals(numbers) ? Set.of() : allowed, plan, true));
         } catch (IOException e) {
             throw new UncheckedIOException("run of " + req.repo() + "#" + req.issueNumber() + " failed", e);
         }
@@ -244,6 +250,11 @@ public final class CommandDispatcher {
 
     private void retry(GitHubGateway github, RunRequest req, RepoConfig config, TaskRecord task, String by) {
         Plan plan = store.plan(req.repo(), req.issueNumber()).map(SavedPlan::plan).orElse(null);
+        if (plan != null && codeOwnersAllow(github, new RunRequest(req.repo(), req.installationId(), req.issueNumber(),
+                req.issueTitle(), req.issueBody(), by, req.cloneUrl(), req.defaultBranch()), config, plan,
+                Set.of(task.number())).isEmpty()) {
+            return;
+        }
         try {
             runner.run(req, new RunOptions(config, Set.of(task.number()), plan, true));
         } catch (IOException e) {
@@ -277,6 +288,52 @@ public final class CommandDispatcher {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /**
+     * With {@code require_code_owners}: the tasks among {@code wanted} the requester owns (all of them for an admin),
+     * and one reply naming the owners of the others. Without it: {@code wanted}.
+     */
+    private Set<Integer> codeOwnersAllow(GitHubGateway github, RunRequest req, RepoConfig config, Plan plan,
+            Set<Integer> wanted) {
+        if (!config.requireCodeOwners()) {
+            return wanted;
+        }
+        try {
+            if ("admin".equals(authorizer.check(github, req.repo(), req.requestedBy(), config).role())) {
+                return wanted;
+            }
+            CodeOwners owners = CodeOwners.parse("");
+            for (String path : CodeOwners.LOCATIONS) {
+                Optional<RepoFile> f = github.readFile(req.repo(), path, req.defaultBranch());
+                if (f.isPresent()) {
+                    owners = CodeOwners.parse(f.get().text());
+                    break;
+                }
+            }
+            Set<Integer> allowed = new java.util.TreeSet<>();
+            List<String> refused = new ArrayList<>();
+            for (var t : plan.tasks()) {
+                if (!wanted.contains(t.number())) continue;
+                if (owners.mayRun(req.requestedBy(), t.paths())) {
+                    allowed.add(t.number());
+                } else {
+                    Set<String> who = owners.ownersOf(t.paths());
+                    refused.add("task " + t.number() + " (" + t.title() + "): " + (who == null || who.isEmpty()
+                            ? "no one owns all of its paths, so only an admin can run it"
+                            : "one of " + String.join(", ", who) + " (or an admin) can run it"));
+                }
+            }
+            if (!refused.isEmpty()) {
+                comment(github, req.repo(), req.issueNumber(), "@" + req.requestedBy() + " this repository requires"
+                        + " code owners to run tasks (`require_code_owners: true`), and you do not own the paths of "
+                        + String.join("; ", refused) + "." + (allowed.isEmpty() ? " Nothing was started."
+                        : " Starting the others: " + allowed + "."));
+            }
+            return allowed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read CODEOWNERS of " + req.repo(), e);
+        }
+    }
 
     /** A task of the issue by number, slug or title (any case). */
     private Optional<TaskRecord> find(RunRequest req, String ref) {

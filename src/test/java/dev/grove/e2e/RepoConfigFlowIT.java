@@ -92,4 +92,23 @@ class RepoConfigFlowIT extends GroveE2E {
         assertEquals(Set.of(BRANCHES.get(0)), groveBranchesOnOrigin(), "a maintainer may");
         assertCleanTraffic();
     }
+
+    @Test
+    void requireCodeOwnersRunsOnlyTheTasksTheCommenterOwnsAndNamesTheOwners() throws Exception {
+        github.stubFile(REPO, ".github/grove.yml", "require_code_owners: true\n", "dd44");
+        github.stubFile(REPO, ".github/CODEOWNERS", "/src/cart/ @Codertocat\n/src/search/ @dave\ndocs/ @carol @octo-org/writers\n",
+                "ee55");
+        github.stubPermission(REPO, "boss", "admin");
+        startServer(exampleAgent(0));
+        comment("/grove run");
+
+        assertEquals(Set.of(BRANCHES.get(0)), groveBranchesOnOrigin(), "only the task whose paths the commenter owns");
+        String reply = commentsOn(ISSUE).stream().filter(c -> c.contains("code owners")).findFirst().orElseThrow();
+        assertTrue(reply.contains("task 2 (Make search ignore case): one of @dave (or an admin)"), reply);
+        assertTrue(reply.contains("@carol, @octo-org/writers"), reply);
+
+        deliver("issue_comment", issueComment("/grove run 2,3", "boss", "User"));
+        assertEquals(Set.copyOf(BRANCHES), groveBranchesOnOrigin(), "an admin may run any task");
+        assertCleanTraffic();
+    }
 }
