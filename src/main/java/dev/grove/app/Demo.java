@@ -9,6 +9,7 @@ import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.report.Durations;
+import dev.grove.report.PlanText;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.TaskRecord;
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class Demo {
     static final int ISSUE = 42;
     static final String ISSUE_TITLE = "Tidy up the shop before the release";
     static final String ISSUE_BODY = """
-            Three independent pieces of work, each in its own folder:
+            Three independent pieces of work, each in its own folder, and one that overlaps the cart:
 
             - [ ] Add a discount rule to the cart
               paths: src/cart/**
@@ -44,6 +45,8 @@ public final class Demo {
               paths: src/search/**
             - [ ] Document the release process
               paths: docs/**
+            - [ ] Log cart changes
+              paths: src/cart/CHANGES.md
             """;
 
     private final PrintStream out;
@@ -78,9 +81,7 @@ public final class Demo {
         pool.awaitTermination(10, TimeUnit.SECONDS);
 
         out.println();
-        out.println("Plan: " + result.plan().tasks().size() + " tasks in " + result.plan().waves().size()
-                + (result.plan().waves().size() == 1 ? " wave (no overlapping paths)" : " waves"));
-        result.plan().notes().forEach(n -> out.println("  " + n));
+        out.print(PlanText.render(result.plan()));
         out.println();
         Map<String, PullRequestDraft> prs = new java.util.HashMap<>();
         github.openedPullRequests().forEach(d -> prs.put(d.head(), d));
@@ -111,6 +112,10 @@ public final class Demo {
             if (t.elapsed() != null) sum = sum.plus(t.elapsed());
         }
         out.println();
+        if (result.mergeCheck() != null) {
+            out.print(PlanText.conflictMatrix(result.mergeCheck(), result.tasks()));
+            out.println();
+        }
         out.printf("Wall time of the run %s; sum of task times %s; parallel speed-up %.1fx%n",
                 Durations.format(result.wallTime()), Durations.format(sum),
                 (double) sum.toMillis() / Math.max(1, result.wallTime().toMillis()));

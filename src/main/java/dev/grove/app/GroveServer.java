@@ -13,6 +13,7 @@ import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExecutorJobQueue;
+import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunRequest;
@@ -54,8 +55,10 @@ public final class GroveServer implements AutoCloseable {
     private final Javalin http;
     private final ExecutorJobQueue jobs;
     private final ExecutorService taskPool;
+    private final ExperimentRunner experiments;
 
-    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool) {
+    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments) {
+        this.experiments = experiments;
         this.http = http;
         this.jobs = jobs;
         this.taskPool = taskPool;
@@ -79,6 +82,11 @@ public final class GroveServer implements AutoCloseable {
         ProcessAgentRunner agent = new ProcessAgentRunner(config.agentCommand(), config.agentEnv());
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agent, store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
+        // `/grove try` and `/grove pick`: the comment-command handler calls these (see ExperimentRunner)
+        ExperimentRunner experiments = new ExperimentRunner(
+                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
+                tokens, git, new ProcessAgentRunner(config.agentCommand(), config.agentEnv()),
+                store, settings, taskPool, clock);
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
                 new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), AGENTS),
@@ -97,7 +105,7 @@ public final class GroveServer implements AutoCloseable {
 
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
-        return new GroveServer(http, jobs, taskPool);
+        return new GroveServer(http, jobs, taskPool, experiments);
     }
 
     private static void run(IssueRunner runner, RunRequest req) {
@@ -115,6 +123,11 @@ public final class GroveServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Experiments for this server's installations, for the comment commands {@code /grove try} and {@code pick}. */
+    public ExperimentRunner experiments() {
+        return experiments;
     }
 
     public int port() {

@@ -238,8 +238,8 @@ public final class CommandDispatcher {
         }
         notes.forEach(n -> comment(github, req.repo(), req.issueNumber(), n));
         Set<Integer> allowed = codeOwnersAllow(github, req, config, plan, only.isEmpty() ? numbers : only);
-        if (allowed.isEmpty()) {
-            return;
+        if (allowed.isEmpty() && !numbers.isEmpty()) {
+            return; // the commenter owns none of the tasks; the reply said who does
         }
         try {
             runner.run(req, new RunOptions(config, allowed.equals(numbers) ? Set.of() : allowed, plan, true));

@@ -67,4 +67,24 @@ public interface GitClient {
 
     /** {@code git worktree prune} on every cached clone. */
     void pruneAll();
+
+    /** Every file (not folder) of the commit's tree, paths relative to the root, sorted. */
+    List<String> listFiles(CachedRepo repo, String commitSha);
+
+    /**
+     * Merges every pair of the given branch tips, and all of them together (one after the other onto
+     * {@code baseSha}), in memory: nothing is checked out and no ref moves.
+     *
+     * @param tips branch name to commit, in the order to report and to merge them together
+     */
+    MergeCheck mergeCheck(CachedRepo repo, String baseSha, java.util.Map<String, String> tips);
+
+    /**
+     * Deletes the branch on origin (push of {@code :refs/heads/B}, under the same guard as {@link #push}), and the
+     * local branch and its remote-tracking ref. A worktree on the branch must be removed first.
+     */
+    void deleteBranch(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials);
+
+    /** Files, added and removed lines between the worktree's base and its HEAD commit. */
+    DiffStat diffStat(Worktree worktree);
 }

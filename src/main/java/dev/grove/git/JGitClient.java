@@ -31,6 +31,10 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.merge.MergeStrategy;
+import org.eclipse.jgit.merge.ResolveMerger;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -483,6 +487,134 @@ public final class JGitClient implements GitClient {
         } catch (IOException e) {
             throw new GitException("could not list the cache " + cacheDir + ": " + e.getMessage(), e);
         }
+    }
+
+    // ---- reading trees, merging in memory, deleting branches ------------------------------------------------------
+
+    @Override
+    public List<String> listFiles(CachedRepo repo, String commitSha) {
+        try (Repository r = open(repo.gitDir()); RevWalk walk = new RevWalk(r);
+                TreeWalk tw = new TreeWalk(r)) {
+            tw.addTree(walk.parseCommit(ObjectId.fromString(commitSha)).getTree());
+            tw.setRecursive(true);
+            List<String> files = new ArrayList<>();
+            while (tw.next()) {
+                files.add(tw.getPathString());
+            }
+            files.sort(Comparator.naturalOrder());
+            return files;
+        } catch (IOException | RuntimeException e) {
+            throw new GitException("could not list the files of " + commitSha + " in " + repo.repo() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public MergeCheck mergeCheck(CachedRepo repo, String baseSha, java.util.Map<String, String> tips) {
+        List<String> names = new ArrayList<>(tips.keySet());
+        try (Repository r = open(repo.gitDir()); RevWalk walk = new RevWalk(r)) {
+            List<MergeCheck.Pair> pairs = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                for (int j = i + 1; j < names.size(); j++) {
+                    ResolveMerger m = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(r, true);
+                    boolean ok = m.merge(ObjectId.fromString(tips.get(names.get(i))),
+                            ObjectId.fromString(tips.get(names.get(j))));
+                    pairs.add(new MergeCheck.Pair(names.get(i), names.get(j), ok ? List.of() : unmerged(m)));
+                }
+            }
+            RevTree base = walk.parseCommit(ObjectId.fromString(baseSha)).getTree();
+            ObjectId together = base;
+            Set<String> conflicts = new TreeSet<>();
+            List<String> notMerged = new ArrayList<>();
+            for (String name : names) {
+                ResolveMerger m = (ResolveMerger) MergeStrategy.RESOLVE.newMerger(r, true);
+                m.setBase(base);
+                RevTree tip = walk.parseCommit(ObjectId.fromString(tips.get(name))).getTree();
+                if (m.merge(together, tip)) {
+                    together = m.getResultTreeId();
+                } else {
+                    conflicts.addAll(unmerged(m));
+                    notMerged.add(name);
+                }
+            }
+            return new MergeCheck(names, pairs, List.copyOf(conflicts), notMerged);
+        } catch (IOException | RuntimeException e) {
+            throw new GitException("could not merge the branches " + names + " of " + repo.repo() + " in memory: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> unmerged(ResolveMerger m) {
+        Set<String> files = new TreeSet<>(m.getUnmergedPaths());
+        if (m.getFailingPaths() != null) {
+            files.addAll(m.getFailingPaths().keySet());
+        }
+        return List.copyOf(files);
+    }
+
+    @Override
+    public void deleteBranch(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials) {
+        PushGuard.check(branch, protectedBranch);
+        String ref = Constants.R_HEADS + branch;
+        try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
+            PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(new RefSpec(":" + ref));
+            if (isLocal(repo.cloneUrl())) {
+                push.setReceivePack(LOCAL_RECEIVE_PACK);
+            }
+            if (credentials != null) {
+                push.setCredentialsProvider(provider(credentials));
+            }
+            for (PushResult result : push.call()) {
+                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                    RemoteRefUpdate.Status status = update.getStatus();
+                    if (status != RemoteRefUpdate.Status.OK && status != RemoteRefUpdate.Status.NON_EXISTING) {
+                        throw new GitException("origin refused to delete " + branch + ": " + status
+                                + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"));
+                    }
+                }
+            }
+        } catch (GitAPIException | IOException e) {
+            throw new GitException("could not delete " + branch + " on origin of " + repo.repo() + ": "
+                    + e.getMessage(), e);
+        }
+        if (readBack(repo, ref, credentials) != null) {
+            throw new GitException("origin still has " + branch + " after deleting it");
+        }
+        withRepoLock(repo.gitDir(), () -> {
+            try (Repository r = open(repo.gitDir())) {
+                for (String name : List.of(ref, REMOTES_PREFIX + branch)) {
+                    if (r.exactRef(name) != null) {
+                        RefUpdate u = r.updateRef(name);
+                        u.setForceUpdate(true);
+                        RefUpdate.Result res = u.delete();
+                        if (res != RefUpdate.Result.FORCED && res != RefUpdate.Result.NO_CHANGE) {
+                            throw new GitException("could not delete " + name + " in " + repo.repo() + ": " + res);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new GitException("could not delete " + branch + " in " + repo.repo() + ": " + e.getMessage(), e);
+            }
+            writeConfig(repo, config -> config.unsetSection("branch", branch));
+            return null;
+        });
+        LOG.info("deleted branch {} of {} here and on origin", branch, repo.repo());
+    }
+
+    @Override
+    public DiffStat diffStat(Worktree worktree) {
+        String out = cli.check(worktree.dir(), "diff", "--numstat", "--no-renames", worktree.baseSha(), "HEAD");
+        int files = 0;
+        int added = 0;
+        int removed = 0;
+        for (String line : out.split("\n")) {
+            String[] cols = line.split("\t");
+            if (cols.length < 3) continue;
+            files++;
+            added += cols[0].equals("-") ? 0 : Integer.parseInt(cols[0]);
+            removed += cols[1].equals("-") ? 0 : Integer.parseInt(cols[1]);
+        }
+        return new DiffStat(files, added, removed);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
+import dev.grove.git.MergeCheck;
 import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoRef;
@@ -12,7 +13,6 @@ import dev.grove.github.TokenSource;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
-import dev.grove.plan.TaskPlanner;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
 import dev.grove.store.SavedPlan;
@@ -22,7 +22,6 @@ import dev.grove.store.TaskRecord;
 import dev.grove.store.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -59,8 +59,10 @@ public final class IssueRunner {
     private final RunnerSettings settings;
     private final ExecutorService taskPool;
     private final Clock clock;
-    private final TaskPlanner planner = new TaskPlanner();
+    private final PlanSource plans;
     private final Cancellations cancellations = new Cancellations();
+    /** The most tasks a planner agent may propose (the repository's {@code max_tasks}, once config is wired). */
+    static final int MAX_TASKS = PlanSource.DEFAULT_MAX_TASKS;
 
     /**
      * @param tokens installation tokens for git over HTTPS; null where git needs none (the offline demo)
@@ -75,10 +77,25 @@ public final class IssueRunner {
         this.settings = settings;
         this.taskPool = taskPool;
         this.clock = clock;
+        this.plans = new PlanSource(git, agent, settings);
     }
 
     /** What a finished run left, task by task, in plan order. */
-    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
+    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime, MergeCheck mergeCheck) {
+        public Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
+            this(plan, tasks, wallTime, null);
+        }
+
+        /**
+         * The task's part of the merge check, for its check run: {@code neutral} with the reason when its branch
+         * conflicts with another task's. Empty when no merge check ran (fewer than two branches pushed).
+         */
+        public Optional<MergeCheck.BranchResult> conflictsOf(TaskRecord task) {
+            if (mergeCheck == null || task.branch() == null || !mergeCheck.branches().contains(task.branch())) {
+                return Optional.empty();
+            }
+            return Optional.of(mergeCheck.forBranch(task.branch()));
+        }
     }
 
     /** Runs the issue; returns null when nothing ran (not allowed, or a run is still going). */
@@ -111,11 +128,20 @@ public final class IssueRunner {
 
     private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {
         Instant started = clock.instant();
-        Plan plan = opts.plan() != null ? opts.plan() : planner.plan(req.issueTitle(), req.issueBody());
-        store.savePlan(new SavedPlan(req, plan));
-        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
-        Runnable refresh = () -> tracking.show(view(req, plan, keys, null, null));
+        CachedRepo[] synced = new CachedRepo[1];
+        Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced);
+        if (plan.problem() != null) {
+            Duration wall = Duration.between(started, clock.instant());
+            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), wall, plan.problem()));
+            return new Result(plan, List.of(), wall);
+        }
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        Map<Integer, List<String>> outside = new ConcurrentHashMap<>();
+        MergeCheck[] mergeCheck = new MergeCheck[1];
+        Plan planned = plan;
+        Runnable refresh = () -> tracking.show(view(req, planned, keys, null, null, outside, null));
+        store.savePlan(new SavedPlan(req, plan));
         Set<Task> selected = new HashSet<>();
         for (Task t : plan.tasks()) {
             if (opts.only().isEmpty() || opts.only().contains(t.number())) selected.add(t);
@@ -137,18 +163,24 @@ public final class IssueRunner {
             }
         }
         refresh.run();
+        if (plan.tasks().isEmpty()) {
+            tracking.show(view(req, plan, keys, Duration.between(started, clock.instant()), null, outside, null));
+            return new Result(plan, List.of(), Duration.between(started, clock.instant()));
+        }
 
         String problem = null;
         RunnerSettings runSettings = new RunnerSettings(settings.dataDir(), opts.config().maxParallel(),
                 settings.agentTimeout(), opts.config().branchPrefix());
         String base = opts.config().baseOr(req.defaultBranch());
         try {
-            CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            CachedRepo clone = synced[0] != null ? synced[0]
+                    : git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
             String baseSha = git.remoteBranchHead(clone, base);
             leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
             assignBranches(req, plan, keys, clone, runSettings, selected);
             TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, runSettings, clone, baseSha,
-                    () -> credentials(req.installationId()), refresh, clock, opts.config(), base, cancellations);
+                    () -> credentials(req.installationId()), refresh, clock, outside::put, opts.config(), base,
+                    cancellations);
             Semaphore slots = new Semaphore(Math.max(1, runSettings.maxParallel()));
             List<List<Task>> waves = plan.waves().stream()
                     .map(w -> w.stream().filter(selected::contains).toList()).filter(w -> !w.isEmpty()).toList();
@@ -177,6 +209,7 @@ public final class IssueRunner {
                     }
                 }
             }
+            mergeCheck[0] = checkMerges(clone, baseSha, records(plan, keys));
         } catch (RuntimeException e) {
             log.error("run of {}#{} stopped", req.repo(), req.issueNumber(), e);
             problem = "The run stopped: " + e.getMessage();
@@ -186,8 +219,31 @@ public final class IssueRunner {
             }
         }
         Duration wall = Duration.between(started, clock.instant());
-        tracking.show(view(req, plan, keys, wall, problem));
-        return new Result(plan, records(plan, keys), wall);
+        tracking.show(view(req, plan, keys, wall, problem, outside, mergeCheck[0]));
+        return new Result(plan, records(plan, keys), wall, mergeCheck[0]);
+    }
+
+    /**
+     * Once the run's tasks have pushed: every pair of their branches, and all together, merged in memory. Null when
+     * fewer than two branches were pushed, or when the check itself failed (logged; the run's result stands).
+     */
+    private MergeCheck checkMerges(CachedRepo clone, String baseSha, List<TaskRecord> tasks) {
+        Map<String, String> tips = new LinkedHashMap<>();
+        for (TaskRecord t : tasks) {
+            if (t.branch() != null && t.headSha() != null
+                    && (t.status() == TaskStatus.PR_OPENED || t.status() == TaskStatus.PUSHED)) {
+                tips.put(t.branch(), t.headSha());
+            }
+        }
+        if (tips.size() < 2) {
+            return null;
+        }
+        try {
+            return git.mergeCheck(clone, baseSha, tips);
+        } catch (RuntimeException e) {
+            log.warn("could not check whether the branches of {} merge: {}", clone.repo(), e.getMessage());
+            return null;
+        }
     }
 
     /** One key per task; two tasks whose titles give the same slug are told apart by their number. */
@@ -225,6 +281,24 @@ public final class IssueRunner {
     }
 
     /**
+     * The issue's plan: written in the issue (checklist or {@code grove} block), else from the planner agent, which
+     * needs the clone ({@code synced[0]} is set to it then). A planning failure is a plan with a problem.
+     */
+    private Plan planIssue(RunRequest req, CachedRepo[] synced) {
+        try {
+            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
+            if (written.isPresent()) {
+                return written.get();
+            }
+            synced[0] = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            return plans.plan(req, synced[0], git.remoteBranchHead(synced[0], req.defaultBranch()), MAX_TASKS);
+        } catch (RuntimeException e) {
+            log.error("planning {}#{} failed", req.repo(), req.issueNumber(), e);
+            return new Plan(List.of(), List.of(), List.of(), null, "The run stopped while planning: " + e.getMessage());
+        }
+    }
+
+    /**
      * Before a failed task runs again: its worktree is removed, and its local branch too when nothing on it is
      * missing from origin, so the retry starts fresh from the base under the same branch name.
      */
@@ -248,7 +322,12 @@ public final class IssueRunner {
      */
     public Plan plan(RunRequest req) {
         GitHubGateway github = gateways.apply(req.installationId());
-        Plan plan = planner.plan(req.issueTitle(), req.issueBody());
+        Plan plan = planIssue(req, new CachedRepo[1]);
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        if (plan.problem() != null) {
+            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
+            return plan;
+        }
         store.savePlan(new SavedPlan(req, plan));
         Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         for (Task t : plan.tasks()) {
@@ -260,14 +339,14 @@ public final class IssueRunner {
         }
         List<String> notes = new ArrayList<>(plan.notes());
         notes.add("Nothing runs yet: `/grove run` runs this plan, `/grove run 2,3` only those tasks.");
-        new TrackingComment(github, store, req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null));
+        tracking.show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
+                plan));
         return plan;
     }
 
     /**
      * The plan {@code /grove run} runs: the saved one while the issue's body is what it was planned from, else a
-     * fresh one (and the saved one is reported as outdated through the returned note).
+     * fresh one (a note then says the saved one was outdated).
      */
     public Plan planFor(RunRequest req, List<String> notes) {
         Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
@@ -277,7 +356,7 @@ public final class IssueRunner {
         if (saved.isPresent()) {
             notes.add("The issue changed since the last plan, so Grove planned it again.");
         }
-        return planner.plan(req.issueTitle(), req.issueBody());
+        return planIssue(req, new CachedRepo[1]);
     }
 
     /** {@code /grove status}: the tracking comment drawn again from what the store knows; false if nothing is known. */
@@ -296,7 +375,8 @@ public final class IssueRunner {
                 .reduce(Duration.ZERO, (a, b) -> a.compareTo(b) >= 0 ? a : b);
         boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
         new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : wall, null));
+                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : wall, null,
+                        Map.of(), null, plan));
         return true;
     }
 
@@ -320,7 +400,9 @@ public final class IssueRunner {
         return plan.tasks().stream().map(t -> store.task(keys.get(t)).orElseThrow()).toList();
     }
 
-    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem) {
-        return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem);
+    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem,
+            Map<Integer, List<String>> outside, MergeCheck mergeCheck) {
+        return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem,
+                Map.copyOf(outside), mergeCheck, plan);
     }
 }

@@ -11,6 +11,7 @@ import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
+import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
 import dev.grove.report.CheckRunSummaryRenderer;
 import dev.grove.report.Durations;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,7 @@ final class TaskPipeline {
     private final Runnable changed;
     private final Clock clock;
     private final PullRequestBodyRenderer bodies = new PullRequestBodyRenderer();
+    private final BiConsumer<Integer, List<String>> outsideSink;
     private final CheckRunSummaryRenderer checkSummaries = new CheckRunSummaryRenderer();
     private final RepoConfig config;
     private final String base;
@@ -62,9 +65,16 @@ final class TaskPipeline {
     private final CheckRunReporter checks;
     private final Verifier verifier = new Verifier();
 
+    /**
+     * @param outsideSink told, by task number, the files a task changed outside its paths (when there are any)
+     * @param config      the repository's config (verify, drafts)
+     * @param base        the branch PRs go to (the config's {@code base}, else the default branch)
+     */
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
-            Runnable changed, Clock clock, RepoConfig config, String base, Cancellations cancellations) {
+            Runnable changed, Clock clock, BiConsumer<Integer, List<String>> outsideSink, RepoConfig config,
+            String base, Cancellations cancellations) {
+        this.outsideSink = outsideSink;
         this.config = config;
         this.base = base;
         this.cancellations = cancellations;
@@ -153,6 +163,10 @@ final class TaskPipeline {
         VerifyResult verify = config.verify() == null ? null
                 : verifier.verify(config.verify(), wt.dir(), taskDir, config.verifyTimeout());
         List<String> files = git.changedFiles(wt);
+        List<String> outside = outsidePaths(task, files);
+        if (!outside.isEmpty()) {
+            outsideSink.accept(task.number(), outside);
+        }
         rec = save(rec.withStatus(TaskStatus.PUSHING));
         String pushed = git.push(clone, branch, req.defaultBranch(), credentials.get());
         rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed)
@@ -166,7 +180,8 @@ final class TaskPipeline {
         try {
             Optional<PullRequestRef> existing = github.findPullRequest(req.repo(), rec.branch());
             boolean draft = verify != null && !verify.passed() && config.draftOnFailure();
-            String body = bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail);
+            String body = bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail,
+                    files == null ? List.of() : outsidePaths(task, files));
             if (verify != null) {
                 body = body + "\n### Verify\n" + (verify.passed() ? ":white_check_mark: " : ":x: ") + verify.summary()
                         + (draft ? " (opened as a draft)" : "") + "\n";
@@ -199,6 +214,14 @@ final class TaskPipeline {
                 new CheckRunSummaryRenderer.Report(title + " on `" + rec.branch() + "`.", agentTail, files,
                         verify == null ? null : verify.summary(), verify == null ? null : verify.tail(), agentTime,
                         verify == null ? null : verify.elapsed(), Duration.between(start, now))), now);
+    }
+
+    /** The changed files that match none of the task's path globs; empty when the task names no paths. */
+    static List<String> outsidePaths(Task task, List<String> files) {
+        if (task.paths().isEmpty()) {
+            return List.of();
+        }
+        return files.stream().filter(f -> task.paths().stream().noneMatch(g -> PathGlobs.matches(g, f))).toList();
     }
 
     private TaskRecord fail(TaskRecord rec, String message, Duration elapsed) {

@@ -28,32 +28,73 @@ public final class TaskPlanner {
             if (parsed.sawCheckedItems()) {
                 return new Plan(List.of(), List.of(),
                         List.of("Every checklist item is checked, so there is nothing to run; "
-                                + "add an unchecked `- [ ]` item for each task."));
+                                + "add an unchecked `- [ ]` item for each task."), "checklist", null);
             }
-            return schedule(List.of(new Task(1, title, body.strip(), List.of())));
+            return schedule(List.of(new Task(1, title, body.strip(), List.of()))).withSource("issue");
         }
-        return schedule(parsed.tasks());
+        return schedule(parsed.tasks()).withSource("checklist");
+    }
+
+    /** Whether the body holds checklist items (checked or not) outside code blocks, i.e. the checklist is the plan. */
+    public boolean hasChecklist(String issueBody) {
+        Parsed parsed = parse(issueBody == null ? "" : issueBody);
+        return !parsed.tasks().isEmpty() || parsed.sawCheckedItems();
     }
 
     /**
-     * Puts tasks into waves, greedily in task order: a task goes into the earliest wave after every wave holding an
-     * earlier task it may overlap with. Tasks overlap when any pair of their globs may overlap; a task that names no
-     * paths overlaps every other task (unless it is the only one). The notes say why each task waits.
+     * Puts tasks into waves. First the tasks are put in a topological order of their {@code after} lists (ties keep
+     * plan order); a cycle, or an {@code after} naming no task, gives a plan with a {@link Plan#problem()} and no
+     * waves. Then each task goes into the earliest wave after every wave holding a task before it in that order that
+     * it names in {@code after} or may overlap with. Tasks overlap when any pair of their globs may overlap; a task
+     * that names no paths overlaps every other task (unless it is the only one). The notes say why each task waits.
      */
     public Plan schedule(List<Task> tasks) {
+        int n = tasks.size();
+        java.util.Map<Integer, Integer> indexOf = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            indexOf.put(tasks.get(i).number(), i);
+        }
+        List<List<Integer>> before = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            List<Integer> deps = new ArrayList<>();
+            for (int a : tasks.get(j).after()) {
+                Integer i = indexOf.get(a);
+                if (i == null) {
+                    return unrunnable(tasks, "Task " + tasks.get(j).number() + " (" + tasks.get(j).title()
+                            + ") names task " + a + " in `after`, but the plan has no task " + a
+                            + "; nothing runs. Fix the `after` list (tasks are numbered from 1 in plan order).");
+                }
+                deps.add(i);
+            }
+            before.add(deps);
+        }
+        List<Integer> order = topologicalOrder(before);
+        if (order == null) {
+            return unrunnable(tasks, "The tasks' `after` lists form a cycle: " + describeCycle(tasks, before)
+                    + "; nothing runs. Remove one of these `after` entries.");
+        }
+
         List<List<Task>> waves = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        int[] waveOf = new int[tasks.size()];
-        boolean several = tasks.size() > 1;
-        for (int j = 0; j < tasks.size(); j++) {
+        int[] waveOf = new int[n];
+        boolean several = n > 1;
+        for (int pos = 0; pos < n; pos++) {
+            int j = order.get(pos);
             Task task = tasks.get(j);
             if (several && task.paths().isEmpty()) {
                 notes.add("Task " + task.number() + " (" + task.title() + ") names no paths, so it runs on its own; "
                         + "add a `paths:` line under it to let it run beside others.");
             }
             int wave = 0;
-            for (int i = 0; i < j; i++) {
+            for (int q = 0; q < pos; q++) {
+                int i = order.get(q);
                 Task earlier = tasks.get(i);
+                if (before.get(j).contains(i)) {
+                    wave = Math.max(wave, waveOf[i] + 1);
+                    notes.add("Task " + task.number() + " (" + task.title() + ") waits for task " + earlier.number()
+                            + " (" + earlier.title() + "): it names it in `after`.");
+                    continue;
+                }
                 if (task.paths().isEmpty() || earlier.paths().isEmpty()) {
                     wave = Math.max(wave, waveOf[i] + 1);
                     continue;
@@ -71,7 +112,77 @@ public final class TaskPlanner {
             }
             waves.get(wave).add(task);
         }
+        for (List<Task> w : waves) {
+            w.sort(java.util.Comparator.comparingInt(Task::number));
+        }
         return new Plan(tasks, waves, notes);
+    }
+
+    private static Plan unrunnable(List<Task> tasks, String problem) {
+        return new Plan(tasks, List.of(), List.of(), null, problem);
+    }
+
+    /** Kahn's algorithm, always taking the earliest ready task in plan order; null when there is a cycle. */
+    private static List<Integer> topologicalOrder(List<List<Integer>> before) {
+        int n = before.size();
+        int[] waiting = new int[n];
+        for (int j = 0; j < n; j++) {
+            waiting[j] = (int) before.get(j).stream().distinct().count();
+        }
+        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+        for (int j = 0; j < n; j++) {
+            if (waiting[j] == 0) ready.add(j);
+        }
+        List<Integer> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(i);
+            for (int j = 0; j < n; j++) {
+                if (before.get(j).contains(i) && --waiting[j] == 0) {
+                    ready.add(j);
+                }
+            }
+        }
+        return order.size() == n ? order : null;
+    }
+
+    /** One cycle, as "task 1 (A) -> task 2 (B) -> task 1 (A)". */
+    private static String describeCycle(List<Task> tasks, List<List<Integer>> before) {
+        int n = before.size();
+        int[] state = new int[n]; // 0 new, 1 on the stack, 2 done
+        java.util.Deque<Integer> stack = new java.util.ArrayDeque<>();
+        for (int s = 0; s < n; s++) {
+            List<Integer> cycle = findCycle(s, before, state, stack);
+            if (cycle != null) {
+                List<String> parts = new ArrayList<>();
+                for (int i : cycle) {
+                    parts.add("task " + tasks.get(i).number() + " (" + tasks.get(i).title() + ")");
+                }
+                return String.join(" waits for ", parts);
+            }
+        }
+        return "(cycle)";
+    }
+
+    private static List<Integer> findCycle(int v, List<List<Integer>> before, int[] state,
+            java.util.Deque<Integer> stack) {
+        if (state[v] == 2) return null;
+        if (state[v] == 1) {
+            List<Integer> path = new ArrayList<>(stack);
+            java.util.Collections.reverse(path);
+            List<Integer> cycle = new ArrayList<>(path.subList(path.indexOf(v), path.size()));
+            cycle.add(v);
+            return cycle;
+        }
+        state[v] = 1;
+        stack.push(v);
+        for (int w : before.get(v)) {
+            List<Integer> c = findCycle(w, before, state, stack);
+            if (c != null) return c;
+        }
+        stack.pop();
+        state[v] = 2;
+        return null;
     }
 
     /** Plain words for each pair of globs of the two tasks that may overlap; empty when none does. */

@@ -9,8 +9,22 @@ public final class PullRequestBodyRenderer {
 
     /** {@code changedFiles} null: not known (a resumed task); the section is left out. */
     public String render(int issue, Task task, String branch, List<String> changedFiles, String agentTail) {
+        return render(issue, task, branch, changedFiles, agentTail, List.of());
+    }
+
+    /** {@code outsidePaths}: changed files that match none of the task's paths; flagged at the top when present. */
+    public String render(int issue, Task task, String branch, List<String> changedFiles, String agentTail,
+            List<String> outsidePaths) {
         StringBuilder md = new StringBuilder();
         md.append("Part of #").append(issue).append("\n\n");
+        if (outsidePaths != null && !outsidePaths.isEmpty()) {
+            md.append("> [!WARNING]\n> This task changed ").append(outsidePaths.size())
+                    .append(outsidePaths.size() == 1 ? " file" : " files").append(" outside its paths (")
+                    .append(String.join(", ", task.paths().stream().map(p -> "`" + p + "`").toList())).append("): ")
+                    .append(String.join(", ", outsidePaths.stream().limit(MAX_FILES).map(f -> "`" + f + "`").toList()))
+                    .append(outsidePaths.size() > MAX_FILES ? ", …" : "")
+                    .append(". Other tasks may touch them too; check before merging.\n\n");
+        }
         md.append("### Task ").append(task.number()).append(": ").append(task.title()).append('\n');
         if (task.instructions() != null && !task.instructions().isBlank()) {
             md.append('\n').append(task.instructions().strip()).append('\n');

@@ -1,6 +1,13 @@
 package dev.grove.report;
 
+import dev.grove.git.MergeCheck;
 import dev.grove.store.TaskRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import dev.grove.store.TaskStatus;
 import java.time.Duration;
 
@@ -27,9 +34,28 @@ public final class TrackingCommentRenderer {
                     .append(" | ").append(Durations.format(t.elapsed()))
                     .append(" |\n");
         }
+        if (run.plan() != null && run.plan().waves().size() > 1) {
+            md.append("\n**Waves**: ");
+            List<String> waves = new ArrayList<>();
+            for (int w = 0; w < run.plan().waves().size(); w++) {
+                waves.add((w + 1) + ": " + run.plan().waves().get(w).stream().map(t -> "task " + t.number())
+                        .collect(Collectors.joining(", ")));
+            }
+            md.append(String.join(" · ", waves)).append('\n');
+        }
         if (!run.planNotes().isEmpty()) {
             md.append("\n**Order**\n");
             run.planNotes().forEach(note -> md.append("- ").append(note).append('\n'));
+        }
+        if (!run.outsidePaths().isEmpty()) {
+            md.append("\n**Outside their paths**\n");
+            new TreeMap<>(run.outsidePaths()).forEach((num, files) -> md.append("- :warning: Task ").append(num)
+                    .append(" changed ").append(files.stream().limit(10).map(f -> "`" + f + "`")
+                            .collect(Collectors.joining(", ")))
+                    .append(files.size() > 10 ? " and " + (files.size() - 10) + " more" : "").append('\n'));
+        }
+        if (run.mergeCheck() != null) {
+            md.append(mergeMatrix(run.mergeCheck(), run.tasks()));
         }
         if (run.problem() != null) {
             md.append("\n:warning: ").append(run.problem()).append('\n');
@@ -45,6 +71,42 @@ public final class TrackingCommentRenderer {
             md.append('\n');
         }
         return md.toString();
+    }
+
+    /**
+     * The merge check in words: each conflicting pair with its files, the pairs that merge cleanly, and whether all
+     * of them merge together.
+     */
+    public static String mergeMatrix(MergeCheck check, List<TaskRecord> tasks) {
+        Map<String, String> names = new HashMap<>();
+        for (TaskRecord t : tasks) {
+            if (t.branch() != null) names.put(t.branch(), "task " + t.number());
+        }
+        java.util.function.Function<String, String> name = b -> names.getOrDefault(b, "`" + b + "`");
+        StringBuilder md = new StringBuilder("\n**Merge check** (the pushed branches merged in memory)\n");
+        for (MergeCheck.Pair p : check.conflicts()) {
+            md.append("- :x: ").append(capitalize(name.apply(p.a()))).append(" and ").append(name.apply(p.b()))
+                    .append(" conflict in ").append(p.conflictingFiles().stream().map(f -> "`" + f + "`")
+                            .collect(Collectors.joining(", "))).append('\n');
+        }
+        List<String> clean = check.pairs().stream().filter(MergeCheck.Pair::clean)
+                .map(p -> name.apply(p.a()) + " + " + name.apply(p.b())).toList();
+        if (!clean.isEmpty()) {
+            md.append("- :white_check_mark: Merge cleanly: ").append(String.join(" · ", clean)).append('\n');
+        }
+        int n = check.branches().size();
+        if (check.allClean()) {
+            md.append("- All ").append(n).append(" merge together cleanly, in any order.\n");
+        } else {
+            md.append("- All ").append(n).append(" together: conflicts in ").append(check.allTogetherConflicts()
+                    .stream().map(f -> "`" + f + "`").collect(Collectors.joining(", ")))
+                    .append("; merge one of each conflicting pair, then update the other from the base branch.\n");
+        }
+        return md.toString();
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String status(TaskRecord t) {

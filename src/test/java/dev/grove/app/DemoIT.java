@@ -18,7 +18,7 @@ class DemoIT {
     Path tmp;
 
     @Test
-    void pushesThreeTaskBranchesWithUpstreamAndPrintsThePullRequests() throws Exception {
+    void pushesFourTaskBranchesWithUpstreamAndPrintsThePullRequests() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int code = new Demo(new PrintStream(buf, true, StandardCharsets.UTF_8)).run(tmp);
         String out = buf.toString(StandardCharsets.UTF_8);
@@ -28,7 +28,7 @@ class DemoIT {
         List<String> branches = Arrays.stream(Demo.git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
                 .split("\n")).filter(s -> !s.isBlank()).sorted().toList();
         assertEquals(List.of("grove/42-add-a-discount-rule-to-the-cart", "grove/42-document-the-release-process",
-                "grove/42-make-search-ignore-case", "main"), branches, out);
+                "grove/42-log-cart-changes", "grove/42-make-search-ignore-case", "main"), branches, out);
         for (String b : branches) {
             if (b.equals("main")) continue;
             assertEquals("1", Demo.git(origin, "rev-list", "--count", "main.." + b).trim(), b);
@@ -38,6 +38,12 @@ class DemoIT {
         assertEquals("src/cart/CHANGES.md\n",
                 Demo.git(origin, "diff", "--name-only", "main", "grove/42-add-a-discount-rule-to-the-cart"));
         assertTrue(out.contains("would open PR #"), out);
+        assertTrue(out.contains("  4. Log cart changes  paths: src/cart/CHANGES.md\n"), out);
+        assertTrue(out.contains("  wave 1: task 1, task 2, task 3\n  wave 2: task 4\n"), out);
+        assertTrue(out.contains("Task 4 (Log cart changes) waits for task 1 (Add a discount rule to the cart): "
+                + "`src/cart/**` and `src/cart/CHANGES.md` may cover the same files."), out);
+        assertTrue(out.contains("  conflict: T1 + T4 in src/cart/CHANGES.md\n"), out);
+        assertTrue(out.contains("  all together: conflicts in src/cart/CHANGES.md"), out);
         assertTrue(out.contains("parallel speed-up"), out);
     }
 }

@@ -276,6 +276,22 @@ class IssueLabeledFlowIT {
         assertEquals(BRANCH_FILES.keySet(), groveBranchesOnOrigin());
     }
 
+    @Test
+    void anIssueWhoseChecklistIsAllDoneRunsNothingAndSaysSo() throws Exception {
+        startServer(exampleAgent(0));
+        byte[] body = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
+                ISSUE, "Release prep", "- [x] done already\n- [x] this too\n", "grove", INSTALLATION));
+        assertEquals(202, WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issues", "d-1",
+                body, SECRET).statusCode());
+        assertTrue(server.awaitIdle(Duration.ofSeconds(30)));
+
+        List<ReceivedRequest> comments = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
+        assertEquals(1, comments.size());
+        assertTrue(comments.get(0).body().path("body").asText().contains("nothing to run"));
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+        assertFalse(Files.exists(dataDir.resolve("cache")), "nothing was cloned");
+    }
+
     static void assertTokenNowhereUnder(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

@@ -37,6 +37,10 @@ class PathGlobsTest {
             docs/auth.md         | docs/billing.md        | false
             `docs/**`            | ./docs/a.md            | true
             '{src,docs}/**'      | lib/x                  | true
+            src/shared/*.java    | src/shared/NewUtil.java| true
+            src/shared/**        | src/shared/new/A.java  | true
+            src/shared/A.java    | src/shared/B.java      | false
+            src/shared           | src/shared/B.java      | true
             """)
     void mayOverlap(String a, String b, boolean expected) {
         assertEquals(expected, PathGlobs.mayOverlap(a, b), a + " vs " + b);

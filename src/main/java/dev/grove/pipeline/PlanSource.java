@@ -1,0 +1,187 @@
+package dev.grove.pipeline;
+
+import dev.grove.agent.AgentOutcome;
+import dev.grove.agent.AgentRequest;
+import dev.grove.agent.AgentRunner;
+import dev.grove.git.CachedRepo;
+import dev.grove.git.GitClient;
+import dev.grove.git.Worktree;
+import dev.grove.plan.AgentPlan;
+import dev.grove.plan.GroveBlock;
+import dev.grove.plan.Plan;
+import dev.grove.plan.Task;
+import dev.grove.plan.TaskPlanner;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where an issue's plan comes from, in this order: a fenced {@code grove} block (YAML), else the checklist, else a
+ * planner agent. The planner agent is the configured agent, run in a throwaway worktree of the base branch (removed
+ * afterwards, whatever it changed), with the issue text and the repository's file tree; it must answer with JSON
+ * {@code {"tasks":[{title, instructions, paths}]}}. An invalid answer is sent back once with its errors; a second
+ * invalid answer gives one task for the whole issue. The pure parts live in {@code plan/}.
+ */
+public final class PlanSource {
+    private static final Logger log = LoggerFactory.getLogger(PlanSource.class);
+    static final int DEFAULT_MAX_TASKS = 10;
+    static final int MAX_TREE_LINES = 2000;
+    static final long MAX_ANSWER_BYTES = 1 << 20;
+
+    private final GitClient git;
+    private final AgentRunner agent;
+    private final RunnerSettings settings;
+    private final TaskPlanner planner = new TaskPlanner();
+
+    /** @param agent the planner agent; null to skip it (the whole issue is then one task) */
+    public PlanSource(GitClient git, AgentRunner agent, RunnerSettings settings) {
+        this.git = git;
+        this.agent = agent;
+        this.settings = settings;
+    }
+
+    /** The plan written in the issue (a {@code grove} block or a checklist); empty when the issue has neither. */
+    public Optional<Plan> fromIssueText(String issueTitle, String issueBody) {
+        GroveBlock.Result block = GroveBlock.read(issueBody);
+        if (block instanceof GroveBlock.Tasks t) {
+            return Optional.of(planner.schedule(t.tasks()).withSource("the `grove` block"));
+        }
+        if (block instanceof GroveBlock.Invalid inv) {
+            return Optional.of(new Plan(List.of(), List.of(), List.of(), "the `grove` block",
+                    "Nothing runs: " + inv.message() + ". Fix the block in the issue and trigger Grove again."));
+        }
+        if (planner.hasChecklist(issueBody)) {
+            return Optional.of(planner.plan(issueTitle, issueBody));
+        }
+        return Optional.empty();
+    }
+
+    /** The plan of the issue: written in it, else from the planner agent (see the class comment). */
+    public Plan plan(RunRequest req, CachedRepo clone, String baseSha, int maxTasks) {
+        Optional<Plan> written = fromIssueText(req.issueTitle(), req.issueBody());
+        if (written.isPresent()) {
+            return written.get();
+        }
+        if (agent == null) {
+            return oneTask(req, null);
+        }
+        return fromAgent(req, clone, baseSha, maxTasks);
+    }
+
+    /** The planner agent's plan, asked at most twice; one task for the whole issue when both answers are invalid. */
+    public Plan fromAgent(RunRequest req, CachedRepo clone, String baseSha, int maxTasks) {
+        List<String> files = git.listFiles(clone, baseSha);
+        String prompt = prompt(req, files, maxTasks);
+        String branch = settings.branchPrefix() + req.issueNumber() + "-plan-" + UUID.randomUUID().toString().substring(0, 8);
+        Path dir = settings.worktreesDir().resolve(req.repo().owner()).resolve(req.repo().name())
+                .resolve(branch.replace('/', '_'));
+        Path planDir = settings.tasksDir().resolve(req.repo().owner()).resolve(req.repo().name())
+                .resolve(String.valueOf(req.issueNumber())).resolve("plan");
+        List<String> errors = List.of();
+        Worktree wt = null;
+        try {
+            Files.createDirectories(dir.getParent());
+            Files.createDirectories(planDir);
+            wt = git.addWorktree(clone, branch, baseSha, dir);
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                String ask = attempt == 1 ? prompt : prompt + retry(errors);
+                Path logFile = planDir.resolve("planner-" + attempt + ".log");
+                AgentOutcome outcome = agent.run(new AgentRequest(wt.dir(), ask, planDir.resolve("prompt-" + attempt + ".md"),
+                        Map.of("GROVE_PLANNING", "1", "GROVE_ISSUE_NUMBER", String.valueOf(req.issueNumber()),
+                                "GROVE_REPOSITORY", req.repo().fullName(), "GROVE_TASK_TITLE", "Plan the issue",
+                                "GROVE_TASK_PATHS", ""),
+                        settings.agentTimeout(), logFile));
+                if (!(outcome instanceof AgentOutcome.Finished)) {
+                    errors = List.of("the planner agent did not finish: " + describe(outcome));
+                    break;
+                }
+                AgentPlan.Result result = AgentPlan.read(readAnswer(logFile), maxTasks, files);
+                if (result instanceof AgentPlan.Valid v) {
+                    Plan plan = planner.schedule(v.tasks()).withSource("the planner agent");
+                    log.info("{}#{}: the planner agent proposed {} tasks (attempt {})", req.repo(), req.issueNumber(),
+                            v.tasks().size(), attempt);
+                    return plan;
+                }
+                errors = ((AgentPlan.Invalid) result).errors();
+                log.info("{}#{}: the planner agent's answer {} was invalid: {}", req.repo(), req.issueNumber(), attempt,
+                        errors);
+            }
+        } catch (IOException | RuntimeException e) {
+            errors = List.of("the planner agent could not run: " + e.getMessage());
+        } finally {
+            if (wt != null) {
+                try {
+                    git.removeWorktree(wt, true);
+                } catch (RuntimeException e) {
+                    log.warn("could not remove the planning worktree {}: {}", dir, e.getMessage());
+                }
+            }
+        }
+        return oneTask(req, errors);
+    }
+
+    private Plan oneTask(RunRequest req, List<String> agentErrors) {
+        String title = req.issueTitle() == null ? "" : req.issueTitle().strip();
+        String body = req.issueBody() == null ? "" : req.issueBody().strip();
+        Plan plan = planner.schedule(List.of(new Task(1, title, body, List.of())));
+        if (agentErrors == null) {
+            return plan.withSource("the issue as one task");
+        }
+        List<String> notes = new ArrayList<>(plan.notes());
+        notes.add("The planner agent gave no valid plan (" + String.join("; ", agentErrors)
+                + "), so the whole issue is one task; add a checklist or a `grove` block to split it.");
+        return new Plan(plan.tasks(), plan.waves(), notes, "the issue as one task", null);
+    }
+
+    private static String describe(AgentOutcome outcome) {
+        if (outcome instanceof AgentOutcome.Failed f) return f.reason();
+        if (outcome instanceof AgentOutcome.TimedOut t) return "it ran past its timeout of " + t.timeout();
+        return outcome.toString();
+    }
+
+    static String prompt(RunRequest req, List<String> files, int maxTasks) {
+        StringBuilder p = new StringBuilder();
+        p.append("You are planning work on the repository ").append(req.repo().fullName()).append(", issue #")
+                .append(req.issueNumber()).append(": ").append(req.issueTitle()).append("\n\n")
+                .append("Split the issue into at most ").append(maxTasks).append(" tasks that other agents can do in ")
+                .append("parallel, each in its own branch. Give each task the paths (globs) it may change; tasks whose ")
+                .append("paths overlap will run one after the other, so keep them apart where you can. A path must match ")
+                .append("an existing file or folder, or name a new file in a folder that exists.\n\n")
+                .append("Do not change any file. Answer with only this JSON, nothing else:\n")
+                .append("{\"tasks\": [{\"title\": \"...\", \"instructions\": \"...\", \"paths\": [\"src/x/**\"]}]}\n\n")
+                .append("## The issue\n\n").append(req.issueBody() == null ? "" : req.issueBody().strip()).append("\n\n")
+                .append("## The repository's files\n\n");
+        files.stream().limit(MAX_TREE_LINES).forEach(f -> p.append(f).append('\n'));
+        if (files.size() > MAX_TREE_LINES) {
+            p.append("… and ").append(files.size() - MAX_TREE_LINES).append(" more files\n");
+        }
+        return p.toString();
+    }
+
+    private static String retry(List<String> errors) {
+        StringBuilder p = new StringBuilder("\n## Your previous answer was not valid\n\n");
+        errors.forEach(e -> p.append("- ").append(e).append('\n'));
+        p.append("\nAnswer again with only the corrected JSON.\n");
+        return p.toString();
+    }
+
+    private static String readAnswer(Path logFile) throws IOException {
+        if (!Files.exists(logFile)) return "";
+        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
+            long from = Math.max(0, f.length() - MAX_ANSWER_BYTES);
+            byte[] bytes = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}
