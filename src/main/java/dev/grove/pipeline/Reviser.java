@@ -77,6 +77,11 @@ public final class Reviser {
             return;
         }
         TaskRecord rec = found.get();
+        if (rec.status() == dev.grove.store.TaskStatus.MERGED || rec.status() == dev.grove.store.TaskStatus.CLOSED) {
+            reply(github, r, "This pull request is " + rec.status().label() + ", so Grove does not revise it. Reopen it,"
+                    + " or ask for a new task on the issue.");
+            return;
+        }
         if (!going.add(rec.key())) {
             reply(github, r, "A revise of this pull request is still going; Grove will not start a second one. "
                     + "Comment again when it has replied.");

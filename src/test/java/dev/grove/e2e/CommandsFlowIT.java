@@ -215,4 +215,22 @@ class CommandsFlowIT extends GroveE2E {
         GitFixtures.runGit(cacheClone(), "rev-parse", "--verify", "refs/heads/" + BRANCHES.get(0)); // branch kept
         assertCleanTraffic();
     }
+
+    @Test
+    void aRunAfterTheIssueChangedPlansAgainAndSaysSo() throws Exception {
+        startServer(exampleAgent(0));
+        comment("/grove plan");
+        var changed = issueComment("/grove run", USER, "User");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) changed.get("issue")).put("body", """
+                - [ ] Only the docs now
+                  paths: docs/**
+                """);
+        github.stubCreatePull(REPO, "grove/7-only-the-docs-now", pr(110));
+        deliver("issue_comment", changed);
+
+        assertEquals(Set.of("grove/7-only-the-docs-now"), groveBranchesOnOrigin(), "the new plan ran, not the saved one");
+        assertTrue(commentsOn(ISSUE).stream().anyMatch(c -> c.contains("changed since the last plan")),
+                commentsOn(ISSUE).toString());
+        assertCleanTraffic();
+    }
 }

@@ -211,6 +211,10 @@ class PullRequestFlowIT extends GroveE2E {
         String tracking = lastTrackingComment();
         assertTrue(tracking.contains("closed unmerged: worktree removed; branch kept"), tracking);
 
+        deliver("issue_comment", pullRequestComment(101, "/grove revise one more thing"));
+        assertEquals(head, GitFixtures.originBranchSha(origin, BRANCH), "a closed PR is not revised");
+        assertTrue(commentsOn(101).get(commentsOn(101).size() - 1).contains("closed unmerged"), commentsOn(101).toString());
+
         comment("/grove run");
         assertEquals(1, github.requests("POST", "/repos/octo-org/shop/pulls").stream()
                 .filter(r -> r.body().path("head").asText().equals(BRANCH)).count(), "a closed task is not run again");
