@@ -1,5 +1,8 @@
 package dev.grove.app;
 
+import dev.grove.agent.AgentCatalog;
+import dev.grove.agent.AgentsFile;
+import dev.grove.pipeline.IssueBudget;
 import dev.grove.report.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +26,10 @@ public record AppConfig(
         String agentCommand,
         Duration agentTimeout,
         List<String> agentEnv,
-        String triggerLabel) {
+        String triggerLabel,
+        AgentsFile.Agents agents,
+        IssueBudget issueBudget,
+        Map<String, String> agentBaseEnv) {
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
 
@@ -53,6 +59,31 @@ public record AppConfig(
         } else if (!java.nio.file.Files.isReadable(Path.of(keyFile))) {
             problems.add("GROVE_PRIVATE_KEY_FILE names " + keyFile + ", which cannot be read");
         }
+        AgentsFile.Agents agents = null;
+        String agentsFile = env.get("GROVE_AGENTS_FILE");
+        if (agentsFile != null && !agentsFile.isBlank()) {
+            try {
+                agents = AgentsFile.read(Path.of(agentsFile));
+            } catch (AgentsFile.AgentsFileException e) {
+                problems.add("GROVE_AGENTS_FILE: " + e.getMessage());
+            }
+        }
+        Double issueUsd = null;
+        String usd = env.get("GROVE_ISSUE_BUDGET_USD");
+        if (usd != null && !usd.isBlank()) {
+            try {
+                issueUsd = Double.parseDouble(usd.trim());
+                if (!(issueUsd > 0)) problems.add("GROVE_ISSUE_BUDGET_USD must be a number of dollars above 0, not '" + usd + "'");
+            } catch (NumberFormatException e) {
+                problems.add("GROVE_ISSUE_BUDGET_USD must be a number of dollars (e.g. 20), not '" + usd + "'");
+            }
+        }
+        Duration issueTime = null;
+        try {
+            if (env.get("GROVE_ISSUE_AGENT_TIME") != null) issueTime = Durations.parse(env.get("GROVE_ISSUE_AGENT_TIME"));
+        } catch (IllegalArgumentException e) {
+            problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -64,7 +95,21 @@ public record AppConfig(
                 maxParallel,
                 env.getOrDefault("GROVE_AGENT_COMMAND", DEFAULT_AGENT_COMMAND),
                 timeout, agentEnv,
-                env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"));
+                env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
+                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env));
+    }
+
+    /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */
+    private static Map<String, String> agentBaseEnv(Map<String, String> env) {
+        Map<String, String> base = new java.util.HashMap<>(System.getenv());
+        base.putAll(env);
+        return Map.copyOf(base);
+    }
+
+    /** The agents this server offers: the agents file's, or one command agent from GROVE_AGENT_COMMAND. */
+    public AgentCatalog agentCatalog() {
+        return agents == null ? AgentCatalog.fromCommand(agentCommand, agentEnv, agentBaseEnv)
+                : AgentCatalog.of(agents, agentBaseEnv);
     }
 
     private static int intValue(Map<String, String> env, String name, int dflt, List<String> problems) {
@@ -85,6 +130,8 @@ public record AppConfig(
     @Override
     public String toString() {
         return "AppConfig[port=" + port + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
-                + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout + "]";
+                + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
+                + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
+                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget + "]";
     }
 }

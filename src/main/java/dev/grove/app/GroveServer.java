@@ -1,6 +1,6 @@
 package dev.grove.app;
 
-import dev.grove.agent.ProcessAgentRunner;
+import dev.grove.agent.AgentCatalog;
 import dev.grove.command.CommandAuthorizer;
 import dev.grove.command.CommandDispatcher;
 import dev.grove.config.RepoConfig;
@@ -18,6 +18,8 @@ import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
+import dev.grove.pipeline.RunningAgents;
+import dev.grove.pipeline.TaskProgressListener;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
 import dev.grove.webhook.CheckRunHandler;
@@ -49,15 +51,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroveServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroveServer.class);
-    /** The agents this server offers a repository's {@code agent:} key; an agents file will list more. */
-    static final Set<String> AGENTS = Set.of(RepoConfig.DEFAULT_AGENT);
 
     private final Javalin http;
     private final ExecutorJobQueue jobs;
     private final ExecutorService taskPool;
+    private final RunningAgents runningAgents;
     private final ExperimentRunner experiments;
 
-    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments) {
+    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments,
+            RunningAgents runningAgents) {
+        this.runningAgents = runningAgents;
         this.experiments = experiments;
         this.http = http;
         this.jobs = jobs;
@@ -79,19 +82,21 @@ public final class GroveServer implements AutoCloseable {
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
-        ProcessAgentRunner agent = new ProcessAgentRunner(config.agentCommand(), config.agentEnv());
-        IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agent, store, settings, taskPool, clock);
+        AgentCatalog agents = config.agentCatalog();
+        IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
+                TaskProgressListener.NONE, store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
         // `/grove try` and `/grove pick`: the comment-command handler calls these (see ExperimentRunner)
         ExperimentRunner experiments = new ExperimentRunner(
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, new ProcessAgentRunner(config.agentCommand(), config.agentEnv()),
+                tokens, git, agents.get(agents.defaultName()),
                 store, settings, taskPool, clock);
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
-                new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), AGENTS),
+                new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
                 new CommandAuthorizer(clock), runner,
-                new Reviser(gatewayOf, tokens, git, agent, store, settings, runner.cancellations(), clock),
+                new Reviser(gatewayOf, tokens, git, runner::agentFor, runner.runningAgents(), store, settings,
+                        runner.cancellations(), clock),
                 new Cleaner(gatewayOf, tokens, git, store, settings), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
@@ -105,7 +110,7 @@ public final class GroveServer implements AutoCloseable {
 
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
-        return new GroveServer(http, jobs, taskPool, experiments);
+        return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
     }
 
     private static void run(IssueRunner runner, RunRequest req) {
@@ -123,6 +128,11 @@ public final class GroveServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The agents running now; {@code /grove cancel} stops them through this. */
+    public RunningAgents runningAgents() {
+        return runningAgents;
     }
 
     /** Experiments for this server's installations, for the comment commands {@code /grove try} and {@code pick}. */

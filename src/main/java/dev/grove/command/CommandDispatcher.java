@@ -122,7 +122,7 @@ public final class CommandDispatcher {
         }
         switch (t.action()) {
             case "cancel" -> {
-                runner.cancellations().cancel(task.key(), t.sender());
+                runner.cancel(task.key(), t.sender());
                 comment(github, r.repo(), replyOn, "@" + t.sender() + " asked to cancel task " + task.number()
                         + " from its check run; its agent is being stopped.");
             }
@@ -277,7 +277,7 @@ public final class CommandDispatcher {
         List<String> stopped = new ArrayList<>();
         for (TaskRecord t : targets) {
             if (!t.status().finished() && t.status() != TaskStatus.PLANNED && t.status() != TaskStatus.PUSHED) {
-                runner.cancellations().cancel(t.key(), req.requestedBy());
+                runner.cancel(t.key(), req.requestedBy());
                 stopped.add(String.valueOf(t.number()));
             }
         }

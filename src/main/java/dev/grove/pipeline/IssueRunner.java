@@ -1,5 +1,6 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentRunner;
 import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
@@ -15,6 +16,7 @@ import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
+import dev.grove.store.AgentRun;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
@@ -54,7 +56,10 @@ public final class IssueRunner {
     private final LongFunction<GitHubGateway> gateways;
     private final TokenSource tokens;
     private final GitClient git;
-    private final AgentRunner agent;
+    private final AgentCatalog agents;
+    private final IssueBudget budget;
+    private final TaskProgressListener progressListener;
+    private final RunningAgents running = new RunningAgents();
     private final StateStore store;
     private final RunnerSettings settings;
     private final ExecutorService taskPool;
@@ -69,15 +74,34 @@ public final class IssueRunner {
      */
     public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentRunner agent,
             StateStore store, RunnerSettings settings, ExecutorService taskPool, Clock clock) {
+        this(gateways, tokens, git, AgentCatalog.single(agent), IssueBudget.UNLIMITED, TaskProgressListener.NONE, store,
+                settings, taskPool, clock);
+    }
+
+    /**
+     * @param agents           the agents this server offers; tasks run the catalog's default one
+     * @param budget           what one issue's agents may spend, in dollars and agent time
+     * @param progressListener hears each running task's latest progress line, throttled (check runs)
+     */
+    public IssueRunner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentCatalog agents,
+            IssueBudget budget, TaskProgressListener progressListener, StateStore store, RunnerSettings settings,
+            ExecutorService taskPool, Clock clock) {
         this.gateways = gateways;
         this.tokens = tokens;
         this.git = git;
-        this.agent = agent;
+        this.agents = agents;
+        this.budget = budget;
+        this.progressListener = progressListener;
         this.store = store;
         this.settings = settings;
         this.taskPool = taskPool;
         this.clock = clock;
-        this.plans = new PlanSource(git, agent, settings);
+        this.plans = new PlanSource(git, agents.get(agents.defaultName()), settings);
+    }
+
+    /** The agents running now, to cancel them ({@code /grove cancel}). */
+    public RunningAgents runningAgents() {
+        return running;
     }
 
     /** What a finished run left, task by task, in plan order. */
@@ -159,7 +183,9 @@ public final class IssueRunner {
                 if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
                     leftovers.put(t, rec.branch());
                 }
-                store.saveTask(TaskRecord.queued(key, t.number(), t.title()));
+                // what earlier runs of the task spent still counts against the issue's budget
+                store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
+                        : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
             }
         }
         refresh.run();
@@ -178,8 +204,12 @@ public final class IssueRunner {
             String baseSha = git.remoteBranchHead(clone, base);
             leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
             assignBranches(req, plan, keys, clone, runSettings, selected);
-            TaskPipeline pipeline = new TaskPipeline(req, github, git, agent, store, runSettings, clone, baseSha,
-                    () -> credentials(req.installationId()), refresh, clock, outside::put, opts.config(), base,
+            String agentName = agents.names().contains(opts.config().agent()) ? opts.config().agent()
+                    : agents.defaultName();
+            TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, runSettings, clone,
+                    baseSha, () -> credentials(req.installationId()), refresh, clock,
+                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null), budget, running,
+                            progressListener, ProgressThrottle.DEFAULT_INTERVAL), outside::put, opts.config(), base,
                     cancellations);
             Semaphore slots = new Semaphore(Math.max(1, runSettings.maxParallel()));
             List<List<Task>> waves = plan.waves().stream()
@@ -314,6 +344,25 @@ public final class IssueRunner {
     /** The stop flags of this runner's tasks. */
     public Cancellations cancellations() {
         return cancellations;
+    }
+
+    /** The agent names this runner offers (a repository's {@code agent:} picks one). */
+    public java.util.Set<String> agentNames() {
+        return agents.names();
+    }
+
+    /** The agent a repository's config names, or the server's default when it names none the server has. */
+    public AgentRunner agentFor(RepoConfig config) {
+        return agents.get(agents.names().contains(config.agent()) ? config.agent() : agents.defaultName());
+    }
+
+    /**
+     * Stops a task: a queued one never starts, a running agent is killed with its process tree (the task then ends
+     * failed, "cancelled by @user", worktree and branch kept). True when an agent was running.
+     */
+    public boolean cancel(TaskKey key, String by) {
+        cancellations.cancel(key, by);
+        return running.cancel(key, "cancelled by @" + by);
     }
 
     /**

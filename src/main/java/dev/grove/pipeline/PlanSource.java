@@ -104,7 +104,9 @@ public final class PlanSource {
                     errors = List.of("the planner agent did not finish: " + describe(outcome));
                     break;
                 }
-                AgentPlan.Result result = AgentPlan.read(readAnswer(logFile), maxTasks, files);
+                // an agent that reports its final answer (Claude Code's result) is read from that, not from its raw log
+                String answer = outcome.report().summary() != null ? outcome.report().summary() : readAnswer(logFile);
+                AgentPlan.Result result = AgentPlan.read(answer, maxTasks, files);
                 if (result instanceof AgentPlan.Valid v) {
                     Plan plan = planner.schedule(v.tasks()).withSource("the planner agent");
                     log.info("{}#{}: the planner agent proposed {} tasks (attempt {})", req.repo(), req.issueNumber(),

@@ -1,15 +1,16 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentListener;
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.AgentRunner;
+import dev.grove.agent.CancelSignal;
 import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
 import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
-import dev.grove.github.ReviewComment;
 import dev.grove.github.TokenSource;
 import dev.grove.plan.Task;
 import dev.grove.report.CheckRunSummaryRenderer;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +48,8 @@ public final class Reviser {
     private final LongFunction<GitHubGateway> gateways;
     private final TokenSource tokens;
     private final GitClient git;
-    private final AgentRunner agent;
+    private final Function<RepoConfig, AgentRunner> agents;
+    private final RunningAgents running;
     private final StateStore store;
     private final RunnerSettings settings;
     private final Cancellations cancellations;
@@ -55,12 +58,18 @@ public final class Reviser {
     private final CheckRunSummaryRenderer summaries = new CheckRunSummaryRenderer();
     private final Set<TaskKey> going = ConcurrentHashMap.newKeySet();
 
-    public Reviser(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, AgentRunner agent,
-            StateStore store, RunnerSettings settings, Cancellations cancellations, Clock clock) {
+    /**
+     * @param agents  the agent a repository's config picks
+     * @param running where the revise's agent is registered, so Cancel can stop it
+     */
+    public Reviser(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git,
+            Function<RepoConfig, AgentRunner> agents, RunningAgents running, StateStore store, RunnerSettings settings,
+            Cancellations cancellations, Clock clock) {
         this.gateways = gateways;
         this.tokens = tokens;
         this.git = git;
-        this.agent = agent;
+        this.agents = agents;
+        this.running = running;
         this.store = store;
         this.settings = settings;
         this.cancellations = cancellations;
@@ -119,12 +128,25 @@ public final class Reviser {
         env.put("GROVE_TASK_NUMBER", String.valueOf(task.number()));
         env.put("GROVE_REPOSITORY", r.repo().fullName());
         env.put("GROVE_REVISE", "1");
-        AgentOutcome outcome = cancellations.whileAgentRuns(key, () -> agent.run(new AgentRequest(wt.dir(),
-                prompt(r, task, branch), taskDir.resolve("revise-prompt.md"), env, settings.agentTimeout(), logFile)));
+        List<String> comments = r.comments().stream().map(c -> c.path() + (c.line() == null ? "" : ":" + c.line())
+                + ": " + c.body().strip()).toList();
+        String instructions = "@" + r.requestedBy() + ": " + r.instructions().strip();
+        String freshStart = RevisePrompts.freshStart(taskPrompt(r, task, branch), soFar(clone, wt, r.defaultBranch()),
+                instructions, comments);
+        String session = rec.agentRun() == null ? null : rec.agentRun().sessionId();
+        CancelSignal cancel = running.register(key);
+        AgentOutcome outcome;
+        try {
+            outcome = agents.apply(config).revise(new AgentRequest(wt.dir(), RevisePrompts.resumed(instructions, comments),
+                    taskDir.resolve("revise-prompt.md"), env, settings.agentTimeout(), logFile, AgentListener.NONE,
+                    cancel, null), session, freshStart);
+        } finally {
+            running.done(key, cancel);
+        }
         Duration agentTime = Duration.between(start, clock.instant());
         Optional<String> cancelledBy = cancellations.cancelledBy(key);
-        if (cancelledBy.isPresent()) {
-            return "The revise was cancelled by @" + cancelledBy.get() + "; nothing was pushed.";
+        if (cancelledBy.isPresent() || outcome instanceof AgentOutcome.Cancelled) {
+            return "The revise was cancelled" + cancelledBy.map(b -> " by @" + b).orElse("") + "; nothing was pushed.";
         }
         if (outcome instanceof AgentOutcome.Failed f) {
             return "The agent failed (" + f.reason() + "); nothing was pushed. Its log is kept on the runner.";
@@ -191,28 +213,31 @@ public final class Reviser {
                 .orElse(new Task(rec.number(), rec.title(), "", List.of()));
     }
 
-    private String prompt(ReviseRequest r, Task task, String branch) {
+    /** The task as the agent first got it, for a fresh start. */
+    private String taskPrompt(ReviseRequest r, Task task, String branch) {
         StringBuilder p = new StringBuilder();
-        p.append("You are revising pull request #").append(r.pullNumber()).append(" of ").append(r.repo().fullName())
-                .append(", made for the task: ").append(task.title()).append('\n');
+        p.append("You are working on the repository ").append(r.repo().fullName()).append(", pull request #")
+                .append(r.pullNumber()).append(" on branch ").append(branch).append(", made for the task: ")
+                .append(task.title()).append('\n');
         if (task.instructions() != null && !task.instructions().isBlank()) {
             p.append('\n').append(task.instructions().strip()).append('\n');
         }
         if (!task.paths().isEmpty()) {
             p.append("\nChange only files matching: ").append(String.join(", ", task.paths())).append('\n');
         }
-        p.append("\n@").append(r.requestedBy()).append(" asks for this change:\n").append(r.instructions().strip()).append('\n');
-        if (!r.comments().isEmpty()) {
-            p.append("\nReview comments:\n");
-            for (ReviewComment c : r.comments()) {
-                p.append("- ").append(c.path()).append(c.line() == null ? "" : ":" + c.line()).append(": ")
-                        .append(c.body().strip().replace("\n", "\n  ")).append('\n');
-            }
-        }
-        p.append("\nThe current directory is a git worktree on branch ").append(branch)
-                .append(", holding the pull request's current code. Edit the files; do not commit, push or switch"
-                        + " branches: Grove commits and pushes your work.\n");
         return p.toString();
+    }
+
+    /** What the branch changed so far against the default branch, as a list of files (the worktree holds the rest). */
+    private String soFar(CachedRepo clone, Worktree wt, String defaultBranch) {
+        try {
+            String base = git.remoteBranchHead(clone, defaultBranch);
+            List<String> files = git.changedFiles(new Worktree(clone, wt.dir(), wt.branch(), base));
+            return "# files changed so far (read them in the worktree):\n"
+                    + files.stream().map(f -> "# " + f).collect(java.util.stream.Collectors.joining("\n"));
+        } catch (RuntimeException e) {
+            return "# (the changes so far could not be listed: " + e.getMessage() + ")";
+        }
     }
 
     private static String firstLine(String s) {

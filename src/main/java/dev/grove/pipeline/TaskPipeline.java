@@ -1,6 +1,9 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentListener;
 import dev.grove.agent.AgentOutcome;
+import dev.grove.agent.AgentReport;
+import dev.grove.agent.CancelSignal;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.AgentRunner;
 import dev.grove.config.RepoConfig;
@@ -15,13 +18,17 @@ import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
 import dev.grove.report.CheckRunSummaryRenderer;
 import dev.grove.report.Durations;
+import dev.grove.report.Money;
 import dev.grove.report.PullRequestBodyRenderer;
+import dev.grove.store.AgentRun;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
 import dev.grove.store.TaskRecord;
 import dev.grove.store.TaskStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +64,19 @@ final class TaskPipeline {
     private final Runnable changed;
     private final Clock clock;
     private final PullRequestBodyRenderer bodies = new PullRequestBodyRenderer();
+    private final AgentSetup setup;
+
+    /**
+     * Which agent runs the tasks and within what: its name (for the record), its own timeout (null: the runner's),
+     * the issue's budget, where running agents are registered for cancel, who hears progress, how often.
+     */
+    record AgentSetup(String agentName, Duration agentTimeout, IssueBudget budget, RunningAgents running,
+            TaskProgressListener listener, Duration progressInterval) {
+        static AgentSetup defaults() {
+            return new AgentSetup(null, null, IssueBudget.UNLIMITED, new RunningAgents(), TaskProgressListener.NONE,
+                    ProgressThrottle.DEFAULT_INTERVAL);
+        }
+    }
     private final BiConsumer<Integer, List<String>> outsideSink;
     private final CheckRunSummaryRenderer checkSummaries = new CheckRunSummaryRenderer();
     private final RepoConfig config;
@@ -65,15 +85,30 @@ final class TaskPipeline {
     private final CheckRunReporter checks;
     private final Verifier verifier = new Verifier();
 
+    TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
+            RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
+            Runnable changed, Clock clock) {
+        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, AgentSetup.defaults(),
+                (n, f) -> { });
+    }
+
+    /** @param outsideSink told, by task number, the files a task changed outside its paths (when there are any) */
+    TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
+            RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
+            Runnable changed, Clock clock, AgentSetup setup, BiConsumer<Integer, List<String>> outsideSink) {
+        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, setup, outsideSink,
+                RepoConfig.defaults("grove", settings.maxParallel()), req.defaultBranch(), new Cancellations());
+    }
+
     /**
-     * @param outsideSink told, by task number, the files a task changed outside its paths (when there are any)
-     * @param config      the repository's config (verify, drafts)
-     * @param base        the branch PRs go to (the config's {@code base}, else the default branch)
+     * @param config the repository's config (verify, drafts)
+     * @param base   the branch PRs go to (the config's {@code base}, else the default branch)
      */
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
-            Runnable changed, Clock clock, BiConsumer<Integer, List<String>> outsideSink, RepoConfig config,
-            String base, Cancellations cancellations) {
+            Runnable changed, Clock clock, AgentSetup setup, BiConsumer<Integer, List<String>> outsideSink,
+            RepoConfig config, String base, Cancellations cancellations) {
+        this.setup = setup;
         this.outsideSink = outsideSink;
         this.config = config;
         this.base = base;
@@ -123,6 +158,31 @@ final class TaskPipeline {
     }
 
     private TaskRecord runAgentAndPublish(Task task, TaskRecord rec, Instant start) throws IOException {
+        Duration timeout = setup.agentTimeout() != null ? setup.agentTimeout() : settings.agentTimeout();
+        Double maxCost = null;
+        IssueBudget budget = setup.budget();
+        double spent = 0;
+        Duration used = Duration.ZERO;
+        for (TaskRecord any : store.tasks(req.repo(), req.issueNumber())) {
+            if (any.agentRun() == null) continue;
+            spent += any.agentRun().spentOrZero();
+            used = used.plus(any.agentRun().agentTimeOrZero());
+        }
+        if (budget.maxUsd() != null) {
+            if (spent >= budget.maxUsd()) {
+                return fail(rec, "not run: the issue's agent budget of " + Money.usd(budget.maxUsd()) + " is spent ("
+                        + Money.usd(spent) + " so far); raise it to run more", Duration.ZERO);
+            }
+            maxCost = budget.maxUsd() - spent;
+        }
+        if (budget.maxAgentTime() != null) {
+            Duration left = budget.maxAgentTime().minus(used);
+            if (left.compareTo(Duration.ofSeconds(1)) < 0) {
+                return fail(rec, "not run: the issue's " + Durations.format(budget.maxAgentTime())
+                        + " of agent time is used up (" + Durations.format(used) + "); raise it to run more", Duration.ZERO);
+            }
+            if (left.compareTo(timeout) < 0) timeout = left;
+        }
         String branch = rec.branch();
         Path dir = worktreeDir(settings, req.repo(), branch);
         Files.createDirectories(dir.getParent());
@@ -132,9 +192,29 @@ final class TaskPipeline {
                 .resolve(String.valueOf(req.issueNumber())).resolve(rec.key().task());
         Files.createDirectories(taskDir);
         Path logFile = taskDir.resolve("agent.log");
-        AgentOutcome outcome = cancellations.whileAgentRuns(rec.key(), () -> agent.run(new AgentRequest(wt.dir(),
-                prompt(task, branch), taskDir.resolve("prompt.md"), taskEnv(task), settings.agentTimeout(), logFile)));
+        Path eventLog = taskDir.resolve("events.log");
+        Files.deleteIfExists(eventLog);
+        AgentRun run = AgentRun.start(setup.agentName(), eventLog.toString(), rec.agentRun());
+        rec = save(rec.withAgentRun(run));
+        CancelSignal cancel = setup.running().register(rec.key());
+        ProgressSink progress = new ProgressSink(rec.key(), eventLog);
+        AgentOutcome outcome;
+        try {
+            outcome = agent.run(new AgentRequest(wt.dir(), prompt(task, branch), taskDir.resolve("prompt.md"),
+                    taskEnv(task), timeout, logFile, progress, cancel, maxCost));
+        } finally {
+            progress.close();
+            setup.running().done(rec.key(), cancel);
+        }
         Duration elapsed = Duration.between(start, clock.instant());
+        AgentReport report = outcome.report();
+        rec = rec.withAgentRun(run.finished(report.summary(), report.turns(), report.costUsd(), report.sessionId(),
+                report.configDir(), outcome.elapsed()));
+
+        if (outcome instanceof AgentOutcome.Cancelled c) {
+            return fail(rec, "cancelled (" + c.reason() + "): the agent was stopped; worktree, branch and log kept ("
+                    + logFile + ")", elapsed);
+        }
         Duration agentTime = elapsed;
         Optional<String> cancelledBy = cancellations.cancelledBy(rec.key());
         if (cancelledBy.isPresent()) {
@@ -214,6 +294,50 @@ final class TaskPipeline {
                 new CheckRunSummaryRenderer.Report(title + " on `" + rec.branch() + "`.", agentTail, files,
                         verify == null ? null : verify.summary(), verify == null ? null : verify.tail(), agentTime,
                         verify == null ? null : verify.elapsed(), Duration.between(start, now))), now);
+    }
+
+    /**
+     * Every progress line goes to the task's event log with its time; the latest one reaches the task record (and so
+     * the tracking comment) and the progress listener at most once per interval. Once closed (the agent returned),
+     * late lines are dropped, so a slow progress update can never overwrite the task's next status.
+     */
+    private final class ProgressSink implements AgentListener {
+        private final TaskKey key;
+        private final Path eventLog;
+        private final ProgressThrottle throttle = new ProgressThrottle(clock, setup.progressInterval());
+        private boolean closed;
+
+        ProgressSink(TaskKey key, Path eventLog) {
+            this.key = key;
+            this.eventLog = eventLog;
+        }
+
+        @Override
+        public synchronized void progress(String line) {
+            if (closed) {
+                return;
+            }
+            try {
+                Files.writeString(eventLog, clock.instant() + " " + line + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                log.debug("could not append to {}: {}", eventLog, e.getMessage());
+            }
+            if (!throttle.tryPass()) {
+                return;
+            }
+            store.task(key).filter(r -> r.status() == TaskStatus.RUNNING && r.agentRun() != null)
+                    .ifPresent(r -> save(r.withAgentRun(r.agentRun().withProgress(line))));
+            try {
+                setup.listener().progress(key, line);
+            } catch (RuntimeException e) {
+                log.warn("progress listener failed for {}: {}", key, e.getMessage());
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
     }
 
     /** The changed files that match none of the task's path globs; empty when the task names no paths. */

@@ -28,8 +28,7 @@ public final class Verifier {
             return new VerifyResult(command, false, "`" + command + "` ran past its " + Durations.format(t.timeout())
                     + " timeout and was stopped", t.outputTail(), t.elapsed());
         }
-        AgentOutcome.Failed f = (AgentOutcome.Failed) o;
-        String reason = f.reason().replace("agent", "verify command");
-        return new VerifyResult(command, false, "`" + command + "` failed: " + reason, f.outputTail(), f.elapsed());
+        String reason = o instanceof AgentOutcome.Failed f ? f.reason().replace("agent", "verify command") : "stopped";
+        return new VerifyResult(command, false, "`" + command + "` failed: " + reason, o.outputTail(), o.elapsed());
     }
 }

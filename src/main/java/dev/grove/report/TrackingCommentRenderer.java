@@ -1,5 +1,6 @@
 package dev.grove.report;
 
+import dev.grove.store.AgentRun;
 import dev.grove.git.MergeCheck;
 import dev.grove.store.TaskRecord;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class TrackingCommentRenderer {
                     .append(" | ").append(status(t))
                     .append(" | ").append(t.branch() == null ? "" : "`" + t.branch() + "`")
                     .append(" | ").append(t.prNumber() == null ? "" : "#" + t.prNumber())
-                    .append(" | ").append(Durations.format(t.elapsed()))
+                    .append(" | ").append(time(t))
                     .append(" |\n");
         }
         if (run.plan() != null && run.plan().waves().size() > 1) {
@@ -70,8 +71,27 @@ public final class TrackingCommentRenderer {
             }
             md.append('\n');
         }
+        double spent = run.tasks().stream().map(TaskRecord::agentRun)
+                .filter(a -> a != null).mapToDouble(AgentRun::spentOrZero).sum();
+        if (spent > 0) {
+            md.append(run.wallTime() == null ? "\n" : "").append("**Agent spend:** ").append(Money.usd(spent)).append('\n');
+        }
         return md.toString();
     }
+
+    /** Time, and for agents that report them, cost and turns. */
+    private static String time(TaskRecord t) {
+        String s = Durations.format(t.elapsed());
+        AgentRun a = t.agentRun();
+        if (a != null && a.costUsd() != null) {
+            s += (s.isEmpty() ? "" : " · ") + Money.usd(a.costUsd());
+        }
+        if (a != null && a.turns() != null) {
+            s += (s.isEmpty() ? "" : " · ") + a.turns() + (a.turns() == 1 ? " turn" : " turns");
+        }
+        return s;
+    }
+
 
     /**
      * The merge check in words: each conflicting pair with its files, the pairs that merge cleanly, and whether all
@@ -120,6 +140,9 @@ public final class TrackingCommentRenderer {
             default -> "";
         };
         String s = icon + t.status().label();
+        if (t.status() == TaskStatus.RUNNING && t.agentRun() != null && t.agentRun().progress() != null) {
+            s += ": " + t.agentRun().progress();
+        }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES || t.status() == TaskStatus.PR_OPENED
                 || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED)) {

@@ -60,4 +60,31 @@ class AppConfigTest {
         assertEquals(Duration.ofSeconds(90), c.agentTimeout());
         assertEquals(List.of("A", "B"), c.agentEnv());
     }
+
+    @Test
+    void agentsFileAndIssueBudgets() throws Exception {
+        Path key = Files.writeString(tmp.resolve("app.pem"), "x");
+        Path agents = Files.writeString(tmp.resolve("agents.yml"), "default: s\nagents:\n  s: {kind: command, command: /bin/true}\n"
+                + "  c: {kind: claude-code, env: [ANTHROPIC_API_KEY]}\n");
+        AppConfig c = AppConfig.fromEnv(Map.of("GROVE_WEBHOOK_SECRET", "s3cret", "GROVE_APP_ID", "42",
+                "GROVE_PRIVATE_KEY_FILE", key.toString(), "GROVE_AGENTS_FILE", agents.toString(),
+                "GROVE_ISSUE_BUDGET_USD", "20", "GROVE_ISSUE_AGENT_TIME", "2h"));
+        assertEquals(java.util.Set.of("s", "c"), c.agentCatalog().names());
+        assertEquals("s", c.agentCatalog().defaultName());
+        assertEquals(20.0, c.issueBudget().maxUsd());
+        assertEquals(Duration.ofHours(2), c.issueBudget().maxAgentTime());
+        assertFalse(c.toString().contains("s3cret"), c.toString());
+
+        AppConfig plain = AppConfig.fromEnv(Map.of("GROVE_WEBHOOK_SECRET", "s3cret", "GROVE_APP_ID", "42",
+                "GROVE_PRIVATE_KEY_FILE", key.toString()));
+        assertEquals(java.util.Set.of("default"), plain.agentCatalog().names(), "without a file: GROVE_AGENT_COMMAND");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AppConfig.fromEnv(Map.of(
+                "GROVE_WEBHOOK_SECRET", "s", "GROVE_APP_ID", "42", "GROVE_PRIVATE_KEY_FILE", key.toString(),
+                "GROVE_ISSUE_BUDGET_USD", "lots", "GROVE_ISSUE_AGENT_TIME", "forever",
+                "GROVE_AGENTS_FILE", tmp.resolve("missing.yml").toString())));
+        assertTrue(e.getMessage().contains("GROVE_ISSUE_BUDGET_USD must be a number of dollars"), e.getMessage());
+        assertTrue(e.getMessage().contains("GROVE_ISSUE_AGENT_TIME"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing.yml, which cannot be read"), e.getMessage());
+    }
 }

@@ -1,0 +1,349 @@
+package dev.grove.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.app.AppConfig;
+import dev.grove.app.GroveServer;
+import dev.grove.github.PullRequestRef;
+import dev.grove.github.RepoRef;
+import dev.grove.testing.AnthropicStandIn;
+import dev.grove.testing.ClaudeCli;
+import dev.grove.testing.GitFixtures;
+import dev.grove.testing.GitHubApiStub;
+import dev.grove.testing.GitHubApiStub.ReceivedRequest;
+import dev.grove.testing.WebhookFixtures;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agents defined in {@code GROVE_AGENTS_FILE}, run through a running {@code grove serve} from a signed
+ * {@code issues.labeled} delivery: the real Claude Code CLI against a local Messages API stand-in, and scripted
+ * command agents that try to break the sandbox.
+ */
+class AgentsFlowIT {
+    static final String SECRET = "e2e-webhook-secret-agents";
+    static final String TOKEN = "ghs_agentsInstallationToken0123456789";
+    static final String API_KEY = "sk-ant-e2e-key-0123456789";
+    static final RepoRef REPO = new RepoRef("octo-org", "shop");
+    static final long INSTALLATION = 4242;
+    static final int ISSUE = 7;
+    static final long TRACKING_COMMENT = 9001;
+    static final String BRANCH = "grove/7-write-the-notes";
+    static final String BODY = """
+            - [ ] Write the notes
+              paths: NOTES.md
+            """;
+
+    @TempDir
+    Path tmp;
+    GitHubApiStub github;
+    AnthropicStandIn anthropic;
+    GroveServer server;
+    Path origin;
+    Path dataDir;
+    Path keyFile;
+    final Map<String, String> env = new HashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        github = new GitHubApiStub();
+        anthropic = new AnthropicStandIn();
+        origin = GitFixtures.createOrigin(tmp);
+        dataDir = tmp.resolve("data");
+        github.stubAccessToken(INSTALLATION, TOKEN, Instant.now().plus(Duration.ofHours(1)));
+        github.stubRepository(REPO);
+        github.stubPermission(REPO, "Codertocat", "write");
+        github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
+        github.stubEditIssueComment(REPO, TRACKING_COMMENT);
+        github.stubListPulls(REPO);
+        github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
+        github.stubCreateCheckRun(REPO, 7001);
+        github.stubUpdateCheckRun(REPO, 7001);
+        github.stubCreatePull(REPO, BRANCH, new PullRequestRef(101, "https://github.com/" + REPO + "/pull/101"));
+
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        keyFile = Files.writeString(tmp.resolve("app.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(gen.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        env.put("GROVE_PORT", "0");
+        env.put("GROVE_WEBHOOK_SECRET", SECRET);
+        env.put("GROVE_APP_ID", "12345");
+        env.put("GROVE_PRIVATE_KEY_FILE", keyFile.toString());
+        env.put("GROVE_GITHUB_API", github.baseUrl());
+        env.put("GROVE_DATA_DIR", dataDir.toString());
+        env.put("GROVE_AGENT_TIMEOUT", "60s");
+        env.put("ANTHROPIC_BASE_URL", anthropic.baseUrl());
+        env.put("ANTHROPIC_API_KEY", API_KEY);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) server.close();
+        github.close();
+        anthropic.close();
+    }
+
+    void startServer(String agentsYaml) throws Exception {
+        env.put("GROVE_AGENTS_FILE", Files.writeString(tmp.resolve("agents.yml"), agentsYaml).toString());
+        server = GroveServer.start(AppConfig.fromEnv(env));
+    }
+
+    void label(String delivery) throws Exception {
+        deliver(delivery);
+        assertTrue(server.awaitIdle(Duration.ofSeconds(120)), "the run finished");
+    }
+
+    void deliver(String delivery) throws Exception {
+        byte[] body = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
+                ISSUE, "Release prep", BODY, "grove", INSTALLATION));
+        assertEquals(202, WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issues", delivery,
+                body, SECRET).statusCode());
+    }
+
+    List<String> trackingBodies() {
+        return github.requests("PATCH", "/repos/octo-org/shop/issues/comments/9001").stream()
+                .map(r -> r.body().path("body").asText()).toList();
+    }
+
+    String lastTracking() {
+        List<String> bodies = trackingBodies();
+        return bodies.get(bodies.size() - 1);
+    }
+
+    JsonNode taskState() throws Exception {
+        JsonNode state = new ObjectMapper().readTree(dataDir.resolve("state.json").toFile());
+        return state.path("tasks").get(0);
+    }
+
+    Path script(String name, String body) throws Exception {
+        Path f = Files.writeString(tmp.resolve(name), "#!/bin/sh\n" + body);
+        f.toFile().setExecutable(true);
+        return f;
+    }
+
+    @Test
+    void claudeCodeFromTheAgentsFileCommitsOnTheTaskBranchAndReportsProgressAndSpend() throws Exception {
+        Path cli = ClaudeCli.require();
+        startServer("""
+                default: claude
+                agents:
+                  claude:
+                    kind: claude-code
+                    command: %s
+                    args: [--model, claude-sonnet-4-5]
+                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
+                    timeout: 2m
+                    max_turns: 10
+                    max_budget_usd: 2
+                  script:
+                    kind: command
+                    command: /bin/false
+                """.formatted(cli));
+        label("delivery-claude");
+
+        assertEquals("written by claude through grove\n",
+                GitFixtures.runGit(origin, "show", BRANCH + ":NOTES.md") + "\n");
+        assertEquals("NOTES.md", GitFixtures.runGit(origin, "diff", "--name-only", "main", BRANCH));
+        assertEquals(API_KEY, anthropic.messages().get(0).apiKey(), "the claude agent got its own key");
+
+        List<ReceivedRequest> prs = github.requests("POST", "/repos/octo-org/shop/pulls");
+        assertEquals(1, prs.size());
+        String prBody = prs.get(0).body().path("body").asText();
+        assertTrue(prBody.contains("I created NOTES.md as asked."), "the agent's summary in the PR: " + prBody);
+
+        assertTrue(trackingBodies().stream().anyMatch(b -> b.contains("agent running: writing NOTES.md")),
+                "the progress line reached the tracking comment while it ran: " + trackingBodies());
+        String last = lastTracking();
+        assertTrue(last.contains("PR opened") && last.contains("2 turns") && last.contains("**Agent spend:** $0.0"), last);
+
+        JsonNode agentRun = taskState().path("agentRun");
+        assertEquals("claude", agentRun.path("agent").asText());
+        assertEquals(2, agentRun.path("turns").asInt());
+        assertTrue(agentRun.path("costUsd").asDouble() > 0, agentRun.toString());
+        assertFalse(agentRun.path("sessionId").asText().isEmpty(), agentRun.toString());
+        assertTrue(Files.isDirectory(Path.of(agentRun.path("configDir").asText())), "the task's own CLAUDE_CONFIG_DIR");
+        assertTrue(Files.readString(Path.of(agentRun.path("eventLog").asText())).contains("writing NOTES.md"));
+
+        github.assertRequestBodiesMatchSchemas();
+        github.assertNoUnmatchedRequests();
+    }
+
+    @Test
+    void aScriptedAgentThatReadsGrovesSecretsFindsNone() throws Exception {
+        Path dump = tmp.resolve("agent-env.txt");
+        Path agent = script("snoop.sh", "env > '" + dump + "'\ncat /proc/$PPID/environ 2>/dev/null | tr '\\\\0' '\\\\n' >> '"
+                + dump + "'\necho found > NOTES.md\n");
+        startServer("""
+                default: snoop
+                agents:
+                  snoop:
+                    kind: command
+                    command: %s
+                  claude:
+                    kind: claude-code
+                    env: [ANTHROPIC_API_KEY]
+                """.formatted(agent));
+        label("delivery-snoop");
+
+        String seen = Files.readString(dump);
+        assertTrue(seen.contains("GROVE_TASK_TITLE=Write the notes"), seen);
+        for (String secret : List.of(SECRET, keyFile.toString(), TOKEN, API_KEY, "GROVE_WEBHOOK_SECRET",
+                "GROVE_PRIVATE_KEY_FILE", "GROVE_APP_ID")) {
+            assertFalse(seen.contains(secret), "the agent saw " + secret);
+        }
+        assertEquals(1, github.requests("POST", "/repos/octo-org/shop/pulls").size(), "the run went on normally");
+    }
+
+    @Test
+    void anAgentThatSleepsPastItsTimeoutIsKilledWithItsChildren() throws Exception {
+        Path pids = tmp.resolve("pids");
+        Path agent = script("sleepy.sh", "sleep 300 &\necho $! > '" + pids + "'\n(sleep 301; echo late > late.txt) &\n"
+                + "echo $! >> '" + pids + "'\necho \"working on it\"\nsleep 302\n");
+        startServer("""
+                agents:
+                  sleepy:
+                    kind: command
+                    command: %s
+                    timeout: 2s
+                """.formatted(agent));
+        label("delivery-sleepy");
+
+        String last = lastTracking();
+        assertTrue(last.contains("past its 2.0s timeout and was stopped"), last);
+        for (String pid : Files.readAllLines(pids)) {
+            assertFalse(alive(Long.parseLong(pid.trim())), "child " + pid + " was killed");
+        }
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+        assertFalse(GitFixtures.refs(origin).containsKey("refs/heads/" + BRANCH), "nothing pushed");
+    }
+
+    @Test
+    void anAgentThatSwitchesBranchIsRefused() throws Exception {
+        Path agent = script("switcher.sh", "git checkout -q -b sneaky && echo x > NOTES.md && git add NOTES.md\n");
+        startServer("""
+                agents:
+                  switcher:
+                    kind: command
+                    command: %s
+                """.formatted(agent));
+        label("delivery-switch");
+
+        String last = lastTracking();
+        assertTrue(last.contains("moved the worktree off `" + BRANCH + "` (to `sneaky`)"), last);
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+        assertFalse(GitFixtures.refs(origin).keySet().stream().anyMatch(r -> r.contains("sneaky") || r.contains(BRANCH)),
+                "nothing pushed: " + GitFixtures.refs(origin).keySet());
+    }
+
+    @Test
+    void aRunningAgentIsCancelledWithItsProcessTree() throws Exception {
+        Path pids = tmp.resolve("pids");
+        Path agent = script("long.sh", "sleep 300 &\necho $! > '" + pids + "'\necho started\nsleep 303\n");
+        startServer("""
+                agents:
+                  long:
+                    kind: command
+                    command: %s
+                """.formatted(agent));
+        deliver("delivery-cancel");
+        for (int i = 0; i < 200 && (!Files.exists(pids) || server.runningAgents().cancelIssue(REPO, ISSUE,
+                "cancelled by @octocat") == 0); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(server.awaitIdle(Duration.ofSeconds(60)));
+
+        String last = lastTracking();
+        assertTrue(last.contains("cancelled (cancelled by @octocat)"), last);
+        assertFalse(alive(Long.parseLong(Files.readString(pids).trim())), "the agent's child was killed");
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+    }
+
+    @Test
+    void theIssuesAgentTimeBudgetCapsTheTaskAndThenStopsTheNextRun() throws Exception {
+        env.put("GROVE_ISSUE_AGENT_TIME", "1s");
+        Path agent = script("slow.sh", "sleep 5; echo x > NOTES.md\n");
+        startServer("""
+                agents:
+                  slow:
+                    kind: command
+                    command: %s
+                """.formatted(agent));
+        label("delivery-budget-1");
+        assertTrue(lastTracking().contains("past its 1.0s timeout"),
+                "the task may use only what is left of the issue's time: " + lastTracking());
+
+        label("delivery-budget-2"); // the label added again
+        String last = lastTracking();
+        assertTrue(last.contains("not run: the issue's 1.0s of agent time is used up"), last);
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+    }
+
+    @Test
+    void theIssuesDollarBudgetStopsClaudeAndThenTheNextRun() throws Exception {
+        Path cli = ClaudeCli.require();
+        env.put("GROVE_ISSUE_BUDGET_USD", "0.001"); // the stand-in's first answer costs more at Sonnet's price
+        startServer("""
+                agents:
+                  claude:
+                    kind: claude-code
+                    command: %s
+                    args: [--model, claude-sonnet-4-5]
+                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
+                    max_budget_usd: 5
+                """.formatted(cli));
+        label("delivery-usd-1");
+        String first = lastTracking();
+        assertTrue(first.contains("stopped at its cost ceiling of $0.0010"), first);
+        assertTrue(first.contains("**Agent spend:** $0.0"), "the spend is shown: " + first);
+
+        label("delivery-usd-2");
+        String second = lastTracking();
+        assertTrue(second.contains("not run: the issue's agent budget of $0.0010 is spent"), second);
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+        assertEquals(1, anthropic.messages().size(), "the second run called no model");
+    }
+
+    @Test
+    void aBadAgentsFileStopsTheServerAtStartNamingTheLine() throws Exception {
+        env.put("GROVE_AGENTS_FILE", Files.writeString(tmp.resolve("agents.yml"), """
+                default: claude
+                agents:
+                  claude:
+                    kind: claude-code
+                    max_budget: 5
+                """).toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> AppConfig.fromEnv(env));
+        assertTrue(e.getMessage().contains("agents.yml line 5: agent `claude`: unknown key `max_budget`"), e.getMessage());
+    }
+
+    static boolean alive(long pid) throws Exception {
+        for (int i = 0; i < 30; i++) {
+            var h = ProcessHandle.of(pid);
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            if (h.isEmpty() || !h.get().isAlive() || !Files.exists(stat)) return false;
+            String s = Files.readString(stat);
+            if (s.charAt(s.lastIndexOf(')') + 2) == 'Z') return false;
+            Thread.sleep(100);
+        }
+        return true;
+    }
+}
