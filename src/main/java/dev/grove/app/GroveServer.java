@@ -16,7 +16,6 @@ import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
-import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.pipeline.RunningAgents;
 import dev.grove.pipeline.TaskProgressListener;
@@ -36,7 +35,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -111,14 +109,6 @@ public final class GroveServer implements AutoCloseable {
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
-    }
-
-    private static void run(IssueRunner runner, RunRequest req) {
-        try {
-            runner.run(req);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("run of " + req.repo() + "#" + req.issueNumber() + " failed", e);
-        }
     }
 
     static ExecutorService daemonPool(String name) {
