@@ -84,10 +84,8 @@ public final class GroveServer implements AutoCloseable {
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
                 TaskProgressListener.NONE, store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
-        // `/grove try` and `/grove pick`: the comment-command handler calls these (see ExperimentRunner)
-        ExperimentRunner experiments = new ExperimentRunner(
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, agents.get(agents.defaultName()),
+        // `/grove try` and `/grove pick`
+        ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
                 store, settings, taskPool, clock);
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
@@ -95,7 +93,7 @@ public final class GroveServer implements AutoCloseable {
                 new CommandAuthorizer(clock), runner,
                 new Reviser(gatewayOf, tokens, git, runner::agentFor, runner.runningAgents(), store, settings,
                         runner.cancellations(), clock),
-                new Cleaner(gatewayOf, tokens, git, store, settings), store);
+                new Cleaner(gatewayOf, tokens, git, store, settings), experiments, store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
                 "issues.labeled", new LabelTriggerHandler(commands::onLabel),

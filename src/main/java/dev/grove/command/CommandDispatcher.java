@@ -9,6 +9,8 @@ import dev.grove.github.RepoFile;
 import dev.grove.github.RepoRef;
 import dev.grove.github.ReviewComment;
 import dev.grove.pipeline.Cleaner;
+import dev.grove.pipeline.ExperimentRunner;
+import dev.grove.pipeline.ExperimentSettings;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ReviseRequest;
 import dev.grove.pipeline.Reviser;
@@ -42,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
-    static final String EXPERIMENTS_LATER = "Experiments (`/grove try`, `/grove pick`) are coming; they are not"
-            + " available on this server yet.";
 
     private final LongFunction<GitHubGateway> gateways;
     private final RepoConfigLoader configs;
@@ -51,18 +51,20 @@ public final class CommandDispatcher {
     private final IssueRunner runner;
     private final Reviser reviser;
     private final Cleaner cleaner;
+    private final ExperimentRunner experiments;
     private final StateStore store;
     private final CommandParser parser = new CommandParser();
     private final Set<String> reportedConfigs = ConcurrentHashMap.newKeySet();
 
     public CommandDispatcher(LongFunction<GitHubGateway> gateways, RepoConfigLoader configs, CommandAuthorizer authorizer,
-            IssueRunner runner, Reviser reviser, Cleaner cleaner, StateStore store) {
+            IssueRunner runner, Reviser reviser, Cleaner cleaner, ExperimentRunner experiments, StateStore store) {
         this.gateways = gateways;
         this.configs = configs;
         this.authorizer = authorizer;
         this.runner = runner;
         this.reviser = reviser;
         this.cleaner = cleaner;
+        this.experiments = experiments;
         this.store = store;
     }
 
@@ -183,7 +185,7 @@ public final class CommandDispatcher {
         if (command instanceof Command.Help) {
             comment(github, req.repo(), req.issueNumber(), CommandParser.HELP);
         } else if (command instanceof Command.Plan) {
-            runner.plan(req);
+            runner.plan(req, config.maxTasks());
         } else if (command instanceof Command.Run run) {
             run(req, config, Set.copyOf(run.tasks()));
         } else if (command instanceof Command.Status) {
@@ -206,8 +208,19 @@ public final class CommandDispatcher {
         } else if (command instanceof Command.Revise) {
             comment(github, req.repo(), req.issueNumber(), "`revise` works on a pull request"
                     + " Grove opened: comment `/grove revise <instructions>` there.");
-        } else if (command instanceof Command.Try || command instanceof Command.Pick) {
-            comment(github, req.repo(), req.issueNumber(), EXPERIMENTS_LATER);
+        } else if (command instanceof Command.Try t) {
+            try {
+                experiments.tryAttempts(req, t.attempts(), t.task().orElse(null), new ExperimentSettings(config.verify(),
+                        config.measure(), config.maxTasks(), List.of(), config.verifyTimeout(), runner.agentFor(config)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("/grove try on " + req.repo() + "#" + req.issueNumber() + " failed", e);
+            }
+        } else if (command instanceof Command.Pick p) {
+            try {
+                experiments.pick(req, p.attempt());
+            } catch (IOException e) {
+                throw new UncheckedIOException("/grove pick on " + req.repo() + "#" + req.issueNumber() + " failed", e);
+            }
         }
     }
 
@@ -226,7 +239,7 @@ public final class CommandDispatcher {
     private void run(RunRequest req, RepoConfig config, Set<Integer> only) {
         GitHubGateway github = gateways.apply(req.installationId());
         List<String> notes = new ArrayList<>();
-        Plan plan = runner.planFor(req, notes);
+        Plan plan = runner.planFor(req, notes, config.maxTasks());
         Set<Integer> numbers = plan.tasks().stream().map(t -> t.number()).collect(Collectors.toSet());
         Set<Integer> unknown = new HashSet<>(only);
         unknown.removeAll(numbers);

@@ -23,14 +23,15 @@ import java.util.regex.Pattern;
  */
 public final class RepoConfigParser {
     /** Keys other Grove features read; accepted here without checks. */
-    private static final Set<String> OTHER_FEATURES = Set.of("max_tasks", "budget", "measure");
+    private static final Set<String> OTHER_FEATURES = Set.of("budget");
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
-            "delete_branch_on_merge");
+            "delete_branch_on_merge", "max_tasks", "measure");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
     static final int MAX_PARALLEL_LIMIT = 16;
+    static final int MAX_TASKS_LIMIT = 20;
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -106,6 +107,8 @@ public final class RepoConfigParser {
         Duration verifyTimeout;
         boolean draftOnFailure;
         boolean deleteBranchOnMerge;
+        int maxTasks;
+        String measure;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -120,6 +123,8 @@ public final class RepoConfigParser {
             verifyTimeout = d.verifyTimeout();
             draftOnFailure = d.draftOnFailure();
             deleteBranchOnMerge = d.deleteBranchOnMerge();
+            maxTasks = d.maxTasks();
+            measure = d.measure();
         }
 
         String describeDefault(String key) {
@@ -135,6 +140,8 @@ public final class RepoConfigParser {
                 case "verify_timeout" -> Durations.format(d.verifyTimeout());
                 case "draft_on_failure" -> d.draftOnFailure();
                 case "delete_branch_on_merge" -> d.deleteBranchOnMerge();
+                case "max_tasks" -> d.maxTasks();
+                case "measure" -> d.measure() == null ? "none" : d.measure();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -209,6 +216,21 @@ public final class RepoConfigParser {
                     if (!v.isBoolean()) return "must be true or false";
                     deleteBranchOnMerge = v.asBoolean();
                 }
+                case "max_tasks" -> {
+                    if (!v.isInt() || v.asInt() < 1 || v.asInt() > MAX_TASKS_LIMIT) {
+                        return "must be a whole number from 1 to " + MAX_TASKS_LIMIT;
+                    }
+                    maxTasks = v.asInt();
+                }
+                case "measure" -> {
+                    if (v.isNull()) {
+                        measure = null;
+                    } else if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > 1000) {
+                        return "must be a shell command whose last line of output is a number, e.g. `./bench.sh`";
+                    } else {
+                        measure = v.asText().strip();
+                    }
+                }
                 default -> {
                     return "unknown";
                 }
@@ -218,7 +240,7 @@ public final class RepoConfigParser {
 
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
-                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge);
+                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure);
         }
     }
 }

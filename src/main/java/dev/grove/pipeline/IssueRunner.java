@@ -67,7 +67,6 @@ public final class IssueRunner {
     private final PlanSource plans;
     private final Cancellations cancellations = new Cancellations();
     /** The most tasks a planner agent may propose (the repository's {@code max_tasks}, once config is wired). */
-    static final int MAX_TASKS = PlanSource.DEFAULT_MAX_TASKS;
 
     /**
      * @param tokens installation tokens for git over HTTPS; null where git needs none (the offline demo)
@@ -154,7 +153,7 @@ public final class IssueRunner {
         Instant started = clock.instant();
         TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
         CachedRepo[] synced = new CachedRepo[1];
-        Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced);
+        Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced, opts.config().maxTasks());
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, clock.instant());
             tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), wall, plan.problem()));
@@ -314,14 +313,14 @@ public final class IssueRunner {
      * The issue's plan: written in the issue (checklist or {@code grove} block), else from the planner agent, which
      * needs the clone ({@code synced[0]} is set to it then). A planning failure is a plan with a problem.
      */
-    private Plan planIssue(RunRequest req, CachedRepo[] synced) {
+    private Plan planIssue(RunRequest req, CachedRepo[] synced, int maxTasks) {
         try {
             Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
             if (written.isPresent()) {
                 return written.get();
             }
             synced[0] = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
-            return plans.plan(req, synced[0], git.remoteBranchHead(synced[0], req.defaultBranch()), MAX_TASKS);
+            return plans.plan(req, synced[0], git.remoteBranchHead(synced[0], req.defaultBranch()), maxTasks);
         } catch (RuntimeException e) {
             log.error("planning {}#{} failed", req.repo(), req.issueNumber(), e);
             return new Plan(List.of(), List.of(), List.of(), null, "The run stopped while planning: " + e.getMessage());
@@ -367,11 +366,11 @@ public final class IssueRunner {
 
     /**
      * {@code /grove plan}: plans the issue, keeps the plan, and shows it in the tracking comment; nothing runs.
-     * Tasks that already ran keep their records.
+     * Tasks that already ran keep their records. A planner agent proposes at most {@code maxTasks} tasks.
      */
-    public Plan plan(RunRequest req) {
+    public Plan plan(RunRequest req, int maxTasks) {
         GitHubGateway github = gateways.apply(req.installationId());
-        Plan plan = planIssue(req, new CachedRepo[1]);
+        Plan plan = planIssue(req, new CachedRepo[1], maxTasks);
         TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
         if (plan.problem() != null) {
             tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
@@ -397,7 +396,7 @@ public final class IssueRunner {
      * The plan {@code /grove run} runs: the saved one while the issue's body is what it was planned from, else a
      * fresh one (a note then says the saved one was outdated).
      */
-    public Plan planFor(RunRequest req, List<String> notes) {
+    public Plan planFor(RunRequest req, List<String> notes, int maxTasks) {
         Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
         if (saved.isPresent() && saved.get().request().issueBody().equals(req.issueBody())) {
             return saved.get().plan();
@@ -405,7 +404,7 @@ public final class IssueRunner {
         if (saved.isPresent()) {
             notes.add("The issue changed since the last plan, so Grove planned it again.");
         }
-        return planIssue(req, new CachedRepo[1]);
+        return planIssue(req, new CachedRepo[1], maxTasks);
     }
 
     /** {@code /grove status}: the tracking comment drawn again from what the store knows; false if nothing is known. */

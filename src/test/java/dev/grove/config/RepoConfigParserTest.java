@@ -27,12 +27,13 @@ class RepoConfigParserTest {
                 verify_timeout: 90s
                 draft_on_failure: false
                 delete_branch_on_merge: true
-                max_tasks: 8
+                max_tasks: 5
+                measure: ./bench.sh --quick
                 budget: { per_task_usd: 5 }
                 """, DEFAULTS, AGENTS);
         assertEquals(List.of(), r.problems());
         assertEquals(new RepoConfig("agents", 2, "grove/bots/", "develop", "maintain", true, "default", "mvn -q test",
-                Duration.ofSeconds(90), false, true), r.config());
+                Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick"), r.config());
     }
 
     @Test
@@ -51,13 +52,16 @@ class RepoConfigParserTest {
                 branch_prefix: main
                 draft_on_failure: maybe
                 verify: ./gradlew check
+                max_tasks: 500
                 """, DEFAULTS, AGENTS);
-        assertEquals(List.of(2, 3, 4, 5, 6), r.problems().stream().map(ConfigProblem::line).toList(), r.problems().toString());
+        assertEquals(List.of(2, 3, 4, 5, 6, 8), r.problems().stream().map(ConfigProblem::line).toList(), r.problems().toString());
         assertTrue(r.problems().get(0).message().contains("unknown key `verfy`"));
         assertTrue(r.problems().get(1).message().contains("one of write, maintain, admin"));
         assertTrue(r.problems().get(2).message().contains("cannot name a command"));
         assertEquals(2, r.config().maxParallel());
         assertEquals("./gradlew check", r.config().verify());
+        assertTrue(r.problems().get(5).message().contains("from 1 to 20"), r.problems().get(5).message());
+        assertEquals(RepoConfig.DEFAULT_MAX_TASKS, r.config().maxTasks());
         assertEquals("write", r.config().permission());
         assertEquals("default", r.config().agent());
         assertEquals("grove/", r.config().branchPrefix());

@@ -154,17 +154,6 @@ class CommandsFlowIT extends GroveE2E {
     }
 
     @Test
-    void experimentsAreAnsweredAsNotAvailableYet() throws Exception {
-        startServer(exampleAgent(0));
-        comment("/grove try 3 task 2");
-        comment("/grove pick 2");
-        List<String> posted = commentsOn(ISSUE);
-        assertEquals(2, posted.size());
-        posted.forEach(p -> assertTrue(p.contains("not available on this server yet"), p));
-        assertTrue(groveBranchesOnOrigin().isEmpty());
-    }
-
-    @Test
     void runOfATaskThePlanDoesNotHaveStartsNothing() throws Exception {
         startServer(exampleAgent(0));
         comment("/grove run 2,9");
