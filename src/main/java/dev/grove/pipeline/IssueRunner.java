@@ -239,6 +239,7 @@ public final class IssueRunner {
                 }
             }
             mergeCheck[0] = checkMerges(clone, baseSha, records(plan, keys));
+            reportConflictsInCheckRuns(github, req.repo(), records(plan, keys), mergeCheck[0]);
         } catch (RuntimeException e) {
             log.error("run of {}#{} stopped", req.repo(), req.issueNumber(), e);
             problem = "The run stopped: " + e.getMessage();
@@ -250,6 +251,25 @@ public final class IssueRunner {
         Duration wall = Duration.between(started, clock.instant());
         tracking.show(view(req, plan, keys, wall, problem, outside, mergeCheck[0]));
         return new Result(plan, records(plan, keys), wall, mergeCheck[0]);
+    }
+
+    /**
+     * A task whose branch conflicts with another task's gets its check run turned {@code neutral}, with the other
+     * branches and the files in the summary, so the PR itself says it cannot be merged together with the other one.
+     */
+    private void reportConflictsInCheckRuns(GitHubGateway github, RepoRef repo, List<TaskRecord> tasks, MergeCheck check) {
+        if (check == null) {
+            return;
+        }
+        CheckRunReporter checks = new CheckRunReporter(github, store);
+        for (TaskRecord t : tasks) {
+            if (t.branch() == null || !check.branches().contains(t.branch())) continue;
+            MergeCheck.BranchResult result = check.forBranch(t.branch());
+            if (!result.conflicts()) continue;
+            store.checkRun(t.key()).ifPresent(id -> checks.complete(repo, t.key(), id, result.conclusion(),
+                    "Conflicts with another task of #" + t.key().issue(),
+                    result.reason() + "\n\nMerge one of them first, then retry the other on top of it.", clock.instant()));
+        }
     }
 
     /**
