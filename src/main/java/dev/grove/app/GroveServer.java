@@ -1,24 +1,33 @@
 package dev.grove.app;
 
 import dev.grove.agent.AgentCatalog;
+import dev.grove.command.CommandAuthorizer;
+import dev.grove.command.CommandDispatcher;
+import dev.grove.config.RepoConfig;
+import dev.grove.config.RepoConfigLoader;
 import dev.grove.git.GitClient;
 import dev.grove.git.JGitClient;
 import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
+import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.pipeline.RunningAgents;
 import dev.grove.pipeline.TaskProgressListener;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
+import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
-import dev.grove.webhook.IssueLabeledHandler;
+import dev.grove.webhook.IssueCommentCreatedHandler;
 import dev.grove.webhook.JobQueue;
+import dev.grove.webhook.LabelTriggerHandler;
+import dev.grove.webhook.PullRequestClosedHandler;
+import dev.grove.webhook.PullRequestReviewSubmittedHandler;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.webhook.WebhookController;
 import io.javalin.Javalin;
@@ -27,6 +36,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,34 +88,36 @@ public final class GroveServer implements AutoCloseable {
         GitClient git = new JGitClient(settings.cacheDir());
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
+        LongFunction<GitHubGateway> gatewayOf =
+                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
         AgentCatalog agents = config.agentCatalog();
-        IssueRunner runner = new IssueRunner(
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, agents, config.issueBudget(), TaskProgressListener.NONE,
-                store, settings, taskPool, clock);
+        IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
+                TaskProgressListener.NONE, store, settings, taskPool, clock);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
-        // `/grove try` and `/grove pick`: the comment-command handler calls these (see ExperimentRunner)
-        ExperimentRunner experiments = new ExperimentRunner(
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i)),
-                tokens, git, agents.get(agents.defaultName()),
+        // `/grove try` and `/grove pick`
+        ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
                 store, settings, taskPool, clock);
 
+        CommandDispatcher commands = new CommandDispatcher(gatewayOf,
+                new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
+                new CommandAuthorizer(clock), runner,
+                new Reviser(gatewayOf, tokens, git, runner::agentFor, runner.runningAgents(), store, settings,
+                        runner.cancellations(), clock),
+                new Cleaner(gatewayOf, tokens, git, store, settings), experiments, store);
+        CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
-                "issues.labeled", new IssueLabeledHandler(config.triggerLabel(), req -> run(runner, req))));
+                "issues.labeled", new LabelTriggerHandler(commands::onLabel),
+                "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment),
+                "check_run.rerequested", checkRuns,
+                "check_run.requested_action", checkRuns,
+                "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),
+                "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed)));
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router,
                 intake.apply(jobs));
 
         Javalin http = HttpServer.start(webhook, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
-    }
-
-    private static void run(IssueRunner runner, RunRequest req) {
-        try {
-            runner.run(req);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("run of " + req.repo() + "#" + req.issueNumber() + " failed", e);
-        }
     }
 
     static ExecutorService daemonPool(String name) {

@@ -19,6 +19,8 @@ public final class DryRunGitHubGateway implements GitHubGateway {
     private final Map<Long, String> comments = new LinkedHashMap<>();
     private final Map<String, PullRequestRef> prsByBranch = new LinkedHashMap<>();
     private final List<PullRequestDraft> opened = new ArrayList<>();
+    private final Map<Long, CheckRunRequest> checkRuns = new LinkedHashMap<>();
+    private final List<String> deletedBranches = new ArrayList<>();
 
     /** @param permission what {@link #permissionOf} answers for everyone */
     public DryRunGitHubGateway(String permission) {
@@ -54,6 +56,38 @@ public final class DryRunGitHubGateway implements GitHubGateway {
         prsByBranch.put(draft.head(), pr);
         opened.add(draft);
         return pr;
+    }
+
+    @Override
+    public Optional<RepoFile> readFile(RepoRef repo, String path, String ref) {
+        return Optional.empty(); // no repository config: the defaults
+    }
+
+    @Override
+    public synchronized long createCheckRun(RepoRef repo, CheckRunRequest run) {
+        long id = commentIds.incrementAndGet();
+        checkRuns.put(id, run);
+        return id;
+    }
+
+    @Override
+    public synchronized void updateCheckRun(RepoRef repo, long checkRunId, CheckRunRequest run) {
+        checkRuns.put(checkRunId, run);
+    }
+
+    @Override
+    public synchronized void deleteBranch(RepoRef repo, String branch) {
+        deletedBranches.add(branch);
+    }
+
+    @Override
+    public List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) {
+        return List.of();
+    }
+
+    /** The latest state of every check run, by id. */
+    public synchronized Map<Long, CheckRunRequest> checkRuns() {
+        return Map.copyOf(checkRuns);
     }
 
     public synchronized List<PullRequestDraft> openedPullRequests() {

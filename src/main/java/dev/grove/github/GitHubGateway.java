@@ -1,6 +1,7 @@
 package dev.grove.github;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,4 +24,37 @@ public interface GitHubGateway {
 
     /** Opens a pull request. */
     PullRequestRef openPullRequest(RepoRef repo, PullRequestDraft draft) throws IOException;
+
+    /**
+     * The user's role on the repository, finer than {@link #permissionOf}: {@code admin}, {@code maintain},
+     * {@code write}, {@code triage}, {@code read} or {@code none} (a custom role counts as its base permission).
+     */
+    default String roleOf(RepoRef repo, String user) throws IOException {
+        return permissionOf(repo, user);
+    }
+
+    /** A file of the repository at {@code ref} (a branch), or empty when there is none. */
+    default Optional<RepoFile> readFile(RepoRef repo, String path, String ref) throws IOException {
+        throw new UnsupportedOperationException("readFile");
+    }
+
+    /** Creates a check run; returns its id. */
+    default long createCheckRun(RepoRef repo, CheckRunRequest run) throws IOException {
+        throw new UnsupportedOperationException("createCheckRun");
+    }
+
+    /** Updates a check run ({@code name} and {@code headSha} of the request are not sent). */
+    default void updateCheckRun(RepoRef repo, long checkRunId, CheckRunRequest run) throws IOException {
+        throw new UnsupportedOperationException("updateCheckRun");
+    }
+
+    /** Deletes a branch on GitHub; a branch already gone is not an error. */
+    default void deleteBranch(RepoRef repo, String branch) throws IOException {
+        throw new UnsupportedOperationException("deleteBranch");
+    }
+
+    /** The comments of one review of a pull request, with file and line. */
+    default List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
+        throw new UnsupportedOperationException("reviewComments");
+    }
 }

@@ -2,6 +2,10 @@ package dev.grove.github;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.kohsuke.github.GHCheckRun;
+import org.kohsuke.github.GHCheckRunBuilder;
+import org.kohsuke.github.GHContent;
 import org.kohsuke.github.GHDirection;
 import org.kohsuke.github.GHEventPayload;
 import org.kohsuke.github.GHFileNotFoundException;
@@ -16,7 +20,16 @@ import org.kohsuke.github.GitHubBuilder;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,6 +53,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *       GitHub links them).</li>
  *   <li>{@code openPullRequest}: {@code GET /repos/{o}/{r}} (if not cached), then {@code POST /repos/{o}/{r}/pulls}
  *       with {@code title, head, base, body, maintainer_can_modify: true, draft}.</li>
+ *   <li>{@code roleOf}: {@code GET /repos/{o}/{r}/collaborators/{user}/permission}, read directly ({@code role_name},
+ *       which hub4j does not expose). A 404 means "none".</li>
+ *   <li>{@code readFile}: {@code GET /repos/{o}/{r}} (if not cached), then
+ *       {@code GET /repos/{o}/{r}/contents/{path}?ref={ref}}. A 404 means no such file.</li>
+ *   <li>{@code createCheckRun}: {@code GET /repos/{o}/{r}} (if not cached), then {@code POST /repos/{o}/{r}/check-runs};
+ *       {@code updateCheckRun}: {@code PATCH /repos/{o}/{r}/check-runs/{id}}.</li>
+ *   <li>{@code deleteBranch}: {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} directly (hub4j would GET the
+ *       ref first). A 404 or 422 (already gone) is not an error.</li>
+ *   <li>{@code reviewComments}: {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments?per_page=100} directly.</li>
  * </ul>
  *
  * <p>Repository objects come from {@code GET /repos/{o}/{r}} and are kept for {@link #REPOSITORY_TTL}: they only
@@ -60,10 +82,17 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
 
     private final GitHub github;
     private final Map<RepoRef, CachedRepository> repositories = new ConcurrentHashMap<>();
+    private final String apiBase;
+    private final TokenSource tokens;
+    private final long installationId;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId) {
         Objects.requireNonNull(apiBase, "apiBase");
         Objects.requireNonNull(tokens, "tokens");
+        this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
+        this.tokens = tokens;
+        this.installationId = installationId;
         try {
             this.github = new GitHubBuilder()
                     .withEndpoint(apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase)
@@ -130,6 +159,125 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
         GHPullRequest pr = repository(repo).createPullRequest(
                 draft.title(), draft.head(), draft.base(), draft.body(), true, draft.draft());
         return ref(pr);
+    }
+
+    @Override
+    public String roleOf(RepoRef repo, String user) throws IOException {
+        HttpResponse<String> r = send("GET", "/repos/" + repo.fullName() + "/collaborators/" + encode(user)
+                + "/permission");
+        if (r.statusCode() == 404) {
+            return "none";
+        }
+        JsonNode body = checked(r, "read the permission of " + user + " on " + repo);
+        String role = body.path("role_name").asText("");
+        if (List.of("admin", "maintain", "write", "triage", "read").contains(role)) {
+            return role;
+        }
+        String permission = body.path("permission").asText("none");
+        return List.of("admin", "write", "read").contains(permission) ? permission : "none";
+    }
+
+    @Override
+    public Optional<RepoFile> readFile(RepoRef repo, String path, String ref) throws IOException {
+        GHContent content;
+        try {
+            content = repository(repo).getFileContent(path, ref);
+        } catch (GHFileNotFoundException e) {
+            return Optional.empty();
+        }
+        if (content == null || !content.isFile()) {
+            return Optional.empty();
+        }
+        try (var in = content.read()) {
+            return Optional.of(new RepoFile(path, content.getSha(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Override
+    public long createCheckRun(RepoRef repo, CheckRunRequest run) throws IOException {
+        GHCheckRunBuilder b = repository(repo).createCheckRun(run.name(), run.headSha());
+        return fill(b, run).create().getId();
+    }
+
+    @Override
+    public void updateCheckRun(RepoRef repo, long checkRunId, CheckRunRequest run) throws IOException {
+        fill(repository(repo).updateCheckRun(checkRunId), run).create();
+    }
+
+    private static GHCheckRunBuilder fill(GHCheckRunBuilder b, CheckRunRequest run) {
+        if (run.externalId() != null) b.withExternalID(run.externalId());
+        if (run.status() != null) b.withStatus(GHCheckRun.Status.valueOf(run.status().toUpperCase(java.util.Locale.ROOT)));
+        if (run.conclusion() != null) {
+            b.withConclusion(GHCheckRun.Conclusion.valueOf(run.conclusion().toUpperCase(java.util.Locale.ROOT)));
+        }
+        if (run.startedAt() != null) b.withStartedAt(Date.from(run.startedAt()));
+        if (run.completedAt() != null) b.withCompletedAt(Date.from(run.completedAt()));
+        if (run.title() != null && run.summary() != null) {
+            GHCheckRunBuilder.Output out = new GHCheckRunBuilder.Output(run.title(), run.summary());
+            if (run.text() != null) out.withText(run.text());
+            b.add(out);
+        }
+        for (CheckAction a : run.actions()) {
+            b.add(new GHCheckRunBuilder.Action(a.label(), a.description(), a.identifier()));
+        }
+        return b;
+    }
+
+    @Override
+    public void deleteBranch(RepoRef repo, String branch) throws IOException {
+        HttpResponse<String> r = send("DELETE", "/repos/" + repo.fullName() + "/git/refs/heads/" + branch);
+        if (r.statusCode() == 404 || r.statusCode() == 422) {
+            return; // already gone
+        }
+        if (r.statusCode() != 204 && r.statusCode() != 200) {
+            checked(r, "delete branch " + branch + " of " + repo);
+        }
+    }
+
+    @Override
+    public List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/pulls/" + pullNumber + "/reviews/"
+                + reviewId + "/comments?per_page=100"), "read the comments of review " + reviewId);
+        List<ReviewComment> out = new ArrayList<>();
+        for (JsonNode c : body) {
+            JsonNode line = c.hasNonNull("line") ? c.get("line") : c.path("original_line");
+            out.add(new ReviewComment(c.path("path").asText(), line.canConvertToInt() ? line.asInt() : null,
+                    c.path("body").asText("")));
+        }
+        return out;
+    }
+
+    private HttpResponse<String> send(String method, String path) throws IOException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(apiBase + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .header("Authorization", "token " + tokens.installationToken(installationId))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + method + " " + path, e);
+        }
+    }
+
+    private static JsonNode checked(HttpResponse<String> r, String what) throws IOException {
+        if (r.statusCode() / 100 != 2) {
+            String message;
+            try {
+                message = JSON.readTree(r.body()).path("message").asText(r.body());
+            } catch (IOException e) {
+                message = r.body();
+            }
+            throw new IOException("GitHub refused to " + what + ": " + r.statusCode() + " " + message);
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static PullRequestRef ref(GHPullRequest pr) {

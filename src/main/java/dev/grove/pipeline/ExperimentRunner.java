@@ -241,7 +241,7 @@ public final class ExperimentRunner {
         env.put("GROVE_TASK_NUMBER", String.valueOf(task.number()));
         env.put("GROVE_REPOSITORY", req.repo().fullName());
         env.put("GROVE_ATTEMPT", String.valueOf(number));
-        AgentOutcome outcome = agent.run(new AgentRequest(wt.dir(), prompt(req, task, branch, number, s),
+        AgentOutcome outcome = (s.agent() != null ? s.agent() : agent).run(new AgentRequest(wt.dir(), prompt(req, task, branch, number, s),
                 logs.resolve("prompt.md"), env, settings.agentTimeout(), logs.resolve("agent.log")));
         if (!(outcome instanceof AgentOutcome.Finished)) {
             String why = outcome instanceof AgentOutcome.Failed f ? f.reason() : "the agent ran past its timeout";

@@ -2,10 +2,12 @@ package dev.grove.pipeline;
 
 import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentRunner;
+import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
 import dev.grove.git.MergeCheck;
+import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoRef;
 import dev.grove.github.TokenSource;
@@ -15,12 +17,14 @@ import dev.grove.plan.Task;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
 import dev.grove.store.AgentRun;
+import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import dev.grove.store.TaskKey;
 import dev.grove.store.TaskRecord;
 import dev.grove.store.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +65,8 @@ public final class IssueRunner {
     private final ExecutorService taskPool;
     private final Clock clock;
     private final PlanSource plans;
+    private final Cancellations cancellations = new Cancellations();
     /** The most tasks a planner agent may propose (the repository's {@code max_tasks}, once config is wired). */
-    static final int MAX_TASKS = PlanSource.DEFAULT_MAX_TASKS;
 
     /**
      * @param tokens installation tokens for git over HTTPS; null where git needs none (the offline demo)
@@ -119,8 +123,16 @@ public final class IssueRunner {
 
     /** Runs the issue; returns null when nothing ran (not allowed, or a run is still going). */
     public Result run(RunRequest req) throws IOException {
+        return run(req, RunOptions.unchecked(RepoConfig.defaults("grove", settings.maxParallel())));
+    }
+
+    /**
+     * Runs the issue's tasks as the options say (the tasks named, the plan given, the repository's config); returns
+     * null when nothing ran (not allowed, or a run is still going).
+     */
+    public Result run(RunRequest req, RunOptions opts) throws IOException {
         GitHubGateway github = gateways.apply(req.installationId());
-        String permission = github.permissionOf(req.repo(), req.requestedBy());
+        String permission = opts.authorized() ? "write" : github.permissionOf(req.repo(), req.requestedBy());
         if (!MAY_RUN.contains(permission)) {
             log.info("{}#{}: {} has {} permission; not running", req.repo(), req.issueNumber(), req.requestedBy(), permission);
             github.commentOnIssue(req.repo(), req.issueNumber(), Messages.notAllowed(req.requestedBy(), req.repo(), permission));
@@ -131,29 +143,17 @@ public final class IssueRunner {
             return null;
         }
         try {
-            return runClaimed(req, github);
+            return runClaimed(req, github, opts);
         } finally {
             store.finishRun(req.repo(), req.issueNumber());
         }
     }
 
-    private Result runClaimed(RunRequest req, GitHubGateway github) {
+    private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {
         Instant started = clock.instant();
         TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
-        CachedRepo synced = null;
-        Plan plan;
-        try {
-            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
-            if (written.isPresent()) {
-                plan = written.get();
-            } else {
-                synced = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
-                plan = plans.plan(req, synced, git.remoteBranchHead(synced, req.defaultBranch()), MAX_TASKS);
-            }
-        } catch (RuntimeException e) {
-            log.error("planning {}#{} failed", req.repo(), req.issueNumber(), e);
-            plan = new Plan(List.of(), List.of(), List.of(), null, "The run stopped while planning: " + e.getMessage());
-        }
+        CachedRepo[] synced = new CachedRepo[1];
+        Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced, opts.config().maxTasks());
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, clock.instant());
             tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), wall, plan.problem()));
@@ -164,11 +164,24 @@ public final class IssueRunner {
         MergeCheck[] mergeCheck = new MergeCheck[1];
         Plan planned = plan;
         Runnable refresh = () -> tracking.show(view(req, planned, keys, null, null, outside, null));
-
+        store.savePlan(new SavedPlan(req, plan));
+        Set<Task> selected = new HashSet<>();
+        for (Task t : plan.tasks()) {
+            if (opts.only().isEmpty() || opts.only().contains(t.number())) selected.add(t);
+        }
+        Map<Task, String> leftovers = new LinkedHashMap<>();
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
             TaskRecord rec = store.task(key).orElse(null);
-            if (rec == null || !(rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
+            if (!selected.contains(t)) {
+                if (rec == null) store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withStatus(TaskStatus.PLANNED));
+                continue;
+            }
+            cancellations.clear(key);
+            if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
+                if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
+                    leftovers.put(t, rec.branch());
+                }
                 // what earlier runs of the task spent still counts against the issue's budget
                 store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
                         : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
@@ -181,21 +194,29 @@ public final class IssueRunner {
         }
 
         String problem = null;
+        RunnerSettings runSettings = new RunnerSettings(settings.dataDir(), opts.config().maxParallel(),
+                settings.agentTimeout(), opts.config().branchPrefix());
+        String base = opts.config().baseOr(req.defaultBranch());
         try {
-            CachedRepo clone = synced != null ? synced
+            CachedRepo clone = synced[0] != null ? synced[0]
                     : git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
-            String baseSha = git.remoteBranchHead(clone, req.defaultBranch());
-            assignBranches(req, plan, keys, clone);
-            String agentName = agents.defaultName(); // TODO(lead): the repo config's `agent:` picks another name
-            TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, settings, clone,
+            String baseSha = git.remoteBranchHead(clone, base);
+            leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
+            assignBranches(req, plan, keys, clone, runSettings, selected);
+            String agentName = agents.names().contains(opts.config().agent()) ? opts.config().agent()
+                    : agents.defaultName();
+            TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, runSettings, clone,
                     baseSha, () -> credentials(req.installationId()), refresh, clock,
                     new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null), budget, running,
-                            progressListener, ProgressThrottle.DEFAULT_INTERVAL), outside::put);
-            Semaphore slots = new Semaphore(Math.max(1, settings.maxParallel()));
-            for (int w = 0; w < plan.waves().size(); w++) {
-                List<Task> wave = plan.waves().get(w);
-                for (int later = w + 1; later < plan.waves().size(); later++) {
-                    for (Task t : plan.waves().get(later)) markWaiting(keys.get(t));
+                            progressListener, ProgressThrottle.DEFAULT_INTERVAL), outside::put, opts.config(), base,
+                    cancellations);
+            Semaphore slots = new Semaphore(Math.max(1, runSettings.maxParallel()));
+            List<List<Task>> waves = plan.waves().stream()
+                    .map(w -> w.stream().filter(selected::contains).toList()).filter(w -> !w.isEmpty()).toList();
+            for (int w = 0; w < waves.size(); w++) {
+                List<Task> wave = waves.get(w);
+                for (int later = w + 1; later < waves.size(); later++) {
+                    for (Task t : waves.get(later)) markWaiting(keys.get(t));
                 }
                 refresh.run();
                 List<Future<?>> running = new ArrayList<>();
@@ -218,6 +239,7 @@ public final class IssueRunner {
                 }
             }
             mergeCheck[0] = checkMerges(clone, baseSha, records(plan, keys));
+            reportConflictsInCheckRuns(github, req.repo(), records(plan, keys), mergeCheck[0]);
         } catch (RuntimeException e) {
             log.error("run of {}#{} stopped", req.repo(), req.issueNumber(), e);
             problem = "The run stopped: " + e.getMessage();
@@ -229,6 +251,25 @@ public final class IssueRunner {
         Duration wall = Duration.between(started, clock.instant());
         tracking.show(view(req, plan, keys, wall, problem, outside, mergeCheck[0]));
         return new Result(plan, records(plan, keys), wall, mergeCheck[0]);
+    }
+
+    /**
+     * A task whose branch conflicts with another task's gets its check run turned {@code neutral}, with the other
+     * branches and the files in the summary, so the PR itself says it cannot be merged together with the other one.
+     */
+    private void reportConflictsInCheckRuns(GitHubGateway github, RepoRef repo, List<TaskRecord> tasks, MergeCheck check) {
+        if (check == null) {
+            return;
+        }
+        CheckRunReporter checks = new CheckRunReporter(github, store);
+        for (TaskRecord t : tasks) {
+            if (t.branch() == null || !check.branches().contains(t.branch())) continue;
+            MergeCheck.BranchResult result = check.forBranch(t.branch());
+            if (!result.conflicts()) continue;
+            store.checkRun(t.key()).ifPresent(id -> checks.complete(repo, t.key(), id, result.conclusion(),
+                    "Conflicts with another task of #" + t.key().issue(),
+                    result.reason() + "\n\nMerge one of them first, then retry the other on top of it.", clock.instant()));
+        }
     }
 
     /**
@@ -273,17 +314,138 @@ public final class IssueRunner {
      * Names every task's branch before any task starts, so tasks starting at once never pick the same name. A task
      * that pushed keeps its branch; every other one gets a name no branch in the clone or on origin has.
      */
-    private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone) {
+    private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone,
+            RunnerSettings runSettings, Set<Task> selected) {
         Set<String> taken = new HashSet<>(git.branchNames(clone));
         for (Task t : plan.tasks()) {
             TaskRecord rec = store.task(keys.get(t)).orElseThrow();
-            if (rec.branch() != null && (rec.status() == TaskStatus.PR_OPENED || rec.status() == TaskStatus.PUSHED)) {
+            if (!selected.contains(t)
+                    || rec.branch() != null && (rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
                 continue;
             }
-            String branch = BranchNamer.branchName(settings.branchPrefix(), req.issueNumber(), t.title(), taken);
+            String branch = BranchNamer.branchName(runSettings.branchPrefix(), req.issueNumber(), t.title(), taken);
             taken.add(branch);
             store.saveTask(rec.withBranch(branch));
         }
+    }
+
+    /**
+     * The issue's plan: written in the issue (checklist or {@code grove} block), else from the planner agent, which
+     * needs the clone ({@code synced[0]} is set to it then). A planning failure is a plan with a problem.
+     */
+    private Plan planIssue(RunRequest req, CachedRepo[] synced, int maxTasks) {
+        try {
+            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
+            if (written.isPresent()) {
+                return written.get();
+            }
+            synced[0] = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            return plans.plan(req, synced[0], git.remoteBranchHead(synced[0], req.defaultBranch()), maxTasks);
+        } catch (RuntimeException e) {
+            log.error("planning {}#{} failed", req.repo(), req.issueNumber(), e);
+            return new Plan(List.of(), List.of(), List.of(), null, "The run stopped while planning: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Before a failed task runs again: its worktree is removed, and its local branch too when nothing on it is
+     * missing from origin, so the retry starts fresh from the base under the same branch name.
+     */
+    private void removeLeftover(CachedRepo clone, RunnerSettings runSettings, RunRequest req, String branch, String baseSha) {
+        Path dir = TaskPipeline.worktreeDir(runSettings, req.repo(), branch);
+        try {
+            git.removeWorktree(new Worktree(clone, dir, branch, baseSha), true);
+        } catch (RuntimeException e) {
+            log.warn("could not remove the leftovers of {}: {}", branch, e.getMessage());
+        }
+    }
+
+    /** The stop flags of this runner's tasks. */
+    public Cancellations cancellations() {
+        return cancellations;
+    }
+
+    /** The agent names this runner offers (a repository's {@code agent:} picks one). */
+    public java.util.Set<String> agentNames() {
+        return agents.names();
+    }
+
+    /** The agent a repository's config names, or the server's default when it names none the server has. */
+    public AgentRunner agentFor(RepoConfig config) {
+        return agents.get(agents.names().contains(config.agent()) ? config.agent() : agents.defaultName());
+    }
+
+    /**
+     * Stops a task: a queued one never starts, a running agent is killed with its process tree (the task then ends
+     * failed, "cancelled by @user", worktree and branch kept). True when an agent was running.
+     */
+    public boolean cancel(TaskKey key, String by) {
+        cancellations.cancel(key, by);
+        return running.cancel(key, "cancelled by @" + by);
+    }
+
+    /**
+     * {@code /grove plan}: plans the issue, keeps the plan, and shows it in the tracking comment; nothing runs.
+     * Tasks that already ran keep their records. A planner agent proposes at most {@code maxTasks} tasks.
+     */
+    public Plan plan(RunRequest req, int maxTasks) {
+        GitHubGateway github = gateways.apply(req.installationId());
+        Plan plan = planIssue(req, new CachedRepo[1], maxTasks);
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        if (plan.problem() != null) {
+            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
+            return plan;
+        }
+        store.savePlan(new SavedPlan(req, plan));
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        for (Task t : plan.tasks()) {
+            TaskKey key = keys.get(t);
+            TaskRecord rec = store.task(key).orElse(null);
+            if (rec == null || rec.status() == TaskStatus.PLANNED) {
+                store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withStatus(TaskStatus.PLANNED));
+            }
+        }
+        List<String> notes = new ArrayList<>(plan.notes());
+        notes.add("Nothing runs yet: `/grove run` runs this plan, `/grove run 2,3` only those tasks.");
+        tracking.show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
+                plan));
+        return plan;
+    }
+
+    /**
+     * The plan {@code /grove run} runs: the saved one while the issue's body is what it was planned from, else a
+     * fresh one (a note then says the saved one was outdated).
+     */
+    public Plan planFor(RunRequest req, List<String> notes, int maxTasks) {
+        Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
+        if (saved.isPresent() && saved.get().request().issueBody().equals(req.issueBody())) {
+            return saved.get().plan();
+        }
+        if (saved.isPresent()) {
+            notes.add("The issue changed since the last plan, so Grove planned it again.");
+        }
+        return planIssue(req, new CachedRepo[1], maxTasks);
+    }
+
+    /** {@code /grove status}: the tracking comment drawn again from what the store knows; false if nothing is known. */
+    public boolean showStatus(RunRequest req) {
+        Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
+        if (saved.isEmpty()) {
+            return false;
+        }
+        Plan plan = saved.get().plan();
+        Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
+        boolean going = plan.tasks().stream().map(t -> store.task(keys.get(t)))
+                .anyMatch(r -> r.isPresent() && !r.get().status().finished() && r.get().status() != TaskStatus.PLANNED);
+        List<TaskRecord> recs = plan.tasks().stream().map(t -> store.task(keys.get(t))
+                .orElse(TaskRecord.queued(keys.get(t), t.number(), t.title()).withStatus(TaskStatus.PLANNED))).toList();
+        Duration wall = going ? null : recs.stream().map(TaskRecord::elapsed).filter(d -> d != null)
+                .reduce(Duration.ZERO, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
+        new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber())
+                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : wall, null,
+                        Map.of(), null, plan));
+        return true;
     }
 
     private void markWaiting(TaskKey key) {

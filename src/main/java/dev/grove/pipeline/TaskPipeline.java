@@ -6,6 +6,7 @@ import dev.grove.agent.AgentReport;
 import dev.grove.agent.CancelSignal;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.AgentRunner;
+import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
@@ -15,6 +16,7 @@ import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
 import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
+import dev.grove.report.CheckRunSummaryRenderer;
 import dev.grove.report.Durations;
 import dev.grove.report.Money;
 import dev.grove.report.PullRequestBodyRenderer;
@@ -76,6 +78,12 @@ final class TaskPipeline {
         }
     }
     private final BiConsumer<Integer, List<String>> outsideSink;
+    private final CheckRunSummaryRenderer checkSummaries = new CheckRunSummaryRenderer();
+    private final RepoConfig config;
+    private final String base;
+    private final Cancellations cancellations;
+    private final CheckRunReporter checks;
+    private final Verifier verifier = new Verifier();
 
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
@@ -88,8 +96,24 @@ final class TaskPipeline {
     TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
             RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
             Runnable changed, Clock clock, AgentSetup setup, BiConsumer<Integer, List<String>> outsideSink) {
+        this(req, github, git, agent, store, settings, clone, baseSha, credentials, changed, clock, setup, outsideSink,
+                RepoConfig.defaults("grove", settings.maxParallel()), req.defaultBranch(), new Cancellations());
+    }
+
+    /**
+     * @param config the repository's config (verify, drafts)
+     * @param base   the branch PRs go to (the config's {@code base}, else the default branch)
+     */
+    TaskPipeline(RunRequest req, GitHubGateway github, GitClient git, AgentRunner agent, StateStore store,
+            RunnerSettings settings, CachedRepo clone, String baseSha, Supplier<GitCredentials> credentials,
+            Runnable changed, Clock clock, AgentSetup setup, BiConsumer<Integer, List<String>> outsideSink,
+            RepoConfig config, String base, Cancellations cancellations) {
         this.setup = setup;
         this.outsideSink = outsideSink;
+        this.config = config;
+        this.base = base;
+        this.cancellations = cancellations;
+        this.checks = new CheckRunReporter(github, store);
         this.req = req;
         this.github = github;
         this.git = git;
@@ -103,13 +127,23 @@ final class TaskPipeline {
         this.clock = clock;
     }
 
+    /** Where a task branch's worktree lives. */
+    static Path worktreeDir(RunnerSettings settings, dev.grove.github.RepoRef repo, String branch) {
+        return settings.worktreesDir().resolve(repo.owner()).resolve(repo.name()).resolve(branch.replace('/', '_'));
+    }
+
     void run(Task task, TaskKey key) {
         TaskRecord rec = store.task(key).orElseThrow();
-        if (rec.status() == TaskStatus.PR_OPENED) {
+        if (rec.status().hasPullRequest()) {
             return;
         }
         if (rec.status() == TaskStatus.PUSHED) {
-            openPullRequest(task, rec, null, "");
+            openPullRequest(task, rec, null, "", null, -1, clock.instant(), null);
+            return;
+        }
+        Optional<String> cancelledBefore = cancellations.cancelledBy(key);
+        if (cancelledBefore.isPresent()) {
+            save(rec.withStatus(TaskStatus.FAILED).withMessage("cancelled by @" + cancelledBefore.get() + " before it started"));
             return;
         }
         Instant start = clock.instant();
@@ -150,8 +184,7 @@ final class TaskPipeline {
             if (left.compareTo(timeout) < 0) timeout = left;
         }
         String branch = rec.branch();
-        Path dir = settings.worktreesDir().resolve(req.repo().owner()).resolve(req.repo().name())
-                .resolve(branch.replace('/', '_'));
+        Path dir = worktreeDir(settings, req.repo(), branch);
         Files.createDirectories(dir.getParent());
         Worktree wt = git.addWorktree(clone, branch, baseSha, dir);
 
@@ -182,6 +215,11 @@ final class TaskPipeline {
             return fail(rec, "cancelled (" + c.reason() + "): the agent was stopped; worktree, branch and log kept ("
                     + logFile + ")", elapsed);
         }
+        Duration agentTime = elapsed;
+        Optional<String> cancelledBy = cancellations.cancelledBy(rec.key());
+        if (cancelledBy.isPresent()) {
+            return fail(rec, "cancelled by @" + cancelledBy.get() + "; worktree, branch and log kept", elapsed);
+        }
 
         if (outcome instanceof AgentOutcome.Failed f) {
             return fail(rec, f.reason() + "; worktree, branch and log kept (" + logFile + ")", elapsed);
@@ -202,6 +240,8 @@ final class TaskPipeline {
             return save(rec.withStatus(TaskStatus.NO_CHANGES).withBranch(null).withElapsed(elapsed)
                     .withMessage("the agent changed nothing; worktree and branch removed"));
         }
+        VerifyResult verify = config.verify() == null ? null
+                : verifier.verify(config.verify(), wt.dir(), taskDir, config.verifyTimeout());
         List<String> files = git.changedFiles(wt);
         List<String> outside = outsidePaths(task, files);
         if (!outside.isEmpty()) {
@@ -211,23 +251,49 @@ final class TaskPipeline {
         String pushed = git.push(clone, branch, req.defaultBranch(), credentials.get());
         rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed)
                 .withElapsed(Duration.between(start, clock.instant())));
-        return openPullRequest(task, rec, files, outcome.outputTail());
+        long check = checks.start(req.repo(), rec.key(), task.title(), pushed, start, "Opening the pull request");
+        return openPullRequest(task, rec, files, outcome.outputTail(), verify, check, start, agentTime);
     }
 
-    private TaskRecord openPullRequest(Task task, TaskRecord rec, List<String> files, String agentTail) {
+    private TaskRecord openPullRequest(Task task, TaskRecord rec, List<String> files, String agentTail,
+            VerifyResult verify, long check, Instant start, Duration agentTime) {
         try {
             Optional<PullRequestRef> existing = github.findPullRequest(req.repo(), rec.branch());
+            boolean draft = verify != null && !verify.passed() && config.draftOnFailure();
+            String body = bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail,
+                    files == null ? List.of() : outsidePaths(task, files));
+            if (verify != null) {
+                body = body + "\n### Verify\n" + (verify.passed() ? ":white_check_mark: " : ":x: ") + verify.summary()
+                        + (draft ? " (opened as a draft)" : "") + "\n";
+            }
             PullRequestRef pr = existing.isPresent() ? existing.get()
                     : github.openPullRequest(req.repo(), new PullRequestDraft(task.title(), rec.branch(),
-                            req.defaultBranch(), bodies.render(req.issueNumber(), task, rec.branch(), files, agentTail,
-                                    files == null ? List.of() : outsidePaths(task, files)),
-                            false));
-            return save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl()).withMessage(null));
+                            base, body, draft));
+            TaskRecord opened = save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl())
+                    .withMessage(verify != null && !verify.passed() ? "verify failed" : null));
+            completeCheck(rec, check, files, agentTail, verify, start, agentTime);
+            return opened;
         } catch (IOException | RuntimeException e) {
+            completeCheck(rec, check, files, agentTail, verify, start, agentTime);
             log.warn("task {}: pushed, but the PR could not be opened: {}", rec.key(), e.getMessage());
             return save(rec.withMessage("pushed, but the PR could not be opened: " + e.getMessage()
                     + " (run again to retry)"));
         }
+    }
+
+    private void completeCheck(TaskRecord rec, long check, List<String> files, String agentTail, VerifyResult verify,
+            Instant start, Duration agentTime) {
+        if (check < 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        String conclusion = verify == null ? "neutral" : verify.passed() ? "success" : "failure";
+        String title = verify == null ? "Pushed; no verify command configured"
+                : verify.passed() ? "Verify passed" : "Verify failed";
+        checks.complete(req.repo(), rec.key(), check, conclusion, title, checkSummaries.render(
+                new CheckRunSummaryRenderer.Report(title + " on `" + rec.branch() + "`.", agentTail, files,
+                        verify == null ? null : verify.summary(), verify == null ? null : verify.tail(), agentTime,
+                        verify == null ? null : verify.elapsed(), Duration.between(start, now))), now);
     }
 
     /**

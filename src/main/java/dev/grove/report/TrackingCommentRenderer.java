@@ -22,7 +22,8 @@ public final class TrackingCommentRenderer {
         md.append(MARKER).append('\n');
         int n = run.tasks().size();
         md.append("### Grove: ").append(n).append(n == 1 ? " task" : " tasks").append(" for #").append(run.issue());
-        md.append(run.wallTime() == null ? " (running)" : " (done)").append("\n\n");
+        boolean planned = !run.tasks().isEmpty() && run.tasks().stream().allMatch(t -> t.status() == TaskStatus.PLANNED);
+        md.append(planned ? " (planned)" : run.wallTime() == null ? " (running)" : " (done)").append("\n\n");
         md.append("| # | Task | Status | Branch | PR | Time |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (TaskRecord t : run.tasks()) {
@@ -60,7 +61,7 @@ public final class TrackingCommentRenderer {
         if (run.problem() != null) {
             md.append("\n:warning: ").append(run.problem()).append('\n');
         }
-        if (run.wallTime() != null) {
+        if (run.wallTime() != null && !planned) {
             Duration sum = run.tasks().stream().map(TaskRecord::elapsed).filter(d -> d != null)
                     .reduce(Duration.ZERO, Duration::plus);
             md.append("\n**Totals:** wall time ").append(Durations.format(run.wallTime()))
@@ -133,6 +134,8 @@ public final class TrackingCommentRenderer {
             case PR_OPENED -> ":white_check_mark: ";
             case FAILED -> ":x: ";
             case NO_CHANGES -> ":heavy_minus_sign: ";
+            case MERGED -> ":purple_circle: ";
+            case CLOSED -> ":white_circle: ";
             case RUNNING, PUSHING -> ":hourglass_flowing_sand: ";
             default -> "";
         };
@@ -141,7 +144,8 @@ public final class TrackingCommentRenderer {
             s += ": " + t.agentRun().progress();
         }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
-                || t.status() == TaskStatus.NO_CHANGES)) {
+                || t.status() == TaskStatus.NO_CHANGES || t.status() == TaskStatus.PR_OPENED
+                || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED)) {
             s += ": " + t.message();
         }
         return cell(s);

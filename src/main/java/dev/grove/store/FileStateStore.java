@@ -41,6 +41,8 @@ public final class FileStateStore implements StateStore {
     private final Set<String> runningIssues = new HashSet<>();
     private final Map<String, Long> trackingComments = new LinkedHashMap<>();
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+    private final Map<String, SavedPlan> plans = new LinkedHashMap<>();
+    private final Map<String, Long> checkRuns = new LinkedHashMap<>();
 
     /** @param file the state file; the delivery log is written beside it */
     public FileStateStore(Path file) {
@@ -55,7 +57,8 @@ public final class FileStateStore implements StateStore {
     }
 
     /** The serialised form. */
-    record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks) {
+    record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
+            Map<String, Long> checkRuns) {
     }
 
     private void load() {
@@ -71,6 +74,8 @@ public final class FileStateStore implements StateStore {
             Snapshot s = json.readValue(file.toFile(), Snapshot.class);
             if (s.trackingComments() != null) trackingComments.putAll(s.trackingComments());
             if (s.tasks() != null) s.tasks().forEach(t -> tasks.put(t.key().toString(), t));
+            if (s.plans() != null) plans.putAll(s.plans());
+            if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
                     + " (move it away to start with empty state)", e);
@@ -81,7 +86,7 @@ public final class FileStateStore implements StateStore {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values())));
+            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -167,5 +172,34 @@ public final class FileStateStore implements StateStore {
         }
         out.sort(Comparator.comparingInt(TaskRecord::number));
         return out;
+    }
+
+    @Override
+    public synchronized Optional<SavedPlan> plan(RepoRef repo, int issue) {
+        return Optional.ofNullable(plans.get(issueKey(repo, issue)));
+    }
+
+    @Override
+    public synchronized void savePlan(SavedPlan plan) {
+        plans.put(issueKey(plan.request().repo(), plan.request().issueNumber()), plan);
+        save();
+    }
+
+    @Override
+    public synchronized Optional<TaskRecord> taskByPullRequest(RepoRef repo, int pullNumber) {
+        return tasks.values().stream()
+                .filter(t -> t.key().repo().equals(repo) && t.prNumber() != null && t.prNumber() == pullNumber)
+                .findFirst();
+    }
+
+    @Override
+    public synchronized Optional<Long> checkRun(TaskKey key) {
+        return Optional.ofNullable(checkRuns.get(key.toString()));
+    }
+
+    @Override
+    public synchronized void saveCheckRun(TaskKey key, long checkRunId) {
+        checkRuns.put(key.toString(), checkRunId);
+        save();
     }
 }

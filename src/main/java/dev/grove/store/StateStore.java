@@ -28,4 +28,19 @@ public interface StateStore {
 
     /** The issue's tasks, in plan order. */
     List<TaskRecord> tasks(RepoRef repo, int issue);
+
+    /** The issue's last plan, with the request it was made for (title and body as they were then). */
+    Optional<SavedPlan> plan(RepoRef repo, int issue);
+
+    void savePlan(SavedPlan plan);
+
+    /** The task whose pull request this is, if Grove opened it. */
+    default Optional<TaskRecord> taskByPullRequest(RepoRef repo, int pullNumber) {
+        return Optional.empty();
+    }
+
+    /** The id of the task's latest check run. */
+    Optional<Long> checkRun(TaskKey key);
+
+    void saveCheckRun(TaskKey key, long checkRunId);
 }

@@ -1,7 +1,8 @@
 package dev.grove.store;
 
-/** Where a task stands. The last four are where a run leaves it. */
+/** Where a task stands. PR_OPENED, NO_CHANGES and FAILED are where a run leaves it; MERGED and CLOSED come after. */
 public enum TaskStatus {
+    PLANNED("planned"),
     QUEUED("queued"),
     WAITING("waiting for an earlier wave"),
     RUNNING("agent running"),
@@ -9,7 +10,9 @@ public enum TaskStatus {
     PUSHED("pushed"),
     PR_OPENED("PR opened"),
     NO_CHANGES("no changes"),
-    FAILED("failed");
+    FAILED("failed"),
+    MERGED("merged"),
+    CLOSED("closed unmerged");
 
     private final String label;
 
@@ -22,6 +25,11 @@ public enum TaskStatus {
     }
 
     public boolean finished() {
-        return this == PR_OPENED || this == NO_CHANGES || this == FAILED;
+        return this == PR_OPENED || this == NO_CHANGES || this == FAILED || this == MERGED || this == CLOSED;
+    }
+
+    /** The task's PR is open, merged or closed: a run never starts it again. */
+    public boolean hasPullRequest() {
+        return this == PR_OPENED || this == MERGED || this == CLOSED;
     }
 }

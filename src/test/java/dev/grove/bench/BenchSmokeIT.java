@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +33,14 @@ class BenchSmokeIT {
         String report = smoke("intake");
         assertTrue(report.contains("### Webhook intake"), report);
         assertTrue(report.contains("every Grove answer was 202"), report);
-        assertTrue(report.contains("the sink received 0 jobs") || report.contains("the sink (the job queue"), report);
         assertEquals(3, rows(report, "| throughput", "| p50", "| p99"), report);
+        Matcher published = Pattern.compile("Grove, published comment: Grove answered `202 [^`]*ignored[^`]*`; "
+                + "the sink received 0 jobs for (\\d+) deliveries").matcher(report);
+        assertTrue(published.find(), "a comment that is not a command ends at routing:\n" + report);
+        Matcher command = Pattern.compile("Grove, `/grove status` comment: Grove answered `202 [^`]*queued[^`]*`; "
+                + "the sink received (\\d+) jobs for (\\d+) deliveries").matcher(report);
+        assertTrue(command.find(), "a command is enqueued:\n" + report);
+        assertEquals(command.group(2), command.group(1), "the sink received every command");
     }
 
     @Test

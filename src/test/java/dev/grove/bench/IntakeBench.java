@@ -1,5 +1,6 @@
 package dev.grove.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.app.AppConfig;
 import dev.grove.app.GroveServer;
 import dev.grove.app.GroveServerSeam;
@@ -27,9 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Webhook intake: signed {@code issue_comment.created} deliveries (GitHub's published payload) POSTed to Grove's
- * {@code POST /webhook}, wired exactly as {@code grove serve} wires it except that the job queue is a no-op sink,
- * versus a bare Javalin endpoint that reads the body and answers 202. Both run in this JVM, next to the load
+ * Webhook intake: signed {@code issue_comment.created} deliveries (GitHub's published payload, as is and with the
+ * comment turned into a Grove command) POSTed to Grove's {@code POST /webhook}, wired exactly as {@code grove serve}
+ * wires it except that the job queue is a no-op sink, versus a bare Javalin endpoint that reads the body and answers
+ * 202. Both run in this JVM, next to the load
  * generator (a Java {@link HttpClient}), one at a time.
  * <ul>
  * <li>throughput: {@code concurrency} threads each sending one request after the other (closed loop) for
@@ -41,6 +43,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class IntakeBench {
     static final String SECRET = "bench-webhook-secret";
     static final String EVENT = "issue_comment";
+    /** A comment addressed to Grove, so that the router enqueues it. */
+    static final String COMMAND = "/grove status";
 
     private final Path work;
     private final int concurrency;
@@ -76,6 +80,10 @@ public final class IntakeBench {
         }
     }
 
+    /** Where requests go and what they carry. */
+    record Target(URI uri, byte[] body, String signature) {
+    }
+
     public List<MarkdownTable> run() throws Exception {
         Sink sink = new Sink();
         Map<String, String> env = new HashMap<>();
@@ -85,79 +93,104 @@ public final class IntakeBench {
         env.put("GROVE_PRIVATE_KEY_FILE", BenchKeys.writePrivateKey(work.resolve("app.pem")).toString());
         env.put("GROVE_GITHUB_API", "http://127.0.0.1:9"); // never called: intake makes no GitHub call
         env.put("GROVE_DATA_DIR", work.resolve("data").toString());
-        Stats groveRps = new Stats();
-        Stats floorRps = new Stats();
-        Stats groveP50 = new Stats();
-        Stats floorP50 = new Stats();
-        Stats groveP99 = new Stats();
-        Stats floorP99 = new Stats();
-        long sent = 0;
-        long errors = 0;
-        AtomicLong openLoopErrors = new AtomicLong();
+        ObjectNode command = WebhookFixtures.payload("issue_comment.created");
+        ((ObjectNode) command.get("comment")).put("body", COMMAND);
+        byte[] commandBody = WebhookFixtures.bytes(command);
+        List<String> names = List.of("published", "command", "floor");
+        Map<String, Stats> rps = new HashMap<>();
+        Map<String, Stats> p50 = new HashMap<>();
+        Map<String, Stats> p99 = new HashMap<>();
+        Map<String, long[]> sentAndReceived = new HashMap<>();
+        Map<String, String> answers = new HashMap<>();
+        AtomicLong errors = new AtomicLong();
+        for (String n : names) {
+            rps.put(n, new Stats());
+            p50.put(n, new Stats());
+            p99.put(n, new Stats());
+            sentAndReceived.put(n, new long[2]);
+        }
         try (GroveServer grove = GroveServerSeam.startWithIntakeSink(AppConfig.fromEnv(env), sink);
-                AutoCloseable floorServer = bareJavalin()) {
+                BareServer floorServer = bareJavalin()) {
             URI groveUri = URI.create("http://127.0.0.1:" + grove.port() + "/webhook");
-            URI floorUri = URI.create("http://127.0.0.1:" + ((BareServer) floorServer).port() + "/webhook");
-            for (URI u : List.of(groveUri, floorUri)) closedLoop(u, warmUp); // JIT and connections warm
+            Map<String, Target> targets = Map.of(
+                    "published", new Target(groveUri, body, signature),
+                    "command", new Target(groveUri, commandBody, new SignatureVerifier(SECRET).sign(commandBody)),
+                    "floor", new Target(URI.create("http://127.0.0.1:" + floorServer.port() + "/webhook"), body,
+                            signature));
+            for (String n : names) {
+                HttpResponse<String> answer = client.send(request(targets.get(n)), HttpResponse.BodyHandlers.ofString());
+                answers.put(n, answer.statusCode() + " " + answer.body());
+                closedLoop(targets.get(n), warmUp, new AtomicLong(), new AtomicLong()); // JIT and connections warm
+            }
             for (int r = 0; r < runs; r++) {
                 Bench.progress("intake: run " + (r + 1) + "/" + runs);
-                for (boolean isGrove : new boolean[] {true, false}) {
-                    URI u = isGrove ? groveUri : floorUri;
-                    long[] counts = closedLoop(u, window);
-                    (isGrove ? groveRps : floorRps).add(counts[0] / (window.toNanos() / 1e9));
-                    List<Double> lat = openLoop(u, isGrove ? openLoopErrors : new AtomicLong());
-                    (isGrove ? groveP50 : floorP50).add(Stats.percentile(lat, 50));
-                    (isGrove ? groveP99 : floorP99).add(Stats.percentile(lat, 99));
-                    if (isGrove) {
-                        sent += counts[0] + lat.size();
-                        errors += counts[1];
-                    }
+                for (String n : names) {
+                    Target target = targets.get(n);
+                    AtomicLong bad = n.equals("floor") ? new AtomicLong() : errors;
+                    long before = sink.received.get();
+                    AtomicLong answered = new AtomicLong();
+                    long done = closedLoop(target, window, bad, answered);
+                    rps.get(n).add(done / (window.toNanos() / 1e9));
+                    List<Double> lat = openLoop(target, bad);
+                    p50.get(n).add(Stats.percentile(lat, 50));
+                    p99.get(n).add(Stats.percentile(lat, 99));
+                    sentAndReceived.get(n)[0] += answered.get() + lat.size();
+                    sentAndReceived.get(n)[1] += sink.received.get() - before;
                 }
             }
         }
-        errors += openLoopErrors.get();
-        long received = sink.received.get();
-        String routing = received == 0
-                ? "the router ignored every delivery (`issue_comment.created` has no handler yet), so Grove's intake "
-                        + "here ends at routing: verify the signature, parse, record the delivery id, route, answer 202; "
-                        + "the sink received 0 jobs"
-                : "the router enqueued " + received + " jobs; the sink (the job queue's place) received them and ran none";
         MarkdownTable t = new MarkdownTable("Webhook intake: `POST /webhook`, signed `issue_comment.created`",
-                "figure", "Grove (no-op sink)", "floor: bare Javalin, read body, 202", "ratio");
-        t.row("throughput at concurrency " + concurrency + " (req/s)", groveRps.show("%.0f"), floorRps.show("%.0f"),
-                Stats.ratio(groveRps, floorRps));
-        t.row("p50 latency at " + rate + " req/s, open loop (ms)", groveP50.show("%.2f"), floorP50.show("%.2f"),
-                Stats.ratio(groveP50, floorP50));
-        t.row("p99 latency at " + rate + " req/s, open loop (ms)", groveP99.show("%.2f"), floorP99.show("%.2f"),
-                Stats.ratio(groveP99, floorP99));
-        t.note("payload: GitHub's published `issue_comment.created` example, " + body.length
-                + " bytes as sent, HMAC-SHA256 signed, a new `X-GitHub-Delivery` per request");
+                "figure", "Grove, published comment", "Grove, `" + COMMAND + "` comment",
+                "floor: bare Javalin, read body, 202", "ratio (published)", "ratio (command)");
+        t.row("throughput at concurrency " + concurrency + " (req/s)", rps.get("published").show("%.0f"),
+                rps.get("command").show("%.0f"), rps.get("floor").show("%.0f"),
+                Stats.ratio(rps.get("published"), rps.get("floor")), Stats.ratio(rps.get("command"), rps.get("floor")));
+        t.row("p50 latency at " + rate + " req/s, open loop (ms)", p50.get("published").show("%.2f"),
+                p50.get("command").show("%.2f"), p50.get("floor").show("%.2f"),
+                Stats.ratio(p50.get("published"), p50.get("floor")), Stats.ratio(p50.get("command"), p50.get("floor")));
+        t.row("p99 latency at " + rate + " req/s, open loop (ms)", p99.get("published").show("%.2f"),
+                p99.get("command").show("%.2f"), p99.get("floor").show("%.2f"),
+                Stats.ratio(p99.get("published"), p99.get("floor")), Stats.ratio(p99.get("command"), p99.get("floor")));
+        t.note("payload: GitHub's published `issue_comment.created` example (" + body.length + " bytes as sent), as is, "
+                + "and with the comment's body replaced by `" + COMMAND + "` (" + commandBody.length + " bytes); "
+                + "HMAC-SHA256 signed, a new `X-GitHub-Delivery` per request; the floor gets the published one");
         t.note("load generator: java.net.http.HttpClient (HTTP/1.1, keep-alive) in the same JVM as both servers, "
                 + "which run one at a time; throughput: " + concurrency + " threads, closed loop, "
                 + window.toMillis() + " ms per run; latency: open-loop schedule of " + rate + " req/s for "
                 + window.toMillis() + " ms, measured from each request's scheduled time");
-        t.note("Grove: `GroveServer` as `grove serve` wires it (FileStateStore, EventRouter, WebhookController, its "
-                + "logging to a file) with the job queue replaced by a no-op sink; " + routing);
-        t.note(errors == 0 ? "every Grove answer was 202" : errors + " of " + sent + " Grove answers were not 202");
+        t.note("Grove: `GroveServer` as `grove serve` wires it (FileStateStore, EventRouter and its handlers, "
+                + "WebhookController, logging to a file) with the job queue replaced by a no-op sink, which receives "
+                + "what the router enqueues and runs none of it; intake = verify the signature, parse, record the "
+                + "delivery id, route, enqueue, answer");
+        for (String n : List.of("published", "command")) {
+            long[] sr = sentAndReceived.get(n);
+            t.note("Grove, " + (n.equals("published") ? "published comment" : "`" + COMMAND + "` comment")
+                    + ": Grove answered `" + answers.get(n).replace('`', '\'') + "`; the sink received " + sr[1]
+                    + " jobs for " + sr[0] + " deliveries");
+        }
+        t.note(errors.get() == 0 ? "every Grove answer was 202" : errors.get() + " Grove answers were not 202");
         t.note("median (min–max) over " + runs + " runs; ratio = Grove / floor");
         return List.of(t);
     }
 
-    private HttpRequest request(URI uri) {
-        return HttpRequest.newBuilder(uri)
+    private HttpRequest request(Target target) {
+        return HttpRequest.newBuilder(target.uri())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "GitHub-Hookshot/bench")
                 .header("X-GitHub-Event", EVENT)
                 .header("X-GitHub-Delivery", "bench-" + delivery.incrementAndGet())
-                .header("X-Hub-Signature-256", signature)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("X-Hub-Signature-256", target.signature())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(target.body()))
                 .build();
     }
 
-    /** {@code concurrency} threads sending back to back for {@code duration}: {answers, answers that were not 202}. */
-    private long[] closedLoop(URI uri, Duration duration) throws InterruptedException {
+    /**
+     * {@code concurrency} threads sending back to back for {@code duration}: the answers within it; non-202s go to
+     * {@code bad}, and every answer, including those that came after the end, to {@code answered}.
+     */
+    private long closedLoop(Target target, Duration duration, AtomicLong bad, AtomicLong answered)
+            throws InterruptedException {
         AtomicLong ok = new AtomicLong();
-        AtomicLong bad = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
         CountDownLatch done = new CountDownLatch(concurrency);
         ExecutorService threads = Executors.newFixedThreadPool(concurrency, daemon());
@@ -165,7 +198,8 @@ public final class IntakeBench {
             threads.execute(() -> {
                 try {
                     while (System.nanoTime() < end) {
-                        HttpResponse<Void> r = client.send(request(uri), HttpResponse.BodyHandlers.discarding());
+                        HttpResponse<Void> r = client.send(request(target), HttpResponse.BodyHandlers.discarding());
+                        answered.incrementAndGet();
                         if (System.nanoTime() > end) break;
                         ok.incrementAndGet();
                         if (r.statusCode() != 202) bad.incrementAndGet();
@@ -179,11 +213,11 @@ public final class IntakeBench {
         }
         done.await();
         threads.shutdown();
-        return new long[] {ok.get(), bad.get()};
+        return ok.get();
     }
 
     /** Latencies (ms) of {@code rate × window} requests sent on a fixed schedule, measured from the schedule. */
-    private List<Double> openLoop(URI uri, AtomicLong errors) throws Exception {
+    private List<Double> openLoop(Target target, AtomicLong errors) throws Exception {
         int count = (int) (rate * window.toNanos() / 1_000_000_000L);
         long period = 1_000_000_000L / rate;
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>(count));
@@ -193,7 +227,7 @@ public final class IntakeBench {
             long intended = t0 + i * period;
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
-            all.add(client.sendAsync(request(uri), HttpResponse.BodyHandlers.discarding())
+            all.add(client.sendAsync(request(target), HttpResponse.BodyHandlers.discarding())
                     .handle((r, e) -> {
                         latencies.add((System.nanoTime() - intended) / 1e6);
                         if (e != null || r.statusCode() != 202) errors.incrementAndGet();

@@ -82,6 +82,9 @@ public final class OrchestrationBench {
             github.stubRepository(REPO);
             github.stubPermission(REPO, LABELER, "write");
             github.stubListPulls(REPO);
+            github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
+            github.stubCreateCheckRun(REPO, 7001);
+            github.stubUpdateCheckRun(REPO, 7001);
             github.stubCreatePull(REPO, new PullRequestRef(101, "https://github.com/" + REPO + "/pull/101"));
             for (int n : taskCounts) {
                 List<RunTimes> grove = new ArrayList<>();

@@ -74,6 +74,9 @@ class AgentsFlowIT {
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);
+        github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
+        github.stubCreateCheckRun(REPO, 7001);
+        github.stubUpdateCheckRun(REPO, 7001);
         github.stubCreatePull(REPO, BRANCH, new PullRequestRef(101, "https://github.com/" + REPO + "/pull/101"));
 
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");

@@ -78,6 +78,9 @@ class IssueLabeledFlowIT {
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);
+        github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
+        github.stubCreateCheckRun(REPO, 7001);
+        github.stubUpdateCheckRun(REPO, 7001);
         int n = 101;
         for (String branch : BRANCH_FILES.keySet().stream().sorted().toList()) {
             github.stubCreatePull(REPO, branch, new PullRequestRef(n, "https://github.com/" + REPO + "/pull/" + n));

@@ -62,6 +62,9 @@ class PlanningFlowIT {
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);
+        github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
+        github.stubCreateCheckRun(REPO, 7001);
+        github.stubUpdateCheckRun(REPO, 7001);
     }
 
     @AfterEach
@@ -169,6 +172,16 @@ class PlanningFlowIT {
         assertTrue(bodies.get("grove/7-tidy-the-java-sources").contains("This task changed 1 file outside its paths "
                 + "(`src/**/*.java`): `src/CHANGES.md`."), bodies.get("grove/7-tidy-the-java-sources"));
         assertFalse(bodies.get("grove/7-add-a-discount-rule").contains("outside its paths"));
+
+        // both conflicting tasks' check runs turn neutral with the reason; the others are left as they were
+        Map<String, String> neutral = github.requests("PATCH", "/repos/octo-org/shop/check-runs/7001").stream()
+                .filter(r -> "neutral".equals(r.body().path("conclusion").asText())
+                        && r.body().path("output").path("title").asText().startsWith("Conflicts"))
+                .collect(Collectors.toMap(r -> r.body().path("external_id").asText(),
+                        r -> r.body().path("output").path("summary").asText()));
+        assertEquals(Set.of("octo-org/shop#7/add-a-discount-rule", "octo-org/shop#7/log-cart-changes"), neutral.keySet());
+        assertTrue(neutral.get("octo-org/shop#7/add-a-discount-rule")
+                .contains("`grove/7-log-cart-changes` (`src/cart/CHANGES.md`)"), neutral.toString());
         github.assertRequestBodiesMatchSchemas();
         github.assertNoUnmatchedRequests();
     }

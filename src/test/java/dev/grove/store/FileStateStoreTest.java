@@ -62,4 +62,26 @@ class FileStateStoreTest {
         assertFalse(again.recordDelivery("d20"), "recent ids survive a restart");
         assertTrue(again.recordDelivery("d3"), "the oldest ids were let go");
     }
+
+    @Test
+    void plansCheckRunsAndPullRequestLookupsSurviveARestart() {
+        Path file = tmp.resolve("state.json");
+        FileStateStore store = new FileStateStore(file);
+        var req = new dev.grove.pipeline.RunRequest(REPO, 42, 5, "Login", "- [ ] Add login\n  paths: src/**\n", "alice",
+                "file:///x", "main");
+        var task = new dev.grove.plan.Task(1, "Add login", "Use OAuth", List.of("src/**"), List.of());
+        var plan = new dev.grove.plan.Plan(List.of(task), List.of(List.of(task)), List.of("one wave"), "checklist", null);
+        store.savePlan(new SavedPlan(req, plan));
+        TaskKey key = new TaskKey(REPO, 5, "add-login");
+        store.saveTask(TaskRecord.queued(key, 1, "Add login").withStatus(TaskStatus.PR_OPENED)
+                .withBranch("grove/5-add-login").withPullRequest(9, "https://x/9"));
+        store.saveCheckRun(key, 555L);
+
+        FileStateStore again = new FileStateStore(file);
+        assertEquals(new SavedPlan(req, plan), again.plan(REPO, 5).orElseThrow());
+        assertEquals(Optional.of(555L), again.checkRun(key));
+        assertEquals(key, again.taskByPullRequest(REPO, 9).orElseThrow().key());
+        assertTrue(again.taskByPullRequest(REPO, 10).isEmpty());
+        assertTrue(again.taskByPullRequest(new RepoRef("octo", "other"), 9).isEmpty());
+    }
 }

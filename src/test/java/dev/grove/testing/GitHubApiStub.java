@@ -249,6 +249,65 @@ public final class GitHubApiStub implements AutoCloseable {
                 pullFrom("get_repos_owner_repo_pulls_pull_number.json", 200, repo, pr, "open"));
     }
 
+    /**
+     * {@code GET /repos/{o}/{r}/contents/{path}} (any ref) → 200, GitHub's "file" example with this path, blob sha
+     * and base64 content.
+     */
+    public void stubFile(RepoRef repo, String path, String text, String sha) {
+        stubJson("GET", "/repos/" + repo.fullName() + "/contents/" + path, 200,
+                exampleObject("get_repos_owner_repo_contents_path.json", 200, n -> {
+                    n.put("path", path);
+                    n.put("name", path.substring(path.lastIndexOf('/') + 1));
+                    n.put("sha", sha);
+                    n.put("size", text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                    n.put("content", java.util.Base64.getMimeEncoder(60, "\n".getBytes())
+                            .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+                    n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/contents/" + path);
+                }));
+    }
+
+    /** {@code GET /repos/{o}/{r}/contents/{path}} → 404. */
+    public void stubFileNotFound(RepoRef repo, String path) {
+        stubError("GET", "/repos/" + repo.fullName() + "/contents/" + path, 404, "Not Found");
+    }
+
+    /** {@code POST /repos/{o}/{r}/check-runs} → 201, GitHub's in-progress example with this id. */
+    public void stubCreateCheckRun(RepoRef repo, long id) {
+        stubJson("POST", "/repos/" + repo.fullName() + "/check-runs", 201,
+                exampleObject("post_repos_owner_repo_check-runs.json", 201, n -> {
+                    n.put("id", id);
+                    n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/check-runs/" + id);
+                }));
+    }
+
+    /** {@code PATCH /repos/{o}/{r}/check-runs/{id}} → 200, GitHub's example with this id. */
+    public void stubUpdateCheckRun(RepoRef repo, long id) {
+        stubJson("PATCH", "/repos/" + repo.fullName() + "/check-runs/" + id, 200,
+                exampleObject("patch_repos_owner_repo_check-runs_check_run_id.json", 200, n -> n.put("id", id)));
+    }
+
+    /** {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} → 204. */
+    public void stubDeleteBranch(RepoRef repo, String branch) {
+        server.stubFor(request("DELETE", urlPathEqualTo("/repos/" + repo.fullName() + "/git/refs/heads/" + branch))
+                .willReturn(aResponse().withStatus(204)));
+    }
+
+    /** {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments} → 200, GitHub's example comment once per (path, line, body). */
+    public void stubReviewComments(RepoRef repo, int pull, long reviewId, String[]... comments) {
+        ArrayNode list = JSON.createArrayNode();
+        JsonNode template = example("get_repos_owner_repo_pulls_pull_number_reviews_review_id_comments.json", 200).get(0);
+        for (String[] c : comments) {
+            ObjectNode n = template.deepCopy();
+            n.put("path", c[0]);
+            n.put("line", Integer.parseInt(c[1]));
+            n.put("original_line", Integer.parseInt(c[1]));
+            n.put("body", c[2]);
+            n.put("pull_request_review_id", reviewId);
+            list.add(n);
+        }
+        stubJson("GET", "/repos/" + repo.fullName() + "/pulls/" + pull + "/reviews/" + reviewId + "/comments", 200, list);
+    }
+
     /** One element of GitHub's pull request list example, with number, URLs and state set. */
     public ObjectNode pull(RepoRef repo, PullRequestRef pr, String state) {
         ObjectNode node = (ObjectNode) example("get_repos_owner_repo_pulls.json", 200).get(0).deepCopy();

@@ -1,0 +1,34 @@
+package dev.grove.command;
+
+import dev.grove.github.RepoRef;
+import dev.grove.pipeline.RunRequest;
+
+/** What the webhook handlers hand to the {@link CommandDispatcher}: one record per kind of trigger. */
+public final class Triggers {
+    private Triggers() {
+    }
+
+    /** A new comment on an issue ({@code req} is the issue) or on a pull request ({@code req} is the PR). */
+    public record Comment(RunRequest req, String body, boolean onPullRequest) {
+    }
+
+    /** The trigger label (or another one: the repository's config decides) added to an issue. */
+    public record Label(RunRequest req, String label) {
+    }
+
+    /** Where a repository is and through which installation. */
+    public record Repo(RepoRef repo, long installationId, String cloneUrl, String defaultBranch) {
+    }
+
+    /** {@code check_run} rerequested ({@code action} = {@code retry}) or requested_action (its identifier). */
+    public record CheckRun(Repo repo, String externalId, String action, String sender) {
+    }
+
+    /** A review submitted with "changes requested" on a pull request. */
+    public record Review(Repo repo, int pullNumber, long reviewId, String body, String sender) {
+    }
+
+    /** A pull request closed, merged or not. */
+    public record PullRequestClosed(Repo repo, int pullNumber, boolean merged, String headBranch) {
+    }
+}

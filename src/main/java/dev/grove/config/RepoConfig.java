@@ -1,0 +1,47 @@
+package dev.grove.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A repository's {@code .github/grove.yml}, every key optional. {@code base} null means the repository's default
+ * branch; {@code verify} null means no verify step. {@code agent} is the name of one of the agents the server
+ * defines: a repository never names a command for the agent. {@code maxTasks} caps a plan (and the attempts of
+ * {@code /grove try}); {@code measure} (optional) scores experiments: the last line of its output is a number.
+ */
+public record RepoConfig(
+        String triggerLabel,
+        int maxParallel,
+        String branchPrefix,
+        String base,
+        String permission,
+        boolean requireCodeOwners,
+        String agent,
+        String verify,
+        Duration verifyTimeout,
+        boolean draftOnFailure,
+        boolean deleteBranchOnMerge,
+        int maxTasks,
+        String measure) {
+
+    public static final String PATH = ".github/grove.yml";
+    /** The permission levels, weakest first. */
+    public static final List<String> LEVELS = List.of("none", "read", "triage", "write", "maintain", "admin");
+    public static final String DEFAULT_AGENT = "default";
+    public static final int DEFAULT_MAX_TASKS = 8;
+
+    /** The defaults, with the server's trigger label and parallelism. */
+    public static RepoConfig defaults(String triggerLabel, int maxParallel) {
+        return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
+                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null);
+    }
+
+    /** Whether a user with {@code role} may command Grove under this config. */
+    public boolean allows(String role) {
+        return LEVELS.indexOf(role) >= LEVELS.indexOf(permission);
+    }
+
+    public String baseOr(String defaultBranch) {
+        return base == null ? defaultBranch : base;
+    }
+}

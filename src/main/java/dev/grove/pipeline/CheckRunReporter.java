@@ -1,0 +1,67 @@
+package dev.grove.pipeline;
+
+import dev.grove.github.CheckAction;
+import dev.grove.github.CheckRunRequest;
+import dev.grove.github.GitHubGateway;
+import dev.grove.github.RepoRef;
+import dev.grove.store.StateStore;
+import dev.grove.store.TaskKey;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A check run {@code grove / <task title>} per pushed head of a task: in progress while Grove finishes the task
+ * (with a Cancel button), then completed with its conclusion and summary (with a Retry button). Its
+ * {@code external_id} is the task's key, which is how {@code check_run} events find the task again. A check run
+ * that GitHub refuses is logged, never a reason to fail the task.
+ */
+public final class CheckRunReporter {
+    private static final Logger log = LoggerFactory.getLogger(CheckRunReporter.class);
+    public static final String NAME_PREFIX = "grove / ";
+    public static final String RETRY = "retry";
+    public static final String CANCEL = "cancel";
+    static final CheckAction RETRY_ACTION = new CheckAction("Retry", "Run this task's agent again", RETRY);
+    static final CheckAction CANCEL_ACTION = new CheckAction("Cancel", "Stop this task's agent", CANCEL);
+
+    private final GitHubGateway github;
+    private final StateStore store;
+
+    public CheckRunReporter(GitHubGateway github, StateStore store) {
+        this.github = github;
+        this.store = store;
+    }
+
+    public static String name(String taskTitle) {
+        String n = NAME_PREFIX + taskTitle.replace('\n', ' ').strip();
+        return n.length() > 200 ? n.substring(0, 199) + "…" : n;
+    }
+
+    /** Creates the in-progress check run on {@code headSha}; returns its id, or -1 when GitHub refused it. */
+    long start(RepoRef repo, TaskKey key, String title, String headSha, Instant startedAt, String what) {
+        try {
+            long id = github.createCheckRun(repo, new CheckRunRequest(name(title), headSha, key.toString(),
+                    "in_progress", null, startedAt, null, what, what, null, List.of(CANCEL_ACTION)));
+            store.saveCheckRun(key, id);
+            return id;
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not create the check run of {}: {}", key, e.getMessage());
+            return -1;
+        }
+    }
+
+    /** Completes the check run with {@code success}, {@code failure} or {@code neutral}. */
+    void complete(RepoRef repo, TaskKey key, long id, String conclusion, String title, String summary, Instant at) {
+        if (id < 0) {
+            return;
+        }
+        try {
+            github.updateCheckRun(repo, id, new CheckRunRequest(null, null, key.toString(), "completed", conclusion,
+                    null, at, title, summary, null, List.of(RETRY_ACTION)));
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not complete the check run of {}: {}", key, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.grove.pipeline;
+
+import dev.grove.agent.AgentOutcome;
+import dev.grove.agent.AgentRequest;
+import dev.grove.agent.ProcessAgentRunner;
+import dev.grove.report.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the repository's {@code verify} command in the task's worktree, after the agent: {@code sh -c} in its own
+ * process group, with the same scrubbed environment as agents (plus JAVA_HOME and the like, for builds), a timeout,
+ * its output kept in {@code verify.log} and its last lines in the result.
+ */
+public final class Verifier {
+    private static final List<String> BUILD_ENV = List.of("JAVA_HOME", "MAVEN_OPTS", "GRADLE_USER_HOME", "GOPATH",
+            "CARGO_HOME", "NODE_OPTIONS");
+
+    public VerifyResult verify(String command, Path worktree, Path taskDir, Duration timeout) {
+        AgentOutcome o = new ProcessAgentRunner(command, BUILD_ENV).run(new AgentRequest(worktree, "",
+                taskDir.resolve("verify-input.txt"), Map.of("GROVE_VERIFY", "1"), timeout, taskDir.resolve("verify.log")));
+        if (o instanceof AgentOutcome.Finished f) {
+            return new VerifyResult(command, true, "`" + command + "` passed", f.outputTail(), f.elapsed());
+        }
+        if (o instanceof AgentOutcome.TimedOut t) {
+            return new VerifyResult(command, false, "`" + command + "` ran past its " + Durations.format(t.timeout())
+                    + " timeout and was stopped", t.outputTail(), t.elapsed());
+        }
+        String reason = o instanceof AgentOutcome.Failed f ? f.reason().replace("agent", "verify command") : "stopped";
+        return new VerifyResult(command, false, "`" + command + "` failed: " + reason, o.outputTail(), o.elapsed());
+    }
+}

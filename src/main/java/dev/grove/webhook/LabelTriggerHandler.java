@@ -1,0 +1,35 @@
+package dev.grove.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.command.Triggers;
+import java.util.function.Consumer;
+
+/**
+ * {@code issues.labeled} on an issue (not a PR), from a person, through an installation. Which label starts a run is
+ * the repository's {@code trigger_label}, known only once its config is read, so the job decides.
+ */
+public final class LabelTriggerHandler implements EventHandler {
+    private final Consumer<Triggers.Label> labels;
+
+    public LabelTriggerHandler(Consumer<Triggers.Label> labels) {
+        this.labels = labels;
+    }
+
+    @Override
+    public Routing route(WebhookEvent event) {
+        JsonNode p = event.payload();
+        if (Senders.isBot(p.path("sender"))) {
+            return new Routing.Ignore("the sender " + p.path("sender").path("login").asText() + " is a bot");
+        }
+        if (p.path("issue").has("pull_request")) {
+            return new Routing.Ignore("the label is on a pull request; Grove runs issues");
+        }
+        if (!Payloads.hasInstallation(p)) {
+            return new Routing.Ignore("the delivery names no App installation");
+        }
+        Triggers.Label t = new Triggers.Label(Payloads.issueRequest(p, p.path("sender").path("login").asText()),
+                p.path("label").path("name").asText(""));
+        return new Routing.Enqueue("label '" + t.label() + "' on " + t.req().repo() + "#" + t.req().issueNumber(),
+                () -> labels.accept(t));
+    }
+}

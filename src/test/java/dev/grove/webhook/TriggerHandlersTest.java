@@ -1,0 +1,87 @@
+package dev.grove.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.command.Triggers;
+import dev.grove.testing.WebhookFixtures;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Routing of the new triggers, on GitHub's published payloads (adjusted where a test says so). No I/O. */
+class TriggerHandlersTest {
+
+    static WebhookEvent event(String event, ObjectNode payload) {
+        return new WebhookEvent(event, payload.path("action").asText(), "d", payload);
+    }
+
+    @Test
+    void aCommandCommentOnAnIssueBecomesAJob() {
+        List<Triggers.Comment> got = new ArrayList<>();
+        ObjectNode p = WebhookFixtures.payload("issue_comment.created");
+        ((ObjectNode) p.get("comment")).put("body", "/grove run 2,3");
+        Routing r = new IssueCommentCreatedHandler(got::add).route(event("issue_comment", p));
+        assertInstanceOf(Routing.Enqueue.class, r).job().run();
+        assertEquals(1, got.size());
+        assertEquals("Codertocat", got.get(0).req().requestedBy());
+        assertEquals(p.path("issue").path("number").asInt(), got.get(0).req().issueNumber());
+        assertEquals(false, got.get(0).onPullRequest());
+    }
+
+    @Test
+    void theExampleCommentItselfIsNotACommand() {
+        Routing r = new IssueCommentCreatedHandler(c -> { }).route(event("issue_comment",
+                WebhookFixtures.payload("issue_comment.created")));
+        assertTrue(assertInstanceOf(Routing.Ignore.class, r).reason().startsWith("not a command"));
+    }
+
+    @Test
+    void commentsByBotsAreIgnored() {
+        ObjectNode p = WebhookFixtures.payload("issue_comment.created");
+        ((ObjectNode) p.get("comment")).put("body", "/grove run");
+        ((ObjectNode) p.path("comment").path("user")).put("login", "grove[bot]").put("type", "Bot");
+        assertInstanceOf(Routing.Ignore.class, new IssueCommentCreatedHandler(c -> { }).route(event("issue_comment", p)));
+    }
+
+    @Test
+    void onlyGroveCheckRunsOfThisAppAreRouted() {
+        ObjectNode p = WebhookFixtures.payload("check_run.requested_action");
+        assertInstanceOf(Routing.Ignore.class, new CheckRunHandler("12345", c -> { }).route(event("check_run", p)));
+        // ADJUSTED: the example's check run belongs to another App and has another name.
+        ((ObjectNode) p.get("check_run")).put("name", "grove / Add a rule").put("external_id", "o/r#1/add-a-rule");
+        ((ObjectNode) p.path("check_run").path("app")).put("id", 12345);
+        ((ObjectNode) p.get("requested_action")).put("identifier", "cancel");
+        List<Triggers.CheckRun> got = new ArrayList<>();
+        assertInstanceOf(Routing.Enqueue.class, new CheckRunHandler("12345", got::add).route(event("check_run", p)))
+                .job().run();
+        assertEquals("cancel", got.get(0).action());
+        assertEquals("o/r#1/add-a-rule", got.get(0).externalId());
+    }
+
+    @Test
+    void onlyReviewsRequestingChangesOnGroveBranchesAreRouted() {
+        ObjectNode p = WebhookFixtures.payload("pull_request_review.submitted");
+        assertInstanceOf(Routing.Ignore.class, new PullRequestReviewSubmittedHandler(r -> { })
+                .route(event("pull_request_review", p)), "a 'commented' review");
+        ((ObjectNode) p.get("review")).put("state", "changes_requested"); // ADJUSTED
+        assertInstanceOf(Routing.Ignore.class, new PullRequestReviewSubmittedHandler(r -> { })
+                .route(event("pull_request_review", p)), "not a grove/ branch");
+        ((ObjectNode) p.path("pull_request").path("head")).put("ref", "grove/7-x"); // ADJUSTED
+        assertInstanceOf(Routing.Enqueue.class, new PullRequestReviewSubmittedHandler(r -> { })
+                .route(event("pull_request_review", p)));
+    }
+
+    @Test
+    void closedPullRequestsOfGroveBranchesAreRouted() {
+        ObjectNode p = WebhookFixtures.payload("pull_request.closed.not-merged");
+        assertInstanceOf(Routing.Ignore.class, new PullRequestClosedHandler(c -> { }).route(event("pull_request", p)));
+        ((ObjectNode) p.path("pull_request").path("head")).put("ref", "grove/7-x"); // ADJUSTED
+        List<Triggers.PullRequestClosed> got = new ArrayList<>();
+        assertInstanceOf(Routing.Enqueue.class, new PullRequestClosedHandler(got::add).route(event("pull_request", p)))
+                .job().run();
+        assertEquals(false, got.get(0).merged());
+    }
+}
