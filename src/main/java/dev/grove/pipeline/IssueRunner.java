@@ -454,14 +454,7 @@ public final class IssueRunner {
     }
 
     private GitCredentials credentials(long installationId) {
-        if (tokens == null) {
-            return null;
-        }
-        try {
-            return GitCredentials.installationToken(tokens.installationToken(installationId));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not get an installation token for git: " + e.getMessage(), e);
-        }
+        return GitTokens.credentials(tokens, installationId);
     }
 
     private List<TaskRecord> records(Plan plan, Map<Task, TaskKey> keys) {
