@@ -207,7 +207,8 @@ public final class IssueRunner {
                     : agents.defaultName();
             TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, runSettings, clone,
                     baseSha, () -> credentials(req.installationId()), refresh, clock,
-                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null), budget, running,
+                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null),
+                            budget.tighter(opts.config().budget().perIssueUsd(), opts.config().budget().agentTime()), running,
                             progressListener, ProgressThrottle.DEFAULT_INTERVAL), outside::put, opts.config(), base,
                     cancellations);
             Semaphore slots = new Semaphore(Math.max(1, runSettings.maxParallel()));
