@@ -22,7 +22,16 @@ public record RepoConfig(
         boolean draftOnFailure,
         boolean deleteBranchOnMerge,
         int maxTasks,
-        String measure) {
+        String measure,
+        Budget budget) {
+
+    /**
+     * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per
+     * issue. Null: no limit from the repository (the server's own limits still apply; the tighter one wins).
+     */
+    public record Budget(Double perTaskUsd, Double perIssueUsd, Duration agentTime) {
+        public static final Budget NONE = new Budget(null, null, null);
+    }
 
     public static final String PATH = ".github/grove.yml";
     /** The permission levels, weakest first. */
@@ -33,7 +42,7 @@ public record RepoConfig(
     /** The defaults, with the server's trigger label and parallelism. */
     public static RepoConfig defaults(String triggerLabel, int maxParallel) {
         return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
-                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null);
+                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE);
     }
 
     /** Whether a user with {@code role} may command Grove under this config. */

@@ -22,11 +22,9 @@ import java.util.regex.Pattern;
  * all gives the defaults and one problem. It never throws.
  */
 public final class RepoConfigParser {
-    /** Keys other Grove features read; accepted here without checks. */
-    private static final Set<String> OTHER_FEATURES = Set.of("budget");
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
-            "delete_branch_on_merge", "max_tasks", "measure");
+            "delete_branch_on_merge", "max_tasks", "measure", "budget");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -64,9 +62,6 @@ public final class RepoConfigParser {
                 int line = line(p.currentTokenLocation());
                 p.nextToken();
                 JsonNode value = yaml.readTree(p);
-                if (OTHER_FEATURES.contains(key)) {
-                    continue;
-                }
                 if (!KEYS.contains(key)) {
                     problems.add(new ConfigProblem(line, "unknown key `" + key + "`; known keys: "
                             + String.join(", ", new TreeSet<>(KEYS))));
@@ -109,6 +104,7 @@ public final class RepoConfigParser {
         boolean deleteBranchOnMerge;
         int maxTasks;
         String measure;
+        RepoConfig.Budget budget;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -125,6 +121,7 @@ public final class RepoConfigParser {
             deleteBranchOnMerge = d.deleteBranchOnMerge();
             maxTasks = d.maxTasks();
             measure = d.measure();
+            budget = d.budget();
         }
 
         String describeDefault(String key) {
@@ -142,6 +139,7 @@ public final class RepoConfigParser {
                 case "delete_branch_on_merge" -> d.deleteBranchOnMerge();
                 case "max_tasks" -> d.maxTasks();
                 case "measure" -> d.measure() == null ? "none" : d.measure();
+                case "budget" -> "none";
                 default -> "?";
             };
             return "`" + v + "`";
@@ -216,6 +214,9 @@ public final class RepoConfigParser {
                     if (!v.isBoolean()) return "must be true or false";
                     deleteBranchOnMerge = v.asBoolean();
                 }
+                case "budget" -> {
+                    return budget(v);
+                }
                 case "max_tasks" -> {
                     if (!v.isInt() || v.asInt() < 1 || v.asInt() > MAX_TASKS_LIMIT) {
                         return "must be a whole number from 1 to " + MAX_TASKS_LIMIT;
@@ -238,9 +239,41 @@ public final class RepoConfigParser {
             return null;
         }
 
+        /** {@code budget: {per_task_usd, per_issue_usd, agent_minutes}}, every key optional, every value positive. */
+        String budget(JsonNode v) {
+            if (!v.isObject()) {
+                return "must be a mapping such as `{ per_task_usd: 5, per_issue_usd: 20, agent_minutes: 120 }`";
+            }
+            Double perTask = null;
+            Double perIssue = null;
+            Duration time = null;
+            for (var it = v.fields(); it.hasNext(); ) {
+                var e = it.next();
+                JsonNode n = e.getValue();
+                switch (e.getKey()) {
+                    case "per_task_usd", "per_issue_usd" -> {
+                        if (!n.isNumber() || n.asDouble() <= 0 || n.asDouble() > 10_000) {
+                            return "`" + e.getKey() + "` must be a number of dollars above 0";
+                        }
+                        if (e.getKey().equals("per_task_usd")) perTask = n.asDouble();
+                        else perIssue = n.asDouble();
+                    }
+                    case "agent_minutes" -> {
+                        if (!n.isInt() || n.asInt() <= 0) return "`agent_minutes` must be a whole number above 0";
+                        time = Duration.ofMinutes(n.asInt());
+                    }
+                    default -> {
+                        return "has an unknown key `" + e.getKey() + "` (known: per_task_usd, per_issue_usd, agent_minutes)";
+                    }
+                }
+            }
+            budget = new RepoConfig.Budget(perTask, perIssue, time);
+            return null;
+        }
+
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
-                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure);
+                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget);
         }
     }
 }

@@ -381,13 +381,6 @@ public final class ExperimentRunner {
     }
 
     private GitCredentials credentials(RunRequest req) {
-        if (tokens == null) {
-            return null;
-        }
-        try {
-            return GitCredentials.installationToken(tokens.installationToken(req.installationId()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not get an installation token for git: " + e.getMessage(), e);
-        }
+        return GitTokens.credentials(tokens, req.installationId());
     }
 }

@@ -9,4 +9,13 @@ import java.time.Duration;
  */
 public record IssueBudget(Double maxUsd, Duration maxAgentTime) {
     public static final IssueBudget UNLIMITED = new IssueBudget(null, null);
+
+    /** The tighter of this budget and another limit (null: none) on each count. */
+    public IssueBudget tighter(Double usd, Duration agentTime) {
+        Double u = maxUsd;
+        if (usd != null && (u == null || usd < u)) u = usd;
+        Duration t = maxAgentTime;
+        if (agentTime != null && (t == null || agentTime.compareTo(t) < 0)) t = agentTime;
+        return new IssueBudget(u, t);
+    }
 }

@@ -207,7 +207,8 @@ public final class IssueRunner {
                     : agents.defaultName();
             TaskPipeline pipeline = new TaskPipeline(req, github, git, agents.get(agentName), store, runSettings, clone,
                     baseSha, () -> credentials(req.installationId()), refresh, clock,
-                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null), budget, running,
+                    new TaskPipeline.AgentSetup(agentName, agents.timeoutOf(agentName).orElse(null),
+                            budget.tighter(opts.config().budget().perIssueUsd(), opts.config().budget().agentTime()), running,
                             progressListener, ProgressThrottle.DEFAULT_INTERVAL), outside::put, opts.config(), base,
                     cancellations);
             Semaphore slots = new Semaphore(Math.max(1, runSettings.maxParallel()));
@@ -454,14 +455,7 @@ public final class IssueRunner {
     }
 
     private GitCredentials credentials(long installationId) {
-        if (tokens == null) {
-            return null;
-        }
-        try {
-            return GitCredentials.installationToken(tokens.installationToken(installationId));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not get an installation token for git: " + e.getMessage(), e);
-        }
+        return GitTokens.credentials(tokens, installationId);
     }
 
     private List<TaskRecord> records(Plan plan, Map<Task, TaskKey> keys) {

@@ -254,13 +254,6 @@ public final class Reviser {
     }
 
     private GitCredentials credentials(long installationId) {
-        if (tokens == null) {
-            return null;
-        }
-        try {
-            return GitCredentials.installationToken(tokens.installationToken(installationId));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not get an installation token for git: " + e.getMessage(), e);
-        }
+        return GitTokens.credentials(tokens, installationId);
     }
 }

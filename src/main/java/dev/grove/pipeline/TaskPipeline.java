@@ -175,6 +175,10 @@ final class TaskPipeline {
             }
             maxCost = budget.maxUsd() - spent;
         }
+        Double perTask = config.budget().perTaskUsd();
+        if (perTask != null && (maxCost == null || perTask < maxCost)) {
+            maxCost = perTask; // the repository's `budget.per_task_usd`
+        }
         if (budget.maxAgentTime() != null) {
             Duration left = budget.maxAgentTime().minus(used);
             if (left.compareTo(Duration.ofSeconds(1)) < 0) {

@@ -29,11 +29,24 @@ class RepoConfigParserTest {
                 delete_branch_on_merge: true
                 max_tasks: 5
                 measure: ./bench.sh --quick
-                budget: { per_task_usd: 5 }
+                budget: { per_task_usd: 5, per_issue_usd: 20.5, agent_minutes: 120 }
                 """, DEFAULTS, AGENTS);
         assertEquals(List.of(), r.problems());
         assertEquals(new RepoConfig("agents", 2, "grove/bots/", "develop", "maintain", true, "default", "mvn -q test",
-                Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick"), r.config());
+                Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick",
+                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120))), r.config());
+    }
+
+    @Test
+    void aBadBudgetIsReportedAndNoBudgetIsTaken() {
+        var r = parser.parse("budget: { per_task_usd: -1 }\n", DEFAULTS, AGENTS);
+        assertEquals(1, r.problems().size());
+        assertTrue(r.problems().get(0).message().contains("`per_task_usd` must be a number of dollars above 0"),
+                r.problems().toString());
+        assertEquals(RepoConfig.Budget.NONE, r.config().budget());
+        var unknown = parser.parse("budget:\n  per_month_usd: 5\n", DEFAULTS, AGENTS);
+        assertTrue(unknown.problems().get(0).message().contains("unknown key `per_month_usd`"), unknown.problems().toString());
+        assertEquals(1, unknown.problems().get(0).line());
     }
 
     @Test

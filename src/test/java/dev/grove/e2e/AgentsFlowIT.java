@@ -323,6 +323,27 @@ class AgentsFlowIT {
     }
 
     @Test
+    void theRepositorysPerTaskBudgetCapsClaude() throws Exception {
+        Path cli = ClaudeCli.require();
+        github.stubFile(REPO, ".github/grove.yml", "budget: { per_task_usd: 0.001 }\n",
+                "b0d9e7b0d9e7b0d9e7b0d9e7b0d9e7b0d9e7b0d9");
+        startServer("""
+                agents:
+                  claude:
+                    kind: claude-code
+                    command: %s
+                    args: [--model, claude-sonnet-4-5]
+                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
+                    max_budget_usd: 5
+                """.formatted(cli));
+        label("delivery-repo-budget");
+        String tracking = lastTracking();
+        assertTrue(tracking.contains("stopped at its cost ceiling of $0.0010"), "the repository's 0.001 beat the agent's 5: "
+                + tracking);
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+    }
+
+    @Test
     void aBadAgentsFileStopsTheServerAtStartNamingTheLine() throws Exception {
         env.put("GROVE_AGENTS_FILE", Files.writeString(tmp.resolve("agents.yml"), """
                 default: claude

@@ -171,6 +171,12 @@ abstract class GroveE2E {
         return r;
     }
 
+    /** The trigger label put on issue 7, whose body is {@code body}. */
+    HttpResponse<String> labelIssue(String body) throws Exception {
+        return deliver("issues", WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin), ISSUE,
+                "Release prep", body, "grove", INSTALLATION));
+    }
+
     HttpResponse<String> comment(String body) throws Exception {
         return deliver("issue_comment", issueComment(body, USER, "User"));
     }

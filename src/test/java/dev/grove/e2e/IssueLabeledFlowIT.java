@@ -4,45 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.app.AppConfig;
-import dev.grove.app.GroveServer;
-import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
 import dev.grove.testing.GitFixtures;
-import dev.grove.testing.GitHubApiStub;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
 import dev.grove.testing.WebhookFixtures;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * From a signed {@code issues.labeled} delivery (GitHub's published payload) POSTed to a running {@code grove serve}
  * to branches on a real origin and pull requests on a WireMock GitHub that answers with GitHub's own examples.
  */
-class IssueLabeledFlowIT {
-    static final String SECRET = "e2e-webhook-secret";
-    static final String TOKEN = "ghs_e2eInstallationToken0123456789";
-    static final RepoRef REPO = new RepoRef("octo-org", "shop");
-    static final long INSTALLATION = 4242;
-    static final int ISSUE = 7;
-    static final long TRACKING_COMMENT = 9001;
-    static final String LABELER = "Codertocat";
+class IssueLabeledFlowIT extends GroveE2E {
     static final String BODY = """
             Split the release work:
 
@@ -58,86 +36,11 @@ class IssueLabeledFlowIT {
             "grove/7-add-a-discount-rule", "src/cart/CHANGES.md",
             "grove/7-make-search-ignore-case", "src/search/CHANGES.md",
             "grove/7-write-the-release-notes", "docs/CHANGES.md");
-    static final Path EXAMPLE_AGENT = Path.of("src/main/resources/examples/example-agent.sh").toAbsolutePath();
-
-    @TempDir
-    Path tmp;
-    GitHubApiStub github;
-    GroveServer server;
-    Path origin;
-    Path dataDir;
-
-    @BeforeEach
-    void setUp() {
-        github = new GitHubApiStub();
-        origin = GitFixtures.createOrigin(tmp);
-        dataDir = tmp.resolve("data");
-        github.stubAccessToken(INSTALLATION, TOKEN, Instant.now().plus(Duration.ofHours(1)));
-        github.stubRepository(REPO);
-        github.stubPermission(REPO, LABELER, "write");
-        github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
-        github.stubEditIssueComment(REPO, TRACKING_COMMENT);
-        github.stubListPulls(REPO);
-        github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
-        github.stubCreateCheckRun(REPO, 7001);
-        github.stubUpdateCheckRun(REPO, 7001);
-        int n = 101;
-        for (String branch : BRANCH_FILES.keySet().stream().sorted().toList()) {
-            github.stubCreatePull(REPO, branch, new PullRequestRef(n, "https://github.com/" + REPO + "/pull/" + n));
-            n++;
-        }
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (server != null) server.close();
-        github.close();
-    }
-
-    void startServer(String agentCommand) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(gen.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        Path key = Files.writeString(tmp.resolve("app.pem"), pem);
-        Map<String, String> env = new HashMap<>();
-        env.put("GROVE_PORT", "0");
-        env.put("GROVE_WEBHOOK_SECRET", SECRET);
-        env.put("GROVE_APP_ID", "12345");
-        env.put("GROVE_PRIVATE_KEY_FILE", key.toString());
-        env.put("GROVE_GITHUB_API", github.baseUrl());
-        env.put("GROVE_DATA_DIR", dataDir.toString());
-        env.put("GROVE_MAX_PARALLEL", "3");
-        env.put("GROVE_AGENT_TIMEOUT", "60s");
-        env.put("GROVE_AGENT_COMMAND", agentCommand);
-        server = GroveServer.start(AppConfig.fromEnv(env));
-    }
-
-    static String exampleAgent(double seconds) {
-        return "EXAMPLE_AGENT_SECONDS=" + seconds + " sh '" + EXAMPLE_AGENT + "'";
-    }
-
-    HttpResponse<String> label(String delivery) throws Exception {
-        byte[] body = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
-                ISSUE, "Release prep", BODY, "grove", INSTALLATION));
-        HttpResponse<String> r = WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issues",
-                delivery, body, SECRET);
-        assertEquals(202, r.statusCode(), r.body());
-        assertTrue(server.awaitIdle(Duration.ofSeconds(90)), "the run finished");
-        return r;
-    }
-
-    Set<String> groveBranchesOnOrigin() {
-        return GitFixtures.refs(origin).keySet().stream().filter(r -> r.startsWith("refs/heads/grove/"))
-                .map(r -> r.substring("refs/heads/".length())).collect(Collectors.toSet());
-    }
-
     @Test
     void opensOnePullRequestPerTaskFromALabeledIssue() throws Exception {
         String mainBefore = GitFixtures.originBranchSha(origin, "main");
         startServer(exampleAgent(1));
-        label("delivery-1");
+        labelIssue(BODY);
 
         assertEquals(BRANCH_FILES.keySet(), groveBranchesOnOrigin());
         assertEquals(mainBefore, GitFixtures.originBranchSha(origin, "main"), "main untouched");
@@ -165,7 +68,7 @@ class IssueLabeledFlowIT {
         }
 
         assertEquals(1, github.requests("POST", "/repos/octo-org/shop/issues/7/comments").size(), "one tracking comment");
-        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/9001");
+        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/" + TRACKING_COMMENT);
         assertFalse(edits.isEmpty(), "the tracking comment is edited in place");
         String last = edits.get(edits.size() - 1).body().path("body").asText();
         assertTrue(last.contains("(done)"), last);
@@ -188,9 +91,9 @@ class IssueLabeledFlowIT {
     @Test
     void aSecondTriggerOpensNoSecondPullRequestNorComment() throws Exception {
         startServer(exampleAgent(0.2));
-        label("delivery-1");
+        labelIssue(BODY);
         Map<String, String> refs = GitFixtures.refs(origin);
-        label("delivery-2"); // the label removed and added again: a new delivery
+        labelIssue(BODY); // the label removed and added again: a new delivery
 
         assertEquals(refs, GitFixtures.refs(origin), "nothing pushed again");
         assertEquals(3, github.requests("POST", "/repos/octo-org/shop/pulls").size());
@@ -200,15 +103,15 @@ class IssueLabeledFlowIT {
 
     @Test
     void aLabelerWithoutWritePermissionGetsAReplyAndNothingRuns() throws Exception {
-        github.stubPermission(REPO, LABELER, "read");
+        github.stubPermission(REPO, USER, "read");
         startServer(exampleAgent(0));
         Map<String, String> refs = GitFixtures.refs(origin);
-        label("delivery-1");
+        labelIssue(BODY);
 
         List<ReceivedRequest> comments = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
         assertEquals(1, comments.size());
         String reply = comments.get(0).body().path("body").asText();
-        assertTrue(reply.contains("@" + LABELER) && reply.contains("write access"), reply);
+        assertTrue(reply.contains("@" + USER) && reply.contains("write access"), reply);
         assertEquals(refs, GitFixtures.refs(origin));
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
         assertFalse(Files.exists(dataDir.resolve("worktrees")), "no worktree was made");
@@ -219,7 +122,7 @@ class IssueLabeledFlowIT {
     void aFailedAgentLeavesItsBranchAndLogAndPushesNothing() throws Exception {
         startServer("echo 'half done' > partial.txt; echo 'agent: giving up' >&2; exit 3");
         Map<String, String> refs = GitFixtures.refs(origin);
-        label("delivery-1");
+        labelIssue(BODY);
 
         assertEquals(refs, GitFixtures.refs(origin), "nothing pushed");
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
@@ -236,7 +139,7 @@ class IssueLabeledFlowIT {
                 assertTrue(Files.readString(log).contains("agent: giving up"), log.toString());
             }
         }
-        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/9001");
+        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/" + TRACKING_COMMENT);
         String last = edits.get(edits.size() - 1).body().path("body").asText();
         assertEquals(3, last.split("agent exited with code 3", -1).length - 1, last);
         github.assertNoUnmatchedRequests();
@@ -246,14 +149,14 @@ class IssueLabeledFlowIT {
     void anAgentThatChangesNothingLeavesNoBranchAndNoPullRequest() throws Exception {
         startServer("echo 'looked around, nothing to do'");
         Map<String, String> refs = GitFixtures.refs(origin);
-        label("delivery-1");
+        labelIssue(BODY);
 
         assertEquals(refs, GitFixtures.refs(origin));
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
         Path clone = dataDir.resolve("cache").resolve(REPO.owner()).resolve(REPO.name() + ".git");
         assertEquals("", GitFixtures.runGit(clone, "for-each-ref", "refs/heads/grove/"), "local branches removed");
         assertEquals(1, GitFixtures.runGit(clone, "worktree", "list").lines().count(), "worktrees removed");
-        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/9001");
+        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/" + TRACKING_COMMENT);
         String last = edits.get(edits.size() - 1).body().path("body").asText();
         assertEquals(3, last.split("no changes", -1).length - 1, last);
     }

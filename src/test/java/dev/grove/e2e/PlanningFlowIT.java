@@ -4,75 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.app.AppConfig;
-import dev.grove.app.GroveServer;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
 import dev.grove.testing.GitFixtures;
-import dev.grove.testing.GitHubApiStub;
-import dev.grove.testing.GitHubApiStub.ReceivedRequest;
-import dev.grove.testing.WebhookFixtures;
-import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Planning through a running {@code grove serve}: a {@code grove} YAML block with {@code after} and an overlapping
  * pair (waves, the merge check, a task flagged for changing files outside its paths), a cycle (nothing runs), and an
  * issue without a written plan that the planner agent splits.
  */
-class PlanningFlowIT {
-    static final String SECRET = "e2e-webhook-secret";
-    static final String TOKEN = "ghs_e2eInstallationToken0123456789";
-    static final RepoRef REPO = new RepoRef("octo-org", "shop");
-    static final long INSTALLATION = 4242;
-    static final int ISSUE = 7;
-    static final long TRACKING_COMMENT = 9001;
-    static final Path EXAMPLE_AGENT = Path.of("src/main/resources/examples/example-agent.sh").toAbsolutePath();
-
-    @TempDir
-    Path tmp;
-    GitHubApiStub github;
-    GroveServer server;
-    Path origin;
-    Path dataDir;
-
-    @BeforeEach
-    void setUp() {
-        github = new GitHubApiStub();
-        origin = GitFixtures.createOrigin(tmp);
-        dataDir = tmp.resolve("data");
-        github.stubAccessToken(INSTALLATION, TOKEN, Instant.now().plus(Duration.ofHours(1)));
-        github.stubRepository(REPO);
-        github.stubPermission(REPO, "Codertocat", "write");
-        github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
-        github.stubEditIssueComment(REPO, TRACKING_COMMENT);
-        github.stubListPulls(REPO);
-        github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
-        github.stubCreateCheckRun(REPO, 7001);
-        github.stubUpdateCheckRun(REPO, 7001);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (server != null) server.close();
-        github.close();
-    }
-
+class PlanningFlowIT extends GroveE2E {
     void stubPulls(List<String> branches) {
         int n = 101;
         for (String branch : branches) {
@@ -81,56 +28,13 @@ class PlanningFlowIT {
         }
     }
 
-    void startServer(String agentCommand) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(gen.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        Path key = Files.writeString(tmp.resolve("app.pem"), pem);
-        Map<String, String> env = new HashMap<>();
-        env.put("GROVE_PORT", "0");
-        env.put("GROVE_WEBHOOK_SECRET", SECRET);
-        env.put("GROVE_APP_ID", "12345");
-        env.put("GROVE_PRIVATE_KEY_FILE", key.toString());
-        env.put("GROVE_GITHUB_API", github.baseUrl());
-        env.put("GROVE_DATA_DIR", dataDir.toString());
-        env.put("GROVE_MAX_PARALLEL", "3");
-        env.put("GROVE_AGENT_TIMEOUT", "60s");
-        env.put("GROVE_AGENT_COMMAND", agentCommand);
-        server = GroveServer.start(AppConfig.fromEnv(env));
-    }
-
-    void label(String body) throws Exception {
-        byte[] payload = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
-                ISSUE, "Release prep", body, "grove", INSTALLATION));
-        HttpResponse<String> r = WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issues",
-                "delivery-1", payload, SECRET);
-        assertEquals(202, r.statusCode(), r.body());
-        assertTrue(server.awaitIdle(Duration.ofSeconds(90)), "the run finished");
-    }
-
-    String lastTrackingComment() {
-        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/9001");
-        if (!edits.isEmpty()) {
-            return edits.get(edits.size() - 1).body().path("body").asText();
-        }
-        List<ReceivedRequest> posts = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
-        return posts.get(posts.size() - 1).body().path("body").asText();
-    }
-
-    Set<String> groveBranchesOnOrigin() {
-        return GitFixtures.refs(origin).keySet().stream().filter(r -> r.startsWith("refs/heads/grove/"))
-                .map(r -> r.substring("refs/heads/".length())).collect(Collectors.toSet());
-    }
-
     @Test
     void aGroveBlockRunsInWavesAndTheTrackingCommentShowsConflictsAndOutOfScopeChanges() throws Exception {
         List<String> branches = List.of("grove/7-add-a-discount-rule", "grove/7-log-cart-changes",
                 "grove/7-write-the-release-notes", "grove/7-tidy-the-java-sources");
         stubPulls(branches);
         startServer("EXAMPLE_AGENT_SECONDS=0.2 sh '" + EXAMPLE_AGENT + "'");
-        label("""
+        labelIssue("""
                 The release, planned:
 
                 ```grove
@@ -190,7 +94,7 @@ class PlanningFlowIT {
     void aCycleOfAfterIsReportedAndNothingRuns() throws Exception {
         startServer("EXAMPLE_AGENT_SECONDS=0 sh '" + EXAMPLE_AGENT + "'");
         Map<String, String> refs = GitFixtures.refs(origin);
-        label("""
+        labelIssue("""
                 ```grove
                 tasks:
                   - title: A
@@ -228,7 +132,7 @@ class PlanningFlowIT {
                 EXAMPLE_AGENT_SECONDS=0.2 exec sh '%s'
                 """.formatted(EXAMPLE_AGENT));
         startServer("sh '" + agent + "'");
-        label("Make the docs and the app nicer. No checklist here.");
+        labelIssue("Make the docs and the app nicer. No checklist here.");
 
         assertEquals(Set.copyOf(branches), groveBranchesOnOrigin());
         assertEquals("docs/CHANGES.md", GitFixtures.runGit(origin, "diff", "--name-only", "main", branches.get(0)));
