@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.app.AppConfig;
 import dev.grove.app.GroveServer;
 import dev.grove.github.PullRequestRef;
@@ -341,6 +342,54 @@ class AgentsFlowIT {
         assertTrue(tracking.contains("stopped at its cost ceiling of $0.0010"), "the repository's 0.001 beat the agent's 5: "
                 + tracking);
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
+    }
+
+    @Test
+    void aReviseCommentOnTheClaudeTasksPullRequestResumesItsSession() throws Exception {
+        Path cli = ClaudeCli.require();
+        github.stubCreateIssueComment(REPO, 101, 9101);
+        startServer("""
+                agents:
+                  claude:
+                    kind: claude-code
+                    command: %s
+                    args: [--model, claude-sonnet-4-5]
+                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
+                    max_turns: 10
+                """.formatted(cli));
+        label("delivery-first");
+        String firstHead = GitFixtures.originBranchSha(origin, BRANCH);
+        String session = taskState().path("agentRun").path("sessionId").asText();
+        assertFalse(session.isBlank(), "the task keeps its session id");
+        int before = anthropic.messages().size();
+        anthropic.writes("REVIEW.md", "after review\n").answers("Added REVIEW.md as asked.");
+
+        // ADJUSTED payload: GitHub publishes no issue_comment on a pull request; this is the issue example with
+        // issue.pull_request added in the shape issues.milestoned.issue-is-pr.json shows (see webhooks/SOURCE.md)
+        ObjectNode p = WebhookFixtures.payload("issue_comment.created");
+        ObjectNode repo = (ObjectNode) p.get("repository");
+        repo.put("full_name", REPO.fullName()).put("name", REPO.name()).put("clone_url", GitFixtures.fileUrl(origin))
+                .put("default_branch", "main");
+        ((ObjectNode) repo.get("owner")).put("login", REPO.owner());
+        p.putObject("installation").put("id", INSTALLATION);
+        ObjectNode issue = (ObjectNode) p.get("issue");
+        issue.put("number", 101).put("title", "Write the notes");
+        issue.set("pull_request", WebhookFixtures.payload("issues.milestoned.issue-is-pr").path("issue")
+                .path("pull_request").deepCopy());
+        ((ObjectNode) p.get("comment")).put("body", "/grove revise Also add REVIEW.md");
+        assertEquals(202, WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issue_comment",
+                "delivery-revise", WebhookFixtures.bytes(p), SECRET).statusCode());
+        assertTrue(server.awaitIdle(Duration.ofSeconds(120)));
+
+        String told = AnthropicStandIn.allText(anthropic.messages().get(before).body());
+        assertTrue(told.contains("Also add REVIEW.md") && told.contains("Write the notes"),
+                "the resumed session still holds the first task: " + told);
+        assertFalse(told.contains("The diff so far"), "a resumed session, not the fresh start with context: " + told);
+        assertTrue(anthropic.messages().get(before).body().path("messages").size() > 1,
+                "the conversation carries the first run's turns");
+        assertEquals(firstHead, GitFixtures.runGit(origin, "rev-parse", BRANCH + "^"), "one more commit, fast-forward");
+        assertEquals("REVIEW.md", GitFixtures.runGit(origin, "diff", "--name-only", firstHead, BRANCH));
+        github.assertNoUnmatchedRequests();
     }
 
     @Test
