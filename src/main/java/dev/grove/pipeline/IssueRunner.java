@@ -170,6 +170,7 @@ public final class IssueRunner {
             if (opts.only().isEmpty() || opts.only().contains(t.number())) selected.add(t);
         }
         Map<Task, String> leftovers = new LinkedHashMap<>();
+        List<Task> interruptedPushes = new ArrayList<>();
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
             TaskRecord rec = store.task(key).orElse(null);
@@ -178,6 +179,10 @@ public final class IssueRunner {
                 continue;
             }
             cancellations.clear(key);
+            if (rec != null && rec.status() == TaskStatus.PUSHING && rec.branch() != null) {
+                interruptedPushes.add(t); // decided once origin is fetched: did that push land?
+                continue;
+            }
             if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
                 if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
                     leftovers.put(t, rec.branch());
@@ -202,6 +207,7 @@ public final class IssueRunner {
                     : git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
             String baseSha = git.remoteBranchHead(clone, base);
             leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
+            interruptedPushes.forEach(t -> settleInterruptedPush(clone, keys.get(t)));
             assignBranches(req, plan, keys, clone, runSettings, selected);
             String agentName = agents.names().contains(opts.config().agent()) ? opts.config().agent()
                     : agents.defaultName();
@@ -252,6 +258,28 @@ public final class IssueRunner {
         Duration wall = Duration.between(started, clock.instant());
         tracking.show(view(req, plan, keys, wall, problem, outside, mergeCheck[0]));
         return new Result(plan, records(plan, keys), wall, mergeCheck[0]);
+    }
+
+    /**
+     * A task left {@code PUSHING} (the process stopped during its push): origin is the truth. If origin holds the
+     * branch, the push landed and the task resumes at its pull request, without running its agent or pushing again;
+     * if not, it runs again on a new branch name, and its old local branch (with its unpushed commit) is kept.
+     */
+    private void settleInterruptedPush(CachedRepo clone, TaskKey key) {
+        TaskRecord rec = store.task(key).orElseThrow();
+        String onOrigin = null;
+        try {
+            onOrigin = git.remoteBranchHead(clone, rec.branch());
+        } catch (RuntimeException e) {
+            log.info("{}: origin has no {}; the interrupted push did not land", key, rec.branch());
+        }
+        if (onOrigin != null) {
+            store.saveTask(rec.withStatus(TaskStatus.PUSHED).withHeadSha(onOrigin)
+                    .withMessage("resumed: origin already held the branch"));
+        } else {
+            store.saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withAgentRun(rec.agentRun() == null ? null
+                    : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
+        }
     }
 
     /**

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grove.store.FileStateStore;
+import dev.grove.store.TaskKey;
+import dev.grove.store.TaskRecord;
+import dev.grove.store.TaskStatus;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
 import dev.grove.testing.WebhookFixtures;
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -193,6 +198,27 @@ class IssueLabeledFlowIT extends GroveE2E {
         assertTrue(comments.get(0).body().path("body").asText().contains("nothing to run"));
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
         assertFalse(Files.exists(dataDir.resolve("cache")), "nothing was cloned");
+    }
+
+    @Test
+    void aPushInterruptedByARestartResumesAtThePullRequestWithoutRunningTheAgentAgain() throws Exception {
+        // the state a stop during task 1's push leaves: the record says PUSHING, and the push had landed on origin
+        String branch = "grove/7-add-a-discount-rule";
+        String landed = GitFixtures.commitOnOrigin(origin, branch, "src/cart/CHANGES.md", "- Add a discount rule\n",
+                "Add a discount rule\n\nRefs #7");
+        new FileStateStore(dataDir.resolve("state.json")).saveTask(TaskRecord.queued(
+                new TaskKey(REPO, ISSUE, "add-a-discount-rule"), 1, "Add a discount rule")
+                .withStatus(TaskStatus.PUSHING).withBranch(branch));
+        startServer(exampleAgent(0.2));
+        labelIssue(BODY);
+
+        assertEquals(landed, GitFixtures.originBranchSha(origin, branch), "not pushed again");
+        assertEquals(BRANCH_FILES.keySet(), groveBranchesOnOrigin(), "no second branch for task 1");
+        assertFalse(Files.exists(dataDir.resolve("tasks/octo-org/shop/7/add-a-discount-rule/agent.log")),
+                "task 1's agent did not run again");
+        assertEquals(BRANCH_FILES.keySet(), github.requests("POST", "/repos/octo-org/shop/pulls").stream()
+                .map(r -> r.body().path("head").asText()).collect(Collectors.toSet()), "its PR is opened like the others");
+        assertCleanTraffic();
     }
 
     static void assertTokenNowhereUnder(Path dir) throws Exception {
