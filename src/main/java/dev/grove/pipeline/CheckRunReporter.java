@@ -52,6 +52,20 @@ public final class CheckRunReporter {
         }
     }
 
+    /** Shows a progress line in the in-progress check run's output (the caller throttles). */
+    void progress(RepoRef repo, TaskKey key, long id, String line) {
+        if (id < 0) {
+            return;
+        }
+        String title = line.length() > 200 ? line.substring(0, 199) + "…" : line;
+        try {
+            github.updateCheckRun(repo, id, new CheckRunRequest(null, null, key.toString(), "in_progress", null,
+                    null, null, title, title, null, List.of(CANCEL_ACTION)));
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not show progress in the check run of {}: {}", key, e.getMessage());
+        }
+    }
+
     /** Completes the check run with {@code success}, {@code failure} or {@code neutral}. */
     void complete(RepoRef repo, TaskKey key, long id, String conclusion, String title, String summary, Instant at) {
         if (id < 0) {

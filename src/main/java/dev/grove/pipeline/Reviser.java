@@ -115,8 +115,36 @@ public final class Reviser {
         CachedRepo clone = git.sync(r.repo(), r.cloneUrl(), credentials(r.installationId()));
         String head = git.remoteBranchHead(clone, branch);
         Worktree wt = worktree(clone, branch, head);
-
         Task task = task(rec);
+
+        // While the agent works, the PR's current head carries an in-progress check run with its latest progress
+        // line (and a Cancel button); once the revision is pushed, the new head gets its own check run.
+        CheckRunReporter checks = new CheckRunReporter(github, store);
+        long live = checks.start(r.repo(), key, task.title(), head, start, "Revising as @" + r.requestedBy() + " asked");
+        ProgressThrottle throttle = new ProgressThrottle(clock, ProgressThrottle.DEFAULT_INTERVAL);
+        AgentListener progress = line -> {
+            if (throttle.tryPass()) checks.progress(r.repo(), key, live, "Revising: " + line);
+        };
+        String result = null;
+        try {
+            result = reviseIn(github, r, config, rec, clone, head, wt, task, start, progress, checks);
+            return result;
+        } finally {
+            String now = store.task(key).map(TaskRecord::headSha).orElse(head);
+            boolean pushed = now != null && !now.equals(head);
+            checks.complete(r.repo(), key, live, "neutral",
+                    pushed ? "Superseded by " + now.substring(0, 7) : "Revise ended without a new commit",
+                    pushed ? "The revision is `" + now + "`; its own check run has the result."
+                            : result == null ? "The revise stopped with an error; see the reply on the pull request."
+                            : result, clock.instant());
+        }
+    }
+
+    private String reviseIn(GitHubGateway github, ReviseRequest r, RepoConfig config, TaskRecord rec, CachedRepo clone,
+            String head, Worktree wt, Task task, Instant start, AgentListener progress, CheckRunReporter checks)
+            throws IOException {
+        TaskKey key = rec.key();
+        String branch = rec.branch();
         Path taskDir = settings.tasksDir().resolve(r.repo().owner()).resolve(r.repo().name())
                 .resolve(String.valueOf(key.issue())).resolve(key.task());
         Files.createDirectories(taskDir);
@@ -138,7 +166,7 @@ public final class Reviser {
         AgentOutcome outcome;
         try {
             outcome = agents.apply(config).revise(new AgentRequest(wt.dir(), RevisePrompts.resumed(instructions, comments),
-                    taskDir.resolve("revise-prompt.md"), env, settings.agentTimeout(), logFile, AgentListener.NONE,
+                    taskDir.resolve("revise-prompt.md"), env, settings.agentTimeout(), logFile, progress,
                     cancel, null), session, freshStart);
         } finally {
             running.done(key, cancel);
@@ -169,7 +197,6 @@ public final class Reviser {
         String pushed = git.push(clone, branch, r.defaultBranch(), credentials(r.installationId()));
         store.saveTask(store.task(key).orElse(rec).withHeadSha(pushed));
 
-        CheckRunReporter checks = new CheckRunReporter(github, store);
         long check = checks.start(r.repo(), key, task.title(), pushed, start, "Revised; reporting");
         String conclusion = verify == null ? "neutral" : verify.passed() ? "success" : "failure";
         String title = verify == null ? "Revised; no verify command configured"

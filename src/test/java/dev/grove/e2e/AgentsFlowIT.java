@@ -389,6 +389,12 @@ class AgentsFlowIT {
                 "the conversation carries the first run's turns");
         assertEquals(firstHead, GitFixtures.runGit(origin, "rev-parse", BRANCH + "^"), "one more commit, fast-forward");
         assertEquals("REVIEW.md", GitFixtures.runGit(origin, "diff", "--name-only", firstHead, BRANCH));
+        // the agent's progress showed in the in-progress check run on the PR while it worked
+        assertTrue(github.requests("PATCH", "/repos/octo-org/shop/check-runs/7001").stream().anyMatch(r ->
+                "in_progress".equals(r.body().path("status").asText())
+                        && r.body().path("output").path("title").asText().startsWith("Revising: ")
+                        && r.body().path("output").path("title").asText().contains("REVIEW.md")),
+                github.requests("PATCH", "/repos/octo-org/shop/check-runs/7001").toString());
         github.assertNoUnmatchedRequests();
     }
 

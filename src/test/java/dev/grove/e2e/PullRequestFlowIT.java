@@ -37,9 +37,15 @@ class PullRequestFlowIT extends GroveE2E {
         assertEquals(firstHead, GitFixtures.runGit(origin, "rev-parse", head + "^"), "the revision's parent is the first head");
         assertTrue(GitFixtures.runGit(origin, "log", "-1", "--format=%B", BRANCH).startsWith("Revise: Add a discount rule"));
         List<ReceivedRequest> checks = github.requests("POST", "/repos/octo-org/shop/check-runs");
-        assertEquals(2, checks.size(), "a new check run for the new head");
-        assertEquals(head, checks.get(1).body().path("head_sha").asText());
-        assertEquals(TASK_ID, checks.get(1).body().path("external_id").asText());
+        assertEquals(3, checks.size(), "the first run's, the revise's live one on the old head, the new head's");
+        assertEquals(firstHead, checks.get(1).body().path("head_sha").asText(), "in progress on the PR while it works");
+        assertEquals("in_progress", checks.get(1).body().path("status").asText());
+        assertEquals(head, checks.get(2).body().path("head_sha").asText());
+        assertEquals(TASK_ID, checks.get(2).body().path("external_id").asText());
+        assertTrue(github.requests("PATCH", "/repos/octo-org/shop/check-runs/" + CHECK_RUN).stream().anyMatch(r ->
+                "neutral".equals(r.body().path("conclusion").asText())
+                        && r.body().path("output").path("title").asText().equals("Superseded by " + head.substring(0, 7))),
+                "the live check on the old head is closed, pointing at the revision");
     }
 
     @Test
