@@ -307,13 +307,7 @@ public final class JGitClient implements GitClient {
                 .orElseThrow(() -> new GitException("there is no local branch " + branch + " to push in " + repo.repo()));
 
         try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
-            PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(new RefSpec(ref + ":" + ref)).setForce(false);
-            if (isLocal(repo.cloneUrl())) {
-                push.setReceivePack(LOCAL_RECEIVE_PACK);
-            }
-            if (credentials != null) {
-                push.setCredentialsProvider(provider(credentials));
-            }
+            PushCommand push = pushTo(git, repo, new RefSpec(ref + ":" + ref), credentials);
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     RemoteRefUpdate.Status status = update.getStatus();
@@ -552,18 +546,24 @@ public final class JGitClient implements GitClient {
         return List.copyOf(files);
     }
 
+    /** A push of exactly {@code spec} to origin, never forced, through real receive-pack for local origins. */
+    private PushCommand pushTo(Git git, CachedRepo repo, RefSpec spec, GitCredentials credentials) {
+        PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(spec).setForce(false);
+        if (isLocal(repo.cloneUrl())) {
+            push.setReceivePack(LOCAL_RECEIVE_PACK);
+        }
+        if (credentials != null) {
+            push.setCredentialsProvider(provider(credentials));
+        }
+        return push;
+    }
+
     @Override
     public void deleteBranch(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials) {
         PushGuard.check(branch, protectedBranch);
         String ref = Constants.R_HEADS + branch;
         try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
-            PushCommand push = git.push().setRemote(REMOTE).setRefSpecs(new RefSpec(":" + ref));
-            if (isLocal(repo.cloneUrl())) {
-                push.setReceivePack(LOCAL_RECEIVE_PACK);
-            }
-            if (credentials != null) {
-                push.setCredentialsProvider(provider(credentials));
-            }
+            PushCommand push = pushTo(git, repo, new RefSpec(":" + ref), credentials);
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     RemoteRefUpdate.Status status = update.getStatus();

@@ -234,12 +234,7 @@ public final class ExperimentRunner {
         Files.createDirectories(logs);
         Instant start = clock.instant();
         Worktree wt = git.addWorktree(clone, branch, baseSha, dir);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("GROVE_TASK_TITLE", task.title());
-        env.put("GROVE_TASK_PATHS", String.join(",", task.paths()));
-        env.put("GROVE_ISSUE_NUMBER", String.valueOf(req.issueNumber()));
-        env.put("GROVE_TASK_NUMBER", String.valueOf(task.number()));
-        env.put("GROVE_REPOSITORY", req.repo().fullName());
+        Map<String, String> env = TaskEnvironment.of(req.repo(), req.issueNumber(), task);
         env.put("GROVE_ATTEMPT", String.valueOf(number));
         AgentOutcome outcome = (s.agent() != null ? s.agent() : agent).run(new AgentRequest(wt.dir(), prompt(req, task, branch, number, s),
                 logs.resolve("prompt.md"), env, settings.agentTimeout(), logs.resolve("agent.log")));

@@ -149,12 +149,7 @@ public final class Reviser {
                 .resolve(String.valueOf(key.issue())).resolve(key.task());
         Files.createDirectories(taskDir);
         Path logFile = taskDir.resolve("revise.log");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("GROVE_TASK_TITLE", task.title());
-        env.put("GROVE_TASK_PATHS", String.join(",", task.paths()));
-        env.put("GROVE_ISSUE_NUMBER", String.valueOf(key.issue()));
-        env.put("GROVE_TASK_NUMBER", String.valueOf(task.number()));
-        env.put("GROVE_REPOSITORY", r.repo().fullName());
+        Map<String, String> env = TaskEnvironment.of(r.repo(), key.issue(), task);
         env.put("GROVE_REVISE", "1");
         List<String> comments = r.comments().stream().map(c -> c.path() + (c.line() == null ? "" : ":" + c.line())
                 + ": " + c.body().strip()).toList();

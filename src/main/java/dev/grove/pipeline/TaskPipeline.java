@@ -363,13 +363,7 @@ final class TaskPipeline {
     }
 
     private Map<String, String> taskEnv(Task task) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("GROVE_TASK_TITLE", task.title());
-        env.put("GROVE_TASK_PATHS", String.join(",", task.paths()));
-        env.put("GROVE_ISSUE_NUMBER", String.valueOf(req.issueNumber()));
-        env.put("GROVE_TASK_NUMBER", String.valueOf(task.number()));
-        env.put("GROVE_REPOSITORY", req.repo().fullName());
-        return env;
+        return TaskEnvironment.of(req.repo(), req.issueNumber(), task);
     }
 
     private String prompt(Task task, String branch) {
