@@ -1,13 +1,16 @@
 package dev.grove.app;
 
+import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.ProcessAgentRunner;
 import dev.grove.git.JGitClient;
 import dev.grove.github.DryRunGitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.RepoRef;
+import dev.grove.pipeline.IssueBudget;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
+import dev.grove.pipeline.TaskProgressListener;
 import dev.grove.report.Durations;
 import dev.grove.report.PlanText;
 import dev.grove.store.FileStateStore;
@@ -70,9 +73,12 @@ public final class Demo {
         DryRunGitHubGateway github = new DryRunGitHubGateway("admin");
         ExecutorService pool = GroveServer.daemonPool("grove-demo");
         JGitClient git = new JGitClient(settings.cacheDir());
+        // the agents' live progress lines, as the tracking comment shows them (throttled per task)
+        TaskProgressListener progress = (key, line) -> out.println("  [" + key.task() + "] " + line);
         IssueRunner runner = new IssueRunner(id -> github, null, git,
-                new ProcessAgentRunner("sh " + shellQuote(agent.toString()), List.of()),
-                new FileStateStore(settings.dataDir().resolve("state.json")), settings, pool, Clock.systemUTC());
+                AgentCatalog.single(new ProcessAgentRunner("sh " + shellQuote(agent.toString()), List.of())),
+                IssueBudget.UNLIMITED, progress, new FileStateStore(settings.dataDir().resolve("state.json")),
+                settings, pool, Clock.systemUTC());
 
         out.println("Grove demo: issue #" + ISSUE + " \"" + ISSUE_TITLE + "\" on " + REPO + " (origin: " + origin + ")");
         IssueRunner.Result result = runner.run(new RunRequest(REPO, 0, ISSUE, ISSUE_TITLE, ISSUE_BODY, "demo-user",
