@@ -17,6 +17,8 @@ import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
+import dev.grove.metrics.GroveMetrics;
+import dev.grove.metrics.MeteredStateStore;
 import dev.grove.pipeline.RunningAgents;
 import dev.grove.pipeline.TaskProgressListener;
 import dev.grove.store.FileStateStore;
@@ -82,7 +84,8 @@ public final class GroveServer implements AutoCloseable {
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
 
-        StateStore store = new FileStateStore(config.dataDir().resolve("state.json"));
+        GroveMetrics metrics = new GroveMetrics();
+        StateStore store = new MeteredStateStore(new FileStateStore(config.dataDir().resolve("state.json")), metrics);
         RunnerSettings settings = new RunnerSettings(config.dataDir(), config.maxParallel(), config.agentTimeout(),
                 RunnerSettings.BRANCH_PREFIX);
         GitClient git = new JGitClient(settings.cacheDir());
@@ -115,7 +118,8 @@ public final class GroveServer implements AutoCloseable {
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router,
                 intake.apply(jobs));
 
-        Javalin http = HttpServer.start(webhook, config.port());
+        metrics.agentsRunning(runner.runningAgents()::count);
+        Javalin http = HttpServer.start(webhook, metrics, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
     }

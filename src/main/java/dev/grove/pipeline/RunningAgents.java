@@ -23,6 +23,11 @@ public final class RunningAgents {
         running.remove(key, s);
     }
 
+    /** How many agents are running now. */
+    public int count() {
+        return running.size();
+    }
+
     public boolean isRunning(TaskKey key) {
         return running.containsKey(key);
     }

@@ -89,6 +89,13 @@ class IssueLabeledFlowIT extends GroveE2E {
             }
         }
         assertTokenNowhereUnder(dataDir);
+
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.port() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("grove_webhook_deliveries_total{event=\"issues\",status=\"202\"} 1.0"), metrics);
+        assertTrue(metrics.contains("grove_tasks_finished_total{outcome=\"pr_opened\"} 3.0"), metrics);
+        assertTrue(metrics.contains("grove_agents_running 0.0"), metrics);
         github.assertRequestBodiesMatchSchemas();
         github.assertNoUnmatchedRequests();
     }

@@ -1,0 +1,95 @@
+package dev.grove.metrics;
+
+import dev.grove.github.RepoRef;
+import dev.grove.store.SavedPlan;
+import dev.grove.store.StateStore;
+import dev.grove.store.TaskKey;
+import dev.grove.store.TaskRecord;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A {@link StateStore} that counts every task reaching an end state, as it is saved: the store is where every step
+ * records where a task stands, so no pipeline code needs to know about metrics.
+ */
+public final class MeteredStateStore implements StateStore {
+    private final StateStore store;
+    private final GroveMetrics metrics;
+
+    public MeteredStateStore(StateStore store, GroveMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void saveTask(TaskRecord task) {
+        Optional<TaskRecord> before = store.task(task.key());
+        store.saveTask(task);
+        boolean wasFinished = before.isPresent() && before.get().status().finished();
+        if (task.status().finished() && (before.isEmpty() || before.get().status() != task.status())) {
+            // merged/closed come after pr_opened: counted, but the task's duration is recorded once
+            metrics.taskFinished(task.status().name().toLowerCase(Locale.ROOT), wasFinished ? null : task.elapsed());
+        }
+    }
+
+    @Override
+    public boolean recordDelivery(String deliveryId) {
+        return store.recordDelivery(deliveryId);
+    }
+
+    @Override
+    public boolean tryStartRun(RepoRef repo, int issue) {
+        return store.tryStartRun(repo, issue);
+    }
+
+    @Override
+    public void finishRun(RepoRef repo, int issue) {
+        store.finishRun(repo, issue);
+    }
+
+    @Override
+    public Optional<Long> trackingComment(RepoRef repo, int issue) {
+        return store.trackingComment(repo, issue);
+    }
+
+    @Override
+    public void saveTrackingComment(RepoRef repo, int issue, long commentId) {
+        store.saveTrackingComment(repo, issue, commentId);
+    }
+
+    @Override
+    public Optional<TaskRecord> task(TaskKey key) {
+        return store.task(key);
+    }
+
+    @Override
+    public List<TaskRecord> tasks(RepoRef repo, int issue) {
+        return store.tasks(repo, issue);
+    }
+
+    @Override
+    public Optional<SavedPlan> plan(RepoRef repo, int issue) {
+        return store.plan(repo, issue);
+    }
+
+    @Override
+    public void savePlan(SavedPlan plan) {
+        store.savePlan(plan);
+    }
+
+    @Override
+    public Optional<TaskRecord> taskByPullRequest(RepoRef repo, int pullNumber) {
+        return store.taskByPullRequest(repo, pullNumber);
+    }
+
+    @Override
+    public Optional<Long> checkRun(TaskKey key) {
+        return store.checkRun(key);
+    }
+
+    @Override
+    public void saveCheckRun(TaskKey key, long checkRunId) {
+        store.saveCheckRun(key, checkRunId);
+    }
+}
