@@ -3,8 +3,12 @@ package dev.grove.app;
 import dev.grove.metrics.GroveMetrics;
 import dev.grove.webhook.WebhookController;
 import io.javalin.Javalin;
+import java.util.function.Supplier;
 
-/** Grove's HTTP routes: {@code POST /webhook}, {@code GET /healthz} and {@code GET /metrics} (Prometheus). */
+/**
+ * Grove's HTTP routes: {@code POST /webhook}, {@code GET /healthz}, {@code GET /metrics} (Prometheus) and {@code GET /}
+ * (the dashboard of runs, tasks and agent log tails).
+ */
 public final class HttpServer {
     /** GitHub caps webhook payloads at 25 MB; Javalin's default limit is far smaller. */
     static final long MAX_PAYLOAD_BYTES = 25L * 1024 * 1024;
@@ -14,10 +18,10 @@ public final class HttpServer {
 
     /** Starts the server with metrics of its own; port 0 picks a free one ({@code Javalin.port()} tells which). */
     public static Javalin start(WebhookController webhook, int port) {
-        return start(webhook, new GroveMetrics(), port);
+        return start(webhook, new GroveMetrics(), () -> "<!doctype html><title>Grove</title><p>Grove</p>", port);
     }
 
-    public static Javalin start(WebhookController webhook, GroveMetrics metrics, int port) {
+    public static Javalin start(WebhookController webhook, GroveMetrics metrics, Supplier<String> dashboard, int port) {
         return Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_PAYLOAD_BYTES;
             cfg.startup.showJavalinBanner = false;
@@ -25,6 +29,7 @@ public final class HttpServer {
                 webhook.handle(ctx);
                 metrics.delivery(ctx.header("X-GitHub-Event"), ctx.statusCode());
             });
+            cfg.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard.get()));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             cfg.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));

@@ -69,6 +69,11 @@ public final class MeteredStateStore implements StateStore {
     }
 
     @Override
+    public List<TaskRecord> recentTasks(int limit) {
+        return store.recentTasks(limit);
+    }
+
+    @Override
     public Optional<SavedPlan> plan(RepoRef repo, int issue) {
         return store.plan(repo, issue);
     }

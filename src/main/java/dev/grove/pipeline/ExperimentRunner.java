@@ -229,8 +229,7 @@ public final class ExperimentRunner {
         String branch = branch(req, number);
         Path dir = worktreeDir(req, branch);
         Files.createDirectories(dir.getParent());
-        Path logs = settings.tasksDir().resolve(req.repo().owner()).resolve(req.repo().name())
-                .resolve(String.valueOf(req.issueNumber())).resolve("try-" + number);
+        Path logs = settings.issueDir(req.repo(), req.issueNumber()).resolve("try-" + number);
         Files.createDirectories(logs);
         Instant start = clock.instant();
         Worktree wt = git.addWorktree(clone, branch, baseSha, dir);

@@ -84,8 +84,7 @@ public final class PlanSource {
         String branch = settings.branchPrefix() + req.issueNumber() + "-plan-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = settings.worktreesDir().resolve(req.repo().owner()).resolve(req.repo().name())
                 .resolve(branch.replace('/', '_'));
-        Path planDir = settings.tasksDir().resolve(req.repo().owner()).resolve(req.repo().name())
-                .resolve(String.valueOf(req.issueNumber())).resolve("plan");
+        Path planDir = settings.issueDir(req.repo(), req.issueNumber()).resolve("plan");
         List<String> errors = List.of();
         Worktree wt = null;
         try {

@@ -145,8 +145,7 @@ public final class Reviser {
             throws IOException {
         TaskKey key = rec.key();
         String branch = rec.branch();
-        Path taskDir = settings.tasksDir().resolve(r.repo().owner()).resolve(r.repo().name())
-                .resolve(String.valueOf(key.issue())).resolve(key.task());
+        Path taskDir = settings.taskDir(key);
         Files.createDirectories(taskDir);
         Path logFile = taskDir.resolve("revise.log");
         Map<String, String> env = TaskEnvironment.of(r.repo(), key.issue(), task);

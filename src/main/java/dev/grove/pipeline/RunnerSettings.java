@@ -18,6 +18,16 @@ public record RunnerSettings(Path dataDir, int maxParallel, Duration agentTimeou
         return dataDir.resolve("tasks");
     }
 
+    /** Where one issue's task logs and prompts live: {@code tasks/<owner>/<repo>/<issue>/}. */
+    public Path issueDir(dev.grove.github.RepoRef repo, int issue) {
+        return tasksDir().resolve(repo.owner()).resolve(repo.name()).resolve(String.valueOf(issue));
+    }
+
+    /** Where one task's logs and prompts live ({@code agent.log}, {@code events.log}, {@code prompt.md}, …). */
+    public Path taskDir(dev.grove.store.TaskKey key) {
+        return issueDir(key.repo(), key.issue()).resolve(key.task());
+    }
+
     public Path cacheDir() {
         return dataDir.resolve("cache");
     }

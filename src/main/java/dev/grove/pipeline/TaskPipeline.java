@@ -192,8 +192,7 @@ final class TaskPipeline {
         Files.createDirectories(dir.getParent());
         Worktree wt = git.addWorktree(clone, branch, baseSha, dir);
 
-        Path taskDir = settings.tasksDir().resolve(req.repo().owner()).resolve(req.repo().name())
-                .resolve(String.valueOf(req.issueNumber())).resolve(rec.key().task());
+        Path taskDir = settings.taskDir(rec.key());
         Files.createDirectories(taskDir);
         Path logFile = taskDir.resolve("agent.log");
         Path eventLog = taskDir.resolve("events.log");

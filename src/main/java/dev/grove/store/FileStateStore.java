@@ -160,6 +160,7 @@ public final class FileStateStore implements StateStore {
 
     @Override
     public synchronized void saveTask(TaskRecord task) {
+        tasks.remove(task.key().toString()); // re-inserted last: the map keeps the order tasks were last saved in
         tasks.put(task.key().toString(), task);
         save();
     }
@@ -172,6 +173,13 @@ public final class FileStateStore implements StateStore {
         }
         out.sort(Comparator.comparingInt(TaskRecord::number));
         return out;
+    }
+
+    @Override
+    public synchronized List<TaskRecord> recentTasks(int limit) {
+        List<TaskRecord> out = new ArrayList<>(tasks.values());
+        java.util.Collections.reverse(out);
+        return out.subList(0, Math.min(limit, out.size())).stream().toList();
     }
 
     @Override

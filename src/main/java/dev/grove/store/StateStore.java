@@ -34,6 +34,9 @@ public interface StateStore {
 
     void savePlan(SavedPlan plan);
 
+    /** Every task Grove knows, the most recently saved first (at most {@code limit}), for the dashboard. */
+    List<TaskRecord> recentTasks(int limit);
+
     /** The task whose pull request this is, if Grove opened it. */
     default Optional<TaskRecord> taskByPullRequest(RepoRef repo, int pullNumber) {
         return Optional.empty();

@@ -96,6 +96,13 @@ class IssueLabeledFlowIT extends GroveE2E {
         assertTrue(metrics.contains("grove_webhook_deliveries_total{event=\"issues\",status=\"202\"} 1.0"), metrics);
         assertTrue(metrics.contains("grove_tasks_finished_total{outcome=\"pr_opened\"} 3.0"), metrics);
         assertTrue(metrics.contains("grove_agents_running 0.0"), metrics);
+        String dashboard = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.port() + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String b : BRANCH_FILES.keySet()) {
+            assertTrue(dashboard.contains("<code>" + b + "</code>"), dashboard);
+        }
+        assertTrue(dashboard.contains("example agent: edited src/cart/CHANGES.md"), "the agent's log tail: " + dashboard);
         github.assertRequestBodiesMatchSchemas();
         github.assertNoUnmatchedRequests();
     }

@@ -40,6 +40,18 @@ class FileStateStoreTest {
     }
 
     @Test
+    void recentTasksComeTheMostRecentlySavedFirst() {
+        FileStateStore store = new FileStateStore(tmp.resolve("r.json"));
+        TaskRecord a = TaskRecord.queued(new TaskKey(REPO, 1, "a"), 1, "A");
+        TaskRecord b = TaskRecord.queued(new TaskKey(REPO, 1, "b"), 2, "B");
+        store.saveTask(a);
+        store.saveTask(b);
+        store.saveTask(a.withStatus(TaskStatus.RUNNING));
+        assertEquals(List.of("a", "b"), store.recentTasks(10).stream().map(t -> t.key().task()).toList());
+        assertEquals(List.of("a"), store.recentTasks(1).stream().map(t -> t.key().task()).toList());
+    }
+
+    @Test
     void oneRunPerIssueAtATime() {
         FileStateStore store = new FileStateStore(tmp.resolve("s.json"));
         assertTrue(store.tryStartRun(REPO, 1));
