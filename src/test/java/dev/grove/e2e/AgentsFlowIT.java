@@ -135,6 +135,19 @@ class AgentsFlowIT {
         return state.path("tasks").get(0);
     }
 
+    /** An agents file with one claude-code agent: the CLI at {@code cli}, the stand-in's key, and one more setting. */
+    static String claudeAgent(Path cli, String setting) {
+        return """
+                agents:
+                  claude:
+                    kind: claude-code
+                    command: %s
+                    args: [--model, claude-sonnet-4-5]
+                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
+                    %s
+                """.formatted(cli, setting);
+    }
+
     Path script(String name, String body) throws Exception {
         Path f = Files.writeString(tmp.resolve(name), "#!/bin/sh\n" + body);
         f.toFile().setExecutable(true);
@@ -302,15 +315,7 @@ class AgentsFlowIT {
     void theIssuesDollarBudgetStopsClaudeAndThenTheNextRun() throws Exception {
         Path cli = ClaudeCli.require();
         env.put("GROVE_ISSUE_BUDGET_USD", "0.001"); // the stand-in's first answer costs more at Sonnet's price
-        startServer("""
-                agents:
-                  claude:
-                    kind: claude-code
-                    command: %s
-                    args: [--model, claude-sonnet-4-5]
-                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
-                    max_budget_usd: 5
-                """.formatted(cli));
+        startServer(claudeAgent(cli, "max_budget_usd: 5"));
         label("delivery-usd-1");
         String first = lastTracking();
         assertTrue(first.contains("stopped at its cost ceiling of $0.0010"), first);
@@ -328,15 +333,7 @@ class AgentsFlowIT {
         Path cli = ClaudeCli.require();
         github.stubFile(REPO, ".github/grove.yml", "budget: { per_task_usd: 0.001 }\n",
                 "b0d9e7b0d9e7b0d9e7b0d9e7b0d9e7b0d9e7b0d9");
-        startServer("""
-                agents:
-                  claude:
-                    kind: claude-code
-                    command: %s
-                    args: [--model, claude-sonnet-4-5]
-                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
-                    max_budget_usd: 5
-                """.formatted(cli));
+        startServer(claudeAgent(cli, "max_budget_usd: 5"));
         label("delivery-repo-budget");
         String tracking = lastTracking();
         assertTrue(tracking.contains("stopped at its cost ceiling of $0.0010"), "the repository's 0.001 beat the agent's 5: "
@@ -348,15 +345,7 @@ class AgentsFlowIT {
     void aReviseCommentOnTheClaudeTasksPullRequestResumesItsSession() throws Exception {
         Path cli = ClaudeCli.require();
         github.stubCreateIssueComment(REPO, 101, 9101);
-        startServer("""
-                agents:
-                  claude:
-                    kind: claude-code
-                    command: %s
-                    args: [--model, claude-sonnet-4-5]
-                    env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL]
-                    max_turns: 10
-                """.formatted(cli));
+        startServer(claudeAgent(cli, "max_turns: 10"));
         label("delivery-first");
         String firstHead = GitFixtures.originBranchSha(origin, BRANCH);
         String session = taskState().path("agentRun").path("sessionId").asText();
