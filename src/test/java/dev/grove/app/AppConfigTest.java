@@ -87,12 +87,4 @@ class AppConfigTest {
         assertTrue(e.getMessage().contains("GROVE_ISSUE_AGENT_TIME"), e.getMessage());
         assertTrue(e.getMessage().contains("missing.yml, which cannot be read"), e.getMessage());
     }
-
-    @Test
-    void readingAVariableMissingFromTheListIsRefused() {
-        Map<String, String> env = AppConfig.listedOnly(Map.of("GROVE_SOMETHING_NEW", "x", "GROVE_PORT", "9000"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> env.get("GROVE_SOMETHING_NEW"));
-        assertTrue(e.getMessage().contains("AppConfig.VARIABLES"), e.getMessage());
-        assertEquals("9000", env.get("GROVE_PORT"));
-    }
 }

@@ -35,8 +35,41 @@ class DeploymentFilesTest {
     /** GROVE_AGENT_ENV's default: what reaches the agent when a file does not set it. */
     private static final List<String> DEFAULT_PASS_THROUGH = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL");
 
+    /** Variables Grove sets for the agents and verify commands it starts (it reads none of them), or refuses to pass. */
+    private static final Set<String> NOT_SETTINGS = Set.of("GROVE_PROMPT_FILE", "GROVE_TASK_TITLE", "GROVE_TASK_PATHS",
+            "GROVE_ISSUE_NUMBER", "GROVE_TASK_NUMBER", "GROVE_REPOSITORY", "GROVE_PLANNING", "GROVE_REVISE",
+            "GROVE_ATTEMPT", "GROVE_VERIFY", "GROVE_DB_URL");
+
     @TempDir
     Path tmp;
+
+    /** The list cannot drift: every GROVE_* name in the main sources (and ${GROVE_*} in resources) is on it. */
+    @Test
+    void everyVariableTheSourcesNameIsListedInAppConfig() throws IOException {
+        Set<String> listed = AppConfig.VARIABLES.stream().map(AppConfig.Variable::name).collect(Collectors.toSet());
+        Pattern literal = Pattern.compile("\"(GROVE_[A-Z0-9_]+)\"");
+        Pattern placeholder = Pattern.compile("\\$\\{(GROVE_[A-Z0-9_]+)");
+        Set<String> unlisted = new TreeSet<>();
+        int named = 0;
+        try (Stream<Path> files = Files.walk(ROOT.resolve("src/main"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                Pattern p = name.endsWith(".java") ? literal : name.endsWith(".xml") || name.endsWith(".properties")
+                        ? placeholder : null;
+                if (p == null) continue;
+                Matcher m = p.matcher(Files.readString(f));
+                while (m.find()) {
+                    named++;
+                    if (!listed.contains(m.group(1)) && !NOT_SETTINGS.contains(m.group(1))) {
+                        unlisted.add(m.group(1) + " (" + ROOT.relativize(f) + ")");
+                    }
+                }
+            }
+        }
+        assertTrue(named > 10, "found the sources' variables");
+        assertEquals(Set.of(), unlisted, "named in the sources but missing from AppConfig.VARIABLES: add them there "
+                + "(with required = true if Grove cannot start without them)");
+    }
 
     @Test
     void theDockerfileSetsOnlyVariablesGroveOrTheJvmReads() throws IOException {

@@ -224,7 +224,7 @@ class DockerImageIT {
 
     private static Map<String, String> jvmStatus(String container) {
         String out = exec(container, "sh", "-c",
-                "for s in /proc/[0-9]*/status; do grep -q '^Name:[[:space:]]*java$' \"$s\" && cat \"$s\"; done");
+                "for s in /proc/[0-9]*/status; do grep -q '^Name:[[:space:]]*java$' \"$s\" && cat \"$s\"; done; true");
         Map<String, String> status = out.lines().filter(l -> l.contains(":"))
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(':')), l -> l.substring(l.indexOf(':') + 1).trim(),
                         (a, b) -> a));

@@ -102,7 +102,7 @@ public final class DockerDaemon implements AutoCloseable {
     public void debianBase() throws Exception {
         if (docker(Duration.ofSeconds(30), "image", "inspect", DEBIAN_BASE).exit() == 0) return;
         Path rootfs = dir.resolve("rootfs");
-        run(List.of("rm", "-rf", rootfs.toString()), Duration.ofMinutes(2));
+        run(List.of("rm", "-rf", "--one-file-system", rootfs.toString()), Duration.ofMinutes(2));
         String mirror = aptMirror();
         run(List.of(which("debootstrap").toString(), "--variant=minbase", "bookworm", rootfs.toString(), mirror),
                 Duration.ofMinutes(15)).orFail("debootstrap bookworm from " + mirror);
@@ -119,7 +119,7 @@ public final class DockerDaemon implements AutoCloseable {
         }
         run(List.of("sh", "-c", "tar -C \"$1\" -c . | \"$2\" import - \"$3\"", "sh", rootfs.toString(), docker, DEBIAN_BASE),
                 Duration.ofMinutes(5)).orFail("docker import");
-        run(List.of("rm", "-rf", rootfs.toString()), Duration.ofMinutes(2));
+        run(List.of("rm", "-rf", "--one-file-system", rootfs.toString()), Duration.ofMinutes(2));
     }
 
     /** The bridge's gateway address: how a container reaches a server on this host. */
