@@ -1,6 +1,7 @@
 package dev.grove.store;
 
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.RunRequest;
+import dev.grove.model.RunTotals;
 import dev.grove.plan.Plan;
 
 /**

@@ -1,6 +1,4 @@
-package dev.grove.store;
-
-import dev.grove.github.RepoRef;
+package dev.grove.model;
 
 /** What every pipeline step is keyed by: the repository, the issue, and the task's slug within the issue. */
 public record TaskKey(RepoRef repo, int issue, String task) {

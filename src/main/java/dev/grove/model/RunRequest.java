@@ -1,6 +1,4 @@
-package dev.grove.pipeline;
-
-import dev.grove.github.RepoRef;
+package dev.grove.model;
 
 /**
  * A request to run an issue's tasks, as taken from a webhook: where the repository is, which issue, who asked.

@@ -1,4 +1,4 @@
-package dev.grove.store;
+package dev.grove.model;
 
 /** Where a task stands. PR_OPENED, NO_CHANGES and FAILED are where a run leaves it; MERGED and CLOSED come after. */
 public enum TaskStatus {

@@ -1,4 +1,4 @@
-package dev.grove.github;
+package dev.grove.model;
 
 import java.util.Objects;
 

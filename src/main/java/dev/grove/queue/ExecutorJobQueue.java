@@ -1,6 +1,5 @@
-package dev.grove.pipeline;
+package dev.grove.queue;
 
-import dev.grove.webhook.JobQueue;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

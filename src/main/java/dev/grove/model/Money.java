@@ -1,4 +1,4 @@
-package dev.grove.report;
+package dev.grove.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.grove.git;
+package dev.grove.model;
 
 import java.util.ArrayList;
 import java.util.List;

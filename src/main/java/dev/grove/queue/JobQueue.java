@@ -1,4 +1,4 @@
-package dev.grove.webhook;
+package dev.grove.queue;
 
 /** Where webhook handling hands work off, so the request returns at once. */
 public interface JobQueue {
