@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.AnthropicStandIn;
 import dev.grove.testing.DockerDaemon;
 import dev.grove.testing.DockerDaemon.Result;
