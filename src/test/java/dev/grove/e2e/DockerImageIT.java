@@ -176,8 +176,9 @@ class DockerImageIT {
                 assertTrue(jvm.get("Uid").startsWith("10001"), "the JVM runs as uid 10001: " + jvm);
 
                 // bubblewrap works in the container as its non-root user with these options: own PID namespace, fresh /proc
-                String sandboxed = exec(name, "bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                        "--dev", "/dev", "--proc", "/proc", "sh", "-c", "id -u; echo $$; ls /proc | grep -c '^[0-9]'");
+                // (under a shell: --die-with-parent follows the thread that started bwrap, and docker exec's ends at once)
+                String sandboxed = exec(name, "sh", "-c", "bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev"
+                        + " --proc /proc sh -c 'id -u; echo $$; ls /proc | grep -c \"^[0-9]\"'");
                 List<String> lines = sandboxed.lines().toList();
                 assertEquals("10001", lines.get(0), sandboxed);
                 assertTrue(Integer.parseInt(lines.get(1)) < 10 && Integer.parseInt(lines.get(2)) < 10,
@@ -192,6 +193,7 @@ class DockerImageIT {
                 await(Duration.ofSeconds(180), () -> github.requests("PATCH", "/repos/octo-org/shop/check-runs/7001")
                         .stream().anyMatch(r -> r.body().has("conclusion")), "the task's check run completed", name);
                 timed("the labeled issue ran in the container");
+                run("chown", "-R", "0:0", origin.toString()); // back to this (root) process, for git's ownership check
 
                 assertEquals("written by claude through grove", GitFixtures.runGit(origin, "show", BRANCH + ":NOTES.md"));
                 assertEquals(API_KEY, anthropic.messages().get(0).apiKey(), "the image's claude CLI called the API");
