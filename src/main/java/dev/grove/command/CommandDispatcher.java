@@ -272,6 +272,14 @@ public final class CommandDispatcher {
 
     private void run(RunRequest req, RepoConfig config, Set<Integer> only) {
         GitHubGateway github = gateways.apply(req.installationId());
+        Optional<SavedPlan> shown = store.plan(req.repo(), req.issueNumber()).filter(SavedPlan::shownForApproval);
+        if (shown.isPresent() && !shown.get().madeFrom(req.issueBody())) {
+            // approval means what was approved: never run a plan nobody was shown
+            comment(github, req.repo(), req.issueNumber(), "The issue changed since `/grove plan` showed its plan, "
+                    + "so nothing was started: what would run now is not what was shown. `/grove plan` shows the new "
+                    + "plan; then `/grove run` runs it.");
+            return;
+        }
         List<String> notes = new ArrayList<>();
         Plan plan = runner.planFor(req, notes, config.maxTasks());
         Set<Integer> numbers = plan.tasks().stream().map(t -> t.number()).collect(Collectors.toSet());
