@@ -112,6 +112,31 @@ public record AppConfig(
                 : AgentCatalog.of(agents, agentBaseEnv);
     }
 
+    /** Names of environment variables whose values are secrets (API keys, tokens, passwords). */
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH).*");
+
+    /**
+     * Every value Grove knows to be secret, for the redactor: the webhook secret, the App key's text, and the value of
+     * every variable in Grove's environment whose name says it is a key, token, secret or password (agents' keys
+     * such as {@code ANTHROPIC_API_KEY} included).
+     */
+    public List<String> secretValues() {
+        List<String> values = new ArrayList<>();
+        values.add(webhookSecret);
+        try {
+            values.add(java.nio.file.Files.readString(privateKeyFile));
+        } catch (java.io.IOException | RuntimeException e) {
+            // AppPrivateKey.read reports an unreadable key; the patterns still catch PEM blocks
+        }
+        agentBaseEnv.forEach((name, value) -> {
+            if (SECRET_NAME.matcher(name).matches() && value != null) {
+                values.add(value);
+            }
+        });
+        return values;
+    }
+
     private static int intValue(Map<String, String> env, String name, int dflt, List<String> problems) {
         String v = env.get(name);
         if (v == null || v.isBlank()) return dflt;

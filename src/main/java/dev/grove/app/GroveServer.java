@@ -11,6 +11,9 @@ import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
+import dev.grove.github.RedactingGitHubGateway;
+import dev.grove.github.TokenSource;
+import dev.grove.report.Redactor;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
@@ -80,9 +83,16 @@ public final class GroveServer implements AutoCloseable {
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
         var key = AppPrivateKey.read(config.privateKeyFile());
-        InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
+        InstallationTokens appTokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
+        // What Grove posts and shows passes through one redactor: known secrets, and tokens as they are issued.
+        Redactor redactor = new Redactor(config.secretValues());
+        TokenSource tokens = id -> {
+            String token = appTokens.installationToken(id);
+            redactor.addSecret(token);
+            return token;
+        };
 
         GroveMetrics metrics = new GroveMetrics();
         StateStore store = new MeteredStateStore(new FileStateStore(config.dataDir().resolve("state.json")), metrics);
@@ -92,7 +102,8 @@ public final class GroveServer implements AutoCloseable {
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
+                id -> gateways.computeIfAbsent(id, i -> new RedactingGitHubGateway(
+                        new Hub4jGitHubGateway(config.githubApi(), tokens, i), redactor));
         AgentCatalog agents = config.agentCatalog();
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
                 TaskProgressListener.NONE, store, settings, taskPool, clock);
@@ -119,7 +130,7 @@ public final class GroveServer implements AutoCloseable {
                 intake.apply(jobs));
 
         metrics.agentsRunning(runner.runningAgents()::count);
-        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
+        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock, redactor)::render, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
     }
