@@ -82,6 +82,7 @@ public final class GroveServer implements AutoCloseable {
      */
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
+        DataDir.prepare(config.dataDir());
         var key = AppPrivateKey.read(config.privateKeyFile());
         InstallationTokens appTokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());

@@ -70,7 +70,9 @@ final class GitCli {
 
     /** Runs {@code git args...} on {@code target}; returns whatever happened. */
     Result run(Target target, List<String> args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "core.hooksPath=/dev/null",
+        // umask 077: clones and worktrees of private repositories are readable by Grove alone
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec git \"$@\"", "git",
+                "-c", "core.hooksPath=/dev/null",
                 "-c", "core.fsmonitor=false", "-c", "core.attributesFile=/dev/null", "-c", "protocol.allow=never"));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(target.cwd().toFile());

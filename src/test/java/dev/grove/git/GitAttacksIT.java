@@ -75,6 +75,27 @@ class GitAttacksIT {
     }
 
     @Test
+    void whatGrovesGitWritesIsReadableByGroveAlone() throws Exception {
+        Worktree wt = worktree();
+        Files.writeString(wt.dir().resolve("work.txt"), "agent's work\n");
+        git.commitAll(wt, "Work", "Grove Agent", "agent@grove.invalid").orElseThrow();
+        List<Path> open = new java.util.ArrayList<>();
+        try (var walk = Files.walk(wt.dir())) {
+            for (Path p : walk.toList()) {
+                if (p.equals(wt.dir().resolve("work.txt"))) {
+                    continue; // written by the test, as the agent would
+                }
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                if (!mode.endsWith("------")) {
+                    open.add(p);
+                }
+            }
+        }
+        assertEquals(List.of(), open, "git made files others can read");
+    }
+
+    @Test
     void aReplacedDotGitFileIsNeverRead() throws Exception {
         Worktree wt = worktree();
         Path other = tmp.resolve("other");
@@ -197,14 +218,14 @@ class GitAttacksIT {
         GitCli.Target target = new GitCli.Target(repo.resolve(".git"), repo.resolve(".git"), repo);
         tryGit(repo, "add", "x.txt");
         assertTrue(Files.exists(marker), "control: the filter runs without Grove's attributes");
+        runGit(repo, "reset", "--quiet"); // the control's git may run the filter again here
         Files.delete(marker);
-        runGit(repo, "reset", "--quiet");
         Files.createDirectories(repo.resolve(".git/info"));
         Files.writeString(repo.resolve(".git/info/attributes"), CommonDir.ATTRIBUTES);
         GitCli cli = new GitCli();
         cli.check(target, "add", "--all", "--", ".");
         cli.check(target, "diff", "--cached", "--numstat", "--no-ext-diff", "--no-textconv");
-        assertFalse(Files.exists(marker), "Grove's git ran the repository's filter");
+        assertFalse(Files.exists(marker), () -> "Grove's git ran the repository's filter: " + GitAttacksIT.read(marker));
     }
 
     @Test
@@ -234,6 +255,14 @@ class GitAttacksIT {
         }
         assertNull(new HostBoundCredentials(GitCredentials.installationToken("t"), "https://github.com/a/b")
                 .mayReceive(new org.eclipse.jgit.transport.URIish("https://github.com.evil.example/a/b")) ? "" : null);
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private void lsRemote(String url, HostBoundCredentials credentials) throws Exception {
