@@ -15,7 +15,7 @@ import dev.grove.github.RedactingGitHubGateway;
 import dev.grove.github.TokenSource;
 import dev.grove.report.Redactor;
 import dev.grove.pipeline.Cleaner;
-import dev.grove.pipeline.ExecutorJobQueue;
+import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
@@ -29,7 +29,7 @@ import dev.grove.store.StateStore;
 import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
-import dev.grove.webhook.JobQueue;
+import dev.grove.queue.JobQueue;
 import dev.grove.webhook.LabelTriggerHandler;
 import dev.grove.webhook.PullRequestClosedHandler;
 import dev.grove.webhook.PullRequestReviewSubmittedHandler;
@@ -131,6 +131,7 @@ public final class GroveServer implements AutoCloseable {
                 intake.apply(jobs));
 
         metrics.agentsRunning(runner.runningAgents()::count);
+        metrics.jobsPending(jobs::pending);
         Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock, redactor)::render, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());

@@ -1,5 +1,6 @@
 package dev.grove.report;
 
+import dev.grove.model.Durations;
 import java.time.Duration;
 import java.util.List;
 

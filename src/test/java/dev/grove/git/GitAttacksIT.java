@@ -1,5 +1,6 @@
 package dev.grove.git;
 
+import dev.grove.model.RepoRef;
 import static dev.grove.testing.GitFixtures.fileUrl;
 import static dev.grove.testing.GitFixtures.originBranchSha;
 import static dev.grove.testing.GitFixtures.refs;
@@ -12,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.grove.github.RepoRef;
 import dev.grove.testing.GitFixtures;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.grove.github;
 
+import dev.grove.model.RepoRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
