@@ -58,16 +58,18 @@ public final class GroveServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroveServer.class);
 
     private final Javalin http;
+    private final Javalin adminHttp;
     private final ExecutorJobQueue jobs;
     private final ExecutorService taskPool;
     private final RunningAgents runningAgents;
     private final ExperimentRunner experiments;
 
-    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments,
+    private GroveServer(Javalin http, Javalin adminHttp, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments,
             RunningAgents runningAgents) {
         this.runningAgents = runningAgents;
         this.experiments = experiments;
         this.http = http;
+        this.adminHttp = adminHttp;
         this.jobs = jobs;
         this.taskPool = taskPool;
     }
@@ -132,9 +134,14 @@ public final class GroveServer implements AutoCloseable {
 
         metrics.agentsRunning(runner.runningAgents()::count);
         metrics.jobsPending(jobs::pending);
-        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock, redactor)::render, config.port());
+        AppConfig.Admin admin = config.admin();
+        Javalin adminHttp = HttpServer.startAdmin(metrics, new Dashboard(store, settings, clock, redactor)::render,
+                admin.bind(), admin.port(), admin.token());
+        log.info("Grove admin on port {} ({}{})", adminHttp.port(), admin.bind(),
+                admin.token() == null ? "" : ", bearer token required");
+        Javalin http = HttpServer.start(webhook, metrics, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
-        return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
+        return new GroveServer(http, adminHttp, jobs, taskPool, experiments, runner.runningAgents());
     }
 
     static ExecutorService daemonPool(String name) {
@@ -160,6 +167,11 @@ public final class GroveServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The admin port: the dashboard and {@code /metrics}. */
+    public int adminPort() {
+        return adminHttp.port();
+    }
+
     /** Waits until every queued job has finished (tests and graceful shutdown). */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         return jobs.awaitIdle(timeout);
@@ -168,6 +180,7 @@ public final class GroveServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        adminHttp.stop();
         jobs.close();
         taskPool.shutdownNow();
     }
