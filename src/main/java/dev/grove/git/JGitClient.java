@@ -673,14 +673,21 @@ public final class JGitClient implements GitClient {
      */
     static Path adminDir(Worktree worktree) {
         Path common = worktree.repo().gitDir();
-        Path expected = worktree.dir().toAbsolutePath().normalize().resolve(".git");
+        Path dir = worktree.dir().toAbsolutePath().normalize();
+        // git records the real path (a data folder reached through a symbolic link is resolved)
+        Set<String> expected = new java.util.HashSet<>(List.of(dir.resolve(".git").toString()));
+        try {
+            expected.add(dir.getParent().toRealPath().resolve(dir.getFileName()).resolve(".git").toString());
+        } catch (IOException | RuntimeException e) {
+            // no parent folder: only the path as given can match
+        }
         Path worktrees = common.resolve("worktrees");
         if (Files.isDirectory(worktrees, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> ids = Files.list(worktrees)) {
                 for (Path id : ids.toList()) {
                     Path gitdir = id.resolve("gitdir");
                     if (Files.isRegularFile(gitdir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                            && Files.readString(gitdir).strip().equals(expected.toString())) {
+                            && expected.contains(Files.readString(gitdir).strip())) {
                         return id;
                     }
                 }
