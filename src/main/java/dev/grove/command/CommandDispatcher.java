@@ -171,7 +171,7 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge());
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
             done.flatMap(rec -> store.plan(r.repo(), rec.key().issue()))
                     .ifPresent(saved -> runner.showStatus(saved.request()));
         } catch (IOException e) {

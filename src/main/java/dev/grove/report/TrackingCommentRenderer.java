@@ -167,12 +167,12 @@ public final class TrackingCommentRenderer {
         };
         String s = icon + t.status().label();
         if (t.status() == TaskStatus.RUNNING && t.agentRun() != null && t.agentRun().progress() != null) {
-            s += ": " + t.agentRun().progress();
+            s += ": " + SafeMarkdown.neutralize(t.agentRun().progress());
         }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES || t.status() == TaskStatus.PR_OPENED
                 || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED)) {
-            s += ": " + t.message();
+            s += ": " + SafeMarkdown.neutralize(t.message());
         }
         return cell(s);
     }
