@@ -77,6 +77,21 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.reviewComments(repo, pullNumber, reviewId);
     }
 
+    @Override
+    public String issueBody(RepoRef repo, int issueNumber) throws IOException {
+        return delegate.issueBody(repo, issueNumber);
+    }
+
+    @Override
+    public void editIssueBody(RepoRef repo, int issueNumber, String body) throws IOException {
+        delegate.editIssueBody(repo, issueNumber, redactor.redact(body));
+    }
+
+    @Override
+    public void closeIssue(RepoRef repo, int issueNumber) throws IOException {
+        delegate.closeIssue(repo, issueNumber);
+    }
+
     private CheckRunRequest redact(CheckRunRequest run) {
         List<CheckAction> actions = run.actions().stream()
                 .map(a -> new CheckAction(redactor.redact(a.label()), redactor.redact(a.description()), a.identifier()))

@@ -50,6 +50,11 @@ class RedactingGitHubGatewayTest {
         }
 
         @Override
+        public void editIssueBody(RepoRef repo, int issueNumber, String body) {
+            sent.add(body);
+        }
+
+        @Override
         public long createCheckRun(RepoRef repo, CheckRunRequest run) {
             record(run);
             return 7;
@@ -68,6 +73,18 @@ class RedactingGitHubGatewayTest {
     }
 
     @Test
+    void everyMethodOfTheGatewayGoesThroughTheDecorator() {
+        for (java.lang.reflect.Method m : GitHubGateway.class.getMethods()) {
+            try {
+                RedactingGitHubGateway.class.getDeclaredMethod(m.getName(), m.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                throw new AssertionError("RedactingGitHubGateway does not override " + m
+                        + ": a new GitHub call must be redacted (or passed through) explicitly");
+            }
+        }
+    }
+
+    @Test
     void everyTextGoingToGitHubIsRedacted() throws Exception {
         Recording github = new Recording();
         GitHubGateway gateway = new RedactingGitHubGateway(github, new Redactor(List.of(SECRET)));
@@ -80,8 +97,9 @@ class RedactingGitHubGatewayTest {
                 leak, List.of(new CheckAction("Retry", SECRET, "retry")));
         gateway.createCheckRun(REPO, run);
         gateway.updateCheckRun(REPO, 7, run);
+        gateway.editIssueBody(REPO, 1, leak);
 
-        assertEquals(16, github.sent.size());
+        assertEquals(17, github.sent.size());
         for (String text : github.sent) {
             assertFalse(text.contains(SECRET) || text.contains(TOKEN), text);
             assertEquals(!text.equals("Retry"), text.contains("[redacted]"), text);
