@@ -92,6 +92,11 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         delegate.closeIssue(repo, issueNumber);
     }
 
+    @Override
+    public void react(RepoRef repo, int issueNumber, long commentId, String content) throws IOException {
+        delegate.react(repo, issueNumber, commentId, content);
+    }
+
     private CheckRunRequest redact(CheckRunRequest run) {
         List<CheckAction> actions = run.actions().stream()
                 .map(a -> new CheckAction(redactor.redact(a.label()), redactor.redact(a.description()), a.identifier()))
