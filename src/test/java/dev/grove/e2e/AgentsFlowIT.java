@@ -86,6 +86,7 @@ class AgentsFlowIT {
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(gen.generateKeyPair().getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
         env.put("GROVE_PORT", "0");
+        env.put("GROVE_ADMIN_PORT", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", "12345");
         env.put("GROVE_PRIVATE_KEY_FILE", keyFile.toString());
