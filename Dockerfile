@@ -9,6 +9,8 @@
 #
 # The three --security-opt options let bubblewrap make its namespaces and mount a fresh /proc inside the container
 # (Docker's default seccomp and AppArmor profiles and its masked /proc paths forbid both); --privileged is not needed.
+# The admin port (dashboard, /metrics) listens on 127.0.0.1 inside the container; to reach it, add
+#   -e GROVE_ADMIN_BIND=0.0.0.0 -e GROVE_ADMIN_TOKEN=<long random> -p 127.0.0.1:8081:8081
 #
 # Build arguments (defaults are public images; a registry mirror or a local base works the same):
 #   BUILD_IMAGE    where the jar is compiled (Maven and a JDK 17)
