@@ -12,7 +12,7 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
 import dev.grove.pipeline.Cleaner;
-import dev.grove.pipeline.ExecutorJobQueue;
+import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
@@ -26,7 +26,7 @@ import dev.grove.store.StateStore;
 import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
-import dev.grove.webhook.JobQueue;
+import dev.grove.queue.JobQueue;
 import dev.grove.webhook.LabelTriggerHandler;
 import dev.grove.webhook.PullRequestClosedHandler;
 import dev.grove.webhook.PullRequestReviewSubmittedHandler;
@@ -119,6 +119,7 @@ public final class GroveServer implements AutoCloseable {
                 intake.apply(jobs));
 
         metrics.agentsRunning(runner.runningAgents()::count);
+        metrics.jobsPending(jobs::pending);
         Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());

@@ -6,7 +6,7 @@ import dev.grove.config.RepoConfig;
 import dev.grove.config.RepoConfigLoader;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoFile;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.github.ReviewComment;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExperimentRunner;
@@ -15,14 +15,14 @@ import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ReviseRequest;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunOptions;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -171,7 +171,7 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge());
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
             done.flatMap(rec -> store.plan(r.repo(), rec.key().issue()))
                     .ifPresent(saved -> runner.showStatus(saved.request()));
         } catch (IOException e) {
