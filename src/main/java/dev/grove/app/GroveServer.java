@@ -12,6 +12,8 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
 import dev.grove.pipeline.Cleaner;
+import dev.grove.sandbox.Sandbox;
+import dev.grove.sandbox.SandboxSettings;
 import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
@@ -37,6 +39,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +82,7 @@ public final class GroveServer implements AutoCloseable {
      */
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
+        startSandbox(config);
         var key = AppPrivateKey.read(config.privateKeyFile());
         InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
@@ -123,6 +127,24 @@ public final class GroveServer implements AutoCloseable {
         Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
+    }
+
+    /**
+     * The sandbox every agent, planner, verify and measure runs in; it never shows the data folder or the key. Checked
+     * now by starting one: if it cannot start, Grove still serves, but runs no agent (each says why and how to fix it).
+     */
+    private static void startSandbox(AppConfig config) {
+        Sandbox sandbox = new Sandbox(SandboxSettings.fromEnv(config.agentBaseEnv(),
+                List.of(config.dataDir(), config.privateKeyFile())));
+        Sandbox.install(sandbox);
+        if (!sandbox.enabled()) {
+            String bar = "!".repeat(100);
+            log.warn("\n{}\n!!! {}\n{}", bar, sandbox.describe(), bar);
+        } else if (sandbox.problem().isPresent()) {
+            log.error(sandbox.describe());
+        } else {
+            log.info("Sandbox: {}", sandbox.describe());
+        }
     }
 
     static ExecutorService daemonPool(String name) {
