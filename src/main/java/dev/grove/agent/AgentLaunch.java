@@ -21,11 +21,15 @@ final class AgentLaunch {
 
     static Sandbox.Result run(String what, List<String> command, AgentRequest request, Map<String, String> env,
             byte[] stdin, Consumer<String> onLine, NetworkPolicy network, List<Path> programs, List<Path> writable) {
-        List<Path> readable = new ArrayList<>(programs);
+        Sandbox sandbox = Sandbox.system();
+        List<Path> readable = new ArrayList<>();
+        for (Path p : programs) {
+            if (!sandbox.settings().isHidden(p)) readable.add(p); // never the data folder, the key or Grove's HOME
+        }
         readable.add(request.promptFile());
         Launch launch = new Launch(label(what, request), command, request.workDir(), env, stdin, request.timeout(),
                 request.logFile(), onLine, request.cancel(), network, readable, writable);
-        return Sandbox.system().run(launch);
+        return sandbox.run(launch);
     }
 
     private static String label(String what, AgentRequest request) {

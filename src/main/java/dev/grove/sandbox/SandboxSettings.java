@@ -100,7 +100,7 @@ public record SandboxSettings(boolean enabled, int firstUid, long memoryBytes, i
     }
 
     /** Whether {@code p} is one of the hidden paths, inside one, or holds one. */
-    boolean isHidden(Path p) {
+    public boolean isHidden(Path p) {
         Path a = p.toAbsolutePath().normalize();
         for (Path h : hidden) {
             if (a.startsWith(h) || h.startsWith(a)) return true;
