@@ -179,6 +179,40 @@ public final class CommandDispatcher {
         }
     }
 
+    /**
+     * The issue was closed, or its trigger label removed: every queued or running task is cancelled, then (once the
+     * issue's run has ended) the worktrees of tasks that pushed nothing are removed. Pushed branches and open PRs stay.
+     */
+    public void onIssueStopped(Triggers.IssueStopped t) {
+        RunRequest req = t.req();
+        GitHubGateway github = gateways.apply(req.installationId());
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
+        if (t.label() != null && !t.label().equalsIgnoreCase(config.triggerLabel())) {
+            return; // another label
+        }
+        List<String> stopped = new ArrayList<>();
+        for (TaskRecord task : store.tasks(req.repo(), req.issueNumber())) {
+            if (!task.status().finished() && task.status() != TaskStatus.PLANNED && task.status() != TaskStatus.PUSHED) {
+                runner.cancel(task.key(), req.requestedBy());
+                stopped.add(String.valueOf(task.number()));
+            }
+        }
+        if (stopped.isEmpty()) {
+            return; // nothing was going: nothing to say
+        }
+        int removed;
+        try {
+            removed = cleaner.removeUnpushedWorktrees(req, java.time.Duration.ofMinutes(2));
+        } catch (IOException e) {
+            throw new UncheckedIOException("clean-up of " + req.repo() + "#" + req.issueNumber() + " failed", e);
+        }
+        String why = t.label() == null ? "the issue was closed" : "the `" + t.label() + "` label was removed";
+        comment(github, req.repo(), req.issueNumber(), "Stopped task" + (stopped.size() == 1 ? " " : "s ")
+                + String.join(", ", stopped) + ": " + why + " by @" + req.requestedBy() + ". " + removed
+                + (removed == 1 ? " worktree" : " worktrees") + " that pushed nothing removed; pushed branches and "
+                + "their pull requests are kept.");
+    }
+
     // ---- commands ------------------------------------------------------------------------------------------------
 
     private void onIssueCommand(GitHubGateway github, RunRequest req, RepoConfig config, Command command) {
@@ -238,6 +272,14 @@ public final class CommandDispatcher {
 
     private void run(RunRequest req, RepoConfig config, Set<Integer> only) {
         GitHubGateway github = gateways.apply(req.installationId());
+        Optional<SavedPlan> shown = store.plan(req.repo(), req.issueNumber()).filter(SavedPlan::shownForApproval);
+        if (shown.isPresent() && !shown.get().madeFrom(req.issueBody())) {
+            // approval means what was approved: never run a plan nobody was shown
+            comment(github, req.repo(), req.issueNumber(), "The issue changed since `/grove plan` showed its plan, "
+                    + "so nothing was started: what would run now is not what was shown. `/grove plan` shows the new "
+                    + "plan; then `/grove run` runs it.");
+            return;
+        }
         List<String> notes = new ArrayList<>();
         Plan plan = runner.planFor(req, notes, config.maxTasks());
         Set<Integer> numbers = plan.tasks().stream().map(t -> t.number()).collect(Collectors.toSet());

@@ -6,6 +6,7 @@ import dev.grove.git.GitCredentials;
 import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.model.RepoRef;
+import dev.grove.model.RunRequest;
 import dev.grove.github.TokenSource;
 import dev.grove.plan.Checklist;
 import dev.grove.store.StateStore;
@@ -72,6 +73,49 @@ public final class Cleaner {
             finishIssue(gateways.apply(installationId), repo, updated, closeIssue);
         }
         return Optional.of(updated);
+    }
+
+    /**
+     * After the issue's agents were told to stop: waits (up to {@code wait}) for its run to end, then removes the
+     * worktree of every task whose branch origin does not hold. The local branches stay (they may hold commits).
+     * Returns how many worktrees were removed.
+     */
+    public int removeUnpushedWorktrees(RunRequest req, java.time.Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!store.tryStartRun(req.repo(), req.issueNumber())) {
+            if (System.nanoTime() > deadline) {
+                log.warn("{}#{}: the run did not end within {}; its worktrees are left", req.repo(), req.issueNumber(), wait);
+                return 0;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+        try {
+            CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            int removed = 0;
+            for (TaskRecord t : store.tasks(req.repo(), req.issueNumber())) {
+                if (t.branch() == null || t.status().hasPullRequest() || t.status() == TaskStatus.PUSHED) continue;
+                java.nio.file.Path dir = TaskPipeline.worktreeDir(settings, req.repo(), t.branch());
+                if (!java.nio.file.Files.exists(dir) || onOrigin(clone, t.branch())) continue;
+                git.removeWorktree(new Worktree(clone, dir, t.branch(), t.headSha() == null ? "" : t.headSha()), false);
+                removed++;
+            }
+            return removed;
+        } finally {
+            store.finishRun(req.repo(), req.issueNumber());
+        }
+    }
+
+    private boolean onOrigin(CachedRepo clone, String branch) {
+        try {
+            return git.remoteBranchHead(clone, branch) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private void finishIssue(GitHubGateway github, RepoRef repo, TaskRecord merged, boolean closeIssue)
