@@ -50,7 +50,8 @@ public final class AgentCatalog {
 
     static AgentRunner runnerFor(AgentDefinition d, Map<String, String> serverEnv) {
         return switch (d.kind()) {
-            case COMMAND -> new ProcessAgentRunner(shellLine(d.command(), d.args()), serverEnv, d.env());
+            case COMMAND -> new ProcessAgentRunner(shellLine(d.command(), d.args()), serverEnv, d.env(), d.network(),
+                    "agent");
             case CLAUDE_CODE -> new ClaudeCodeAgentRunner(d, new AgentEnvironment(serverEnv, d.env()));
         };
     }

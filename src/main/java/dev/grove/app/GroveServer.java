@@ -15,6 +15,8 @@ import dev.grove.github.RedactingGitHubGateway;
 import dev.grove.github.TokenSource;
 import dev.grove.report.Redactor;
 import dev.grove.pipeline.Cleaner;
+import dev.grove.sandbox.Sandbox;
+import dev.grove.sandbox.SandboxSettings;
 import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
@@ -41,6 +43,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +89,7 @@ public final class GroveServer implements AutoCloseable {
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
         DataDir.prepare(config.dataDir());
+        startSandbox(config);
         var key = AppPrivateKey.read(config.privateKeyFile());
         InstallationTokens appTokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
@@ -145,6 +149,24 @@ public final class GroveServer implements AutoCloseable {
         Javalin http = HttpServer.start(webhook, metrics, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, adminHttp, jobs, taskPool, experiments, runner.runningAgents());
+    }
+
+    /**
+     * The sandbox every agent, planner, verify and measure runs in; it never shows the data folder or the key. Checked
+     * now by starting one: if it cannot start, Grove still serves, but runs no agent (each says why and how to fix it).
+     */
+    private static void startSandbox(AppConfig config) {
+        Sandbox sandbox = new Sandbox(SandboxSettings.fromEnv(config.agentBaseEnv(),
+                List.of(config.dataDir(), config.privateKeyFile())));
+        Sandbox.install(sandbox);
+        if (!sandbox.enabled()) {
+            String bar = "!".repeat(100);
+            log.warn("\n{}\n!!! {}\n{}", bar, sandbox.describe(), bar);
+        } else if (sandbox.problem().isPresent()) {
+            log.error(sandbox.describe());
+        } else {
+            log.info("Sandbox: {}", sandbox.describe());
+        }
     }
 
     static ExecutorService daemonPool(String name) {
