@@ -29,7 +29,19 @@ public record AppConfig(
         String triggerLabel,
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
-        Map<String, String> agentBaseEnv) {
+        Map<String, String> agentBaseEnv,
+        Durability durability) {
+
+    /**
+     * Where state and jobs live and how they outlive a process: {@code databaseUrl} (GROVE_DATABASE_URL; null: H2 in
+     * the data folder), how long SIGTERM waits for running jobs (GROVE_DRAIN_TIMEOUT), how often a process beats
+     * (GROVE_HEARTBEAT; its jobs are revived by another process, or the next start, after 4 missed beats), and how
+     * long delivery ids are remembered (GROVE_DELIVERY_RETENTION).
+     */
+    public record Durability(String databaseUrl, Duration drainTimeout, Duration heartbeat, Duration deliveryRetention) {
+        public static final Durability DEFAULTS =
+                new Durability(null, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofHours(72));
+    }
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
 
@@ -84,6 +96,14 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
+        Durability durability = new Durability(blankToNull(env.get("GROVE_DATABASE_URL")),
+                duration(env, "GROVE_DRAIN_TIMEOUT", Durability.DEFAULTS.drainTimeout(), problems),
+                duration(env, "GROVE_HEARTBEAT", Durability.DEFAULTS.heartbeat(), problems),
+                duration(env, "GROVE_DELIVERY_RETENTION", Durability.DEFAULTS.deliveryRetention(), problems));
+        if (durability.databaseUrl() != null && !durability.databaseUrl().startsWith("jdbc:postgresql:")) {
+            problems.add("GROVE_DATABASE_URL must be a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://db.example:5432/grove?user=grove&password=...");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -96,7 +116,7 @@ public record AppConfig(
                 env.getOrDefault("GROVE_AGENT_COMMAND", DEFAULT_AGENT_COMMAND),
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
-                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env));
+                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env), durability);
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */
@@ -123,6 +143,21 @@ public record AppConfig(
         }
     }
 
+    private static Duration duration(Map<String, String> env, String name, Duration dflt, List<String> problems) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return dflt;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
@@ -132,6 +167,8 @@ public record AppConfig(
         return "AppConfig[port=" + port + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
                 + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
                 + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
-                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget + "]";
+                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget
+                + ", database=" + (durability.databaseUrl() == null ? "embedded H2 in " + dataDir
+                        : dev.grove.store.Database.redact(durability.databaseUrl())) + "]";
     }
 }

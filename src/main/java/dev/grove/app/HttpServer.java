@@ -25,10 +25,12 @@ public final class HttpServer {
         return Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_PAYLOAD_BYTES;
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.post("/webhook", ctx -> {
-                webhook.handle(ctx);
-                metrics.delivery(ctx.header("X-GitHub-Event"), ctx.statusCode());
-            });
+            if (webhook != null) { // null: `grove runner`, which takes no webhooks
+                cfg.routes.post("/webhook", ctx -> {
+                    webhook.handle(ctx);
+                    metrics.delivery(ctx.header("X-GitHub-Event"), ctx.statusCode());
+                });
+            }
             cfg.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard.get()));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));

@@ -49,6 +49,17 @@ public final class JdbcStateStore implements StateStore {
         return db;
     }
 
+    private volatile boolean frozen;
+
+    /**
+     * From now on, writes are dropped: at shutdown, once the drain timeout has passed, tasks stay as recorded
+     * ({@code RUNNING}) while their agents are stopped, so the next start resumes them rather than reading them as
+     * failed.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
     private final java.util.concurrent.atomic.AtomicReference<Instant> lastSave =
             new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
 
@@ -170,6 +181,7 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void saveTrackingComment(RepoRef repo, int issue, long commentId) {
+        if (frozen) return;
         upsert("grove_tracking_comment", new String[] {"repo", "issue"}, new String[] {"comment_id"},
                 repo.fullName(), issue, commentId);
     }
@@ -183,6 +195,7 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void saveTask(TaskRecord task) {
+        if (frozen) return;
         upsert("grove_task", new String[] {"task_key"},
                 new String[] {"repo", "issue", "number", "status", "pr_number", "saved_at", "record"},
                 task.key().toString(), task.key().repo().fullName(), task.key().issue(), task.number(),
@@ -231,6 +244,7 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void savePlan(SavedPlan plan) {
+        if (frozen) return;
         upsert("grove_plan", new String[] {"repo", "issue"}, new String[] {"plan"},
                 plan.request().repo().fullName(), plan.request().issueNumber(), write(plan));
     }
@@ -249,6 +263,7 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void saveCheckRun(TaskKey key, long checkRunId) {
+        if (frozen) return;
         upsert("grove_check_run", new String[] {"task_key"}, new String[] {"check_run_id"}, key.toString(), checkRunId);
     }
 
