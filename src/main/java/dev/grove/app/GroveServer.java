@@ -20,7 +20,7 @@ import dev.grove.metrics.GroveMetrics;
 import dev.grove.metrics.MeteredStateStore;
 import dev.grove.pipeline.RunningAgents;
 import dev.grove.pipeline.TaskProgressListener;
-import dev.grove.pipeline.DurableJobQueue;
+import dev.grove.queue.DurableJobQueue;
 import dev.grove.report.Messages;
 import dev.grove.store.Database;
 import dev.grove.store.JdbcStateStore;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
-import dev.grove.webhook.JobQueue;
+import dev.grove.queue.JobQueue;
 import dev.grove.webhook.LabelTriggerHandler;
 import dev.grove.webhook.PullRequestClosedHandler;
 import dev.grove.webhook.PullRequestReviewSubmittedHandler;
@@ -178,6 +178,7 @@ public final class GroveServer implements AutoCloseable {
         jobs.start();
 
         metrics.agentsRunning(runner.runningAgents()::count);
+        metrics.jobsPending(jobs::pending);
         Javalin http = HttpServer.start(webhooks ? webhook : null, metrics,
                 new Dashboard(store, settings, clock)::render, config.port());
         if (webhooks) {
@@ -219,7 +220,7 @@ public final class GroveServer implements AutoCloseable {
             return;
         }
         try {
-            gateways.apply(installation).commentOnIssue(dev.grove.github.RepoRef.parse(repo), number,
+            gateways.apply(installation).commentOnIssue(dev.grove.model.RepoRef.parse(repo), number,
                     Messages.jobFailed(event.event(), JOB_ATTEMPTS, why));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -3,6 +3,8 @@ package dev.grove.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.queue.Delivery;
+import dev.grove.queue.JobQueue;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;

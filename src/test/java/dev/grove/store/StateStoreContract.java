@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.github.RepoRef;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.AgentRun;
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
 import java.time.Clock;

@@ -1,0 +1,85 @@
+package dev.grove.queue;
+
+import dev.grove.store.StateStore;
+import dev.grove.webhook.Routing;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process job queue: a thread pool. A job's failure is logged, never lost silently; jobs die with the process.
+ * {@code grove serve} uses {@link DurableJobQueue}; this one serves tests and tools that need no database.
+ */
+public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ExecutorJobQueue.class);
+    private final ExecutorService pool;
+    private final StateStore store;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    public ExecutorJobQueue(int threads) {
+        this(threads, null);
+    }
+
+    /** @param store where delivery ids are recorded, so a redelivery is not acted on twice (null: not recorded) */
+    public ExecutorJobQueue(int threads, StateStore store) {
+        this.store = store;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "grove-job-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public Admission submit(Delivery delivery, Routing.Enqueue job) {
+        if (store != null && !store.recordDelivery(delivery.id())) {
+            return Admission.ALREADY_HANDLED;
+        }
+        submit(job.description(), job.job());
+        return Admission.QUEUED;
+    }
+
+    /** Runs {@code job} on the pool. */
+    public void submit(String description, Runnable job) {
+        pending.incrementAndGet();
+        pool.execute(() -> {
+            try {
+                job.run();
+            } catch (RuntimeException | Error e) {
+                log.error("job failed: {}", description, e);
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+    }
+
+    /** Jobs submitted and not yet finished. */
+    public int pending() {
+        return pending.get();
+    }
+
+    /** Waits until no job is pending; false on timeout. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pending.get() > 0) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
