@@ -53,6 +53,7 @@ create table grove_delivery (
 );
 create index grove_delivery_sha_idx on grove_delivery (body_sha256);
 create index grove_delivery_received_idx on grove_delivery (received_at);
+create index grove_delivery_state_idx on grove_delivery (state);
 
 -- an issue's run, claimed by one process at a time; a claim whose owner stopped beating goes stale
 create table grove_issue_run (

@@ -36,11 +36,13 @@ public record AppConfig(
      * Where state and jobs live and how they outlive a process: {@code databaseUrl} (GROVE_DATABASE_URL; null: H2 in
      * the data folder), how long SIGTERM waits for running jobs (GROVE_DRAIN_TIMEOUT), how often a process beats
      * (GROVE_HEARTBEAT; its jobs are revived by another process, or the next start, after 4 missed beats), and how
-     * long delivery ids are remembered (GROVE_DELIVERY_RETENTION).
+     * long delivery ids are remembered (GROVE_DELIVERY_RETENTION); a failing job is tried GROVE_JOB_ATTEMPTS times,
+     * GROVE_JOB_BACKOFF apart (doubling).
      */
-    public record Durability(String databaseUrl, Duration drainTimeout, Duration heartbeat, Duration deliveryRetention) {
-        public static final Durability DEFAULTS =
-                new Durability(null, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofHours(72));
+    public record Durability(String databaseUrl, Duration drainTimeout, Duration heartbeat, Duration deliveryRetention,
+            int jobAttempts, Duration jobBackoff) {
+        public static final Durability DEFAULTS = new Durability(null, Duration.ofMinutes(10), Duration.ofSeconds(10),
+                Duration.ofHours(72), 3, Duration.ofSeconds(5));
     }
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
@@ -99,7 +101,10 @@ public record AppConfig(
         Durability durability = new Durability(blankToNull(env.get("GROVE_DATABASE_URL")),
                 duration(env, "GROVE_DRAIN_TIMEOUT", Durability.DEFAULTS.drainTimeout(), problems),
                 duration(env, "GROVE_HEARTBEAT", Durability.DEFAULTS.heartbeat(), problems),
-                duration(env, "GROVE_DELIVERY_RETENTION", Durability.DEFAULTS.deliveryRetention(), problems));
+                duration(env, "GROVE_DELIVERY_RETENTION", Durability.DEFAULTS.deliveryRetention(), problems),
+                intValue(env, "GROVE_JOB_ATTEMPTS", Durability.DEFAULTS.jobAttempts(), problems),
+                duration(env, "GROVE_JOB_BACKOFF", Durability.DEFAULTS.jobBackoff(), problems));
+        if (durability.jobAttempts() < 1) problems.add("GROVE_JOB_ATTEMPTS must be at least 1");
         if (durability.databaseUrl() != null && !durability.databaseUrl().startsWith("jdbc:postgresql:")) {
             problems.add("GROVE_DATABASE_URL must be a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://db.example:5432/grove?user=grove&password=...");

@@ -146,10 +146,11 @@ public final class GroveServer implements AutoCloseable {
                 "check_run.requested_action", checkRuns,
                 "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),
                 "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed)));
-        DurableJobQueue jobs = new DurableJobQueue(db, router, (event, why) -> reportFailure(gatewayOf, event, why),
+        DurableJobQueue jobs = new DurableJobQueue(db, router,
+                (event, why) -> reportFailure(gatewayOf, event, durability.jobAttempts(), why),
                 new DurableJobQueue.Settings(processName, LONG_JOB_THREADS, SHORT_JOB_THREADS, Duration.ofSeconds(1),
-                        durability.heartbeat(), JOB_ATTEMPTS, Duration.ofSeconds(5), durability.deliveryRetention(),
-                        durability.drainTimeout()), clock);
+                        durability.heartbeat(), durability.jobAttempts(), durability.jobBackoff(),
+                        durability.deliveryRetention(), durability.drainTimeout()), clock);
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), router,
                 intake.apply(jobs));
 
@@ -194,8 +195,6 @@ public final class GroveServer implements AutoCloseable {
     /** Threads for runs, revises and tries (each holds one while its issue runs), and for short commands. */
     static final int LONG_JOB_THREADS = 4;
     static final int SHORT_JOB_THREADS = 2;
-    /** Tries of a delivery's job before it is reported as failed. */
-    static final int JOB_ATTEMPTS = 3;
 
     /** A name no other process has: host, pid and a random tail. */
     static String processName() {
@@ -211,7 +210,8 @@ public final class GroveServer implements AutoCloseable {
     }
 
     /** A delivery's job gave up: said on the issue or pull request it came from, when the payload names one. */
-    private static void reportFailure(LongFunction<GitHubGateway> gateways, WebhookEvent event, String why) {
+    private static void reportFailure(LongFunction<GitHubGateway> gateways, WebhookEvent event, int attempts,
+            String why) {
         var p = event.payload();
         int number = p.path("issue").path("number").asInt(p.path("pull_request").path("number").asInt(0));
         String repo = p.path("repository").path("full_name").asText("");
@@ -221,7 +221,7 @@ public final class GroveServer implements AutoCloseable {
         }
         try {
             gateways.apply(installation).commentOnIssue(dev.grove.model.RepoRef.parse(repo), number,
-                    Messages.jobFailed(event.event(), JOB_ATTEMPTS, why));
+                    Messages.jobFailed(event.event(), attempts, why));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -307,6 +307,8 @@ public final class GroveServer implements AutoCloseable {
      * ends at once, so that nothing after the drain records a stopped task as failed or its job as done.
      */
     public void shutdown() {
+        log.info("stopping: no more webhooks or jobs; running jobs get up to {} to finish (GROVE_DRAIN_TIMEOUT)",
+                drainTimeout);
         if (!drain()) {
             Runtime.getRuntime().halt(0);
         }

@@ -230,7 +230,6 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         String why = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         log.error("delivery {}: giving up after {} attempts: {}", deliveryId, settings.attempts(), why);
         Optional<Stored> stored = load(deliveryId);
-        finish(deliveryId, "FAILED", why);
         stored.filter(s -> s.body() != null).ifPresent(s -> {
             try {
                 report.failed(event(deliveryId, s), why);
@@ -238,6 +237,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
                 log.error("delivery {}: the failure could not be reported either: {}", deliveryId, e.getMessage());
             }
         });
+        finish(deliveryId, "FAILED", why); // last: until then the job counts as pending
     }
 
     private void finish(String deliveryId, String state, String error) {
@@ -269,16 +269,13 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
 
     // ---- watching and stopping ---------------------------------------------------------------------------------
 
-    /** Jobs queued or running, in every process (the recurring clean-up not counted). */
+    /** Deliveries whose job is queued or running, in every process (a job ends by marking its delivery). */
     public int pending() {
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select (select count(*) from scheduled_tasks) + "
-                    + "(select count(*) from " + SHORT_TABLE + " where task_name = ?)")) {
-                ps.setString(1, SHORT_TASK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from grove_delivery where state = 'QUEUED'");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
         });
     }
