@@ -96,8 +96,8 @@ class DurabilityFlowIT extends GroveE2E {
         awaitAgentsStarted();
         int exit = server.terminate(Duration.ofSeconds(60));
         assertNotEquals(-1, exit, "it exited");
+        assertEachTaskOnce(); // the agents finished, and their work was pushed and opened as PRs, before the exit
         assertTrue(server.output().contains("drained: every job finished"), "exit " + exit + ":\n" + server.output());
-        assertEachTaskOnce();
     }
 
     @Test
