@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
+import dev.grove.webhook.IssueStoppedHandler;
 import dev.grove.queue.JobQueue;
 import dev.grove.webhook.LabelTriggerHandler;
 import dev.grove.webhook.PullRequestClosedHandler;
@@ -145,7 +146,9 @@ public final class GroveServer implements AutoCloseable {
                 "check_run.rerequested", checkRuns,
                 "check_run.requested_action", checkRuns,
                 "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),
-                "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed)));
+                "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed),
+                "issues.closed", new IssueStoppedHandler(commands::onIssueStopped),
+                "issues.unlabeled", new IssueStoppedHandler(commands::onIssueStopped)));
         DurableJobQueue jobs = new DurableJobQueue(db, router,
                 (event, why) -> reportFailure(gatewayOf, event, durability.jobAttempts(), why),
                 new DurableJobQueue.Settings(processName, LONG_JOB_THREADS, SHORT_JOB_THREADS, Duration.ofSeconds(1),
