@@ -30,7 +30,8 @@ public record AppConfig(
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
         Map<String, String> agentBaseEnv,
-        Admin admin) {
+        Admin admin,
+        Durability durability) {
 
     /**
      * The admin surface ({@code GET /}, {@code GET /metrics}): its own port, bound to {@code bind}; {@code token} (a
@@ -49,6 +50,19 @@ public record AppConfig(
         public String toString() {
             return "Admin[port=" + port + ", bind=" + bind + ", token=" + (token == null ? "none" : "****") + "]";
         }
+    }
+
+    /**
+     * Where state and jobs live and how they outlive a process: {@code databaseUrl} (GROVE_DATABASE_URL; null: H2 in
+     * the data folder), how long SIGTERM waits for running jobs (GROVE_DRAIN_TIMEOUT), how often a process beats
+     * (GROVE_HEARTBEAT; its jobs are revived by another process, or the next start, after 4 missed beats), and how
+     * long delivery ids are remembered (GROVE_DELIVERY_RETENTION); a failing job is tried GROVE_JOB_ATTEMPTS times,
+     * GROVE_JOB_BACKOFF apart (doubling).
+     */
+    public record Durability(String databaseUrl, Duration drainTimeout, Duration heartbeat, Duration deliveryRetention,
+            int jobAttempts, Duration jobBackoff) {
+        public static final Durability DEFAULTS = new Durability(null, Duration.ofMinutes(10), Duration.ofSeconds(10),
+                Duration.ofHours(72), 3, Duration.ofSeconds(5));
     }
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
@@ -71,7 +85,10 @@ public record AppConfig(
             new Variable("GROVE_TRIGGER_LABEL", false), new Variable("GROVE_AGENTS_FILE", false),
             new Variable("GROVE_ISSUE_BUDGET_USD", false), new Variable("GROVE_ISSUE_AGENT_TIME", false),
             new Variable("GROVE_ADMIN_PORT", false), new Variable("GROVE_ADMIN_BIND", false),
-            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false));
+            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false),
+            new Variable("GROVE_DRAIN_TIMEOUT", false), new Variable("GROVE_HEARTBEAT", false),
+            new Variable("GROVE_DELIVERY_RETENTION", false), new Variable("GROVE_JOB_ATTEMPTS", false),
+            new Variable("GROVE_JOB_BACKOFF", false));
 
     /** Reads the settings; every problem is listed in one exception whose message says what to set. */
     public static AppConfig fromEnv(Map<String, String> env) {
@@ -139,6 +156,17 @@ public record AppConfig(
         if (adminPort != 0 && adminPort == port) {
             problems.add("GROVE_ADMIN_PORT and GROVE_PORT are both " + port + ": the admin port must be another one");
         }
+        Durability durability = new Durability(blankToNull(env.get("GROVE_DATABASE_URL")),
+                duration(env, "GROVE_DRAIN_TIMEOUT", Durability.DEFAULTS.drainTimeout(), problems),
+                duration(env, "GROVE_HEARTBEAT", Durability.DEFAULTS.heartbeat(), problems),
+                duration(env, "GROVE_DELIVERY_RETENTION", Durability.DEFAULTS.deliveryRetention(), problems),
+                intValue(env, "GROVE_JOB_ATTEMPTS", Durability.DEFAULTS.jobAttempts(), problems),
+                duration(env, "GROVE_JOB_BACKOFF", Durability.DEFAULTS.jobBackoff(), problems));
+        if (durability.jobAttempts() < 1) problems.add("GROVE_JOB_ATTEMPTS must be at least 1");
+        if (durability.databaseUrl() != null && !durability.databaseUrl().startsWith("jdbc:postgresql:")) {
+            problems.add("GROVE_DATABASE_URL must be a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://db.example:5432/grove?user=grove&password=...");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -152,7 +180,7 @@ public record AppConfig(
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
                 agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
-                new Admin(adminPort, adminBind, adminToken));
+                new Admin(adminPort, adminBind, adminToken), durability);
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */
@@ -204,6 +232,21 @@ public record AppConfig(
         }
     }
 
+    private static Duration duration(Map<String, String> env, String name, Duration dflt, List<String> problems) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return dflt;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
@@ -213,6 +256,8 @@ public record AppConfig(
         return "AppConfig[port=" + port + ", admin=" + admin.bind() + ":" + admin.port() + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
                 + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
                 + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
-                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget + "]";
+                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget
+                + ", database=" + (durability.databaseUrl() == null ? "embedded H2 in " + dataDir
+                        : dev.grove.store.Database.redact(durability.databaseUrl())) + "]";
     }
 }

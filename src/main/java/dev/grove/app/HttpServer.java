@@ -30,10 +30,12 @@ public final class HttpServer {
         return Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_PAYLOAD_BYTES;
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.post("/webhook", ctx -> {
-                webhook.handle(ctx);
-                metrics.delivery(ctx.header("X-GitHub-Event"), ctx.statusCode());
-            });
+            if (webhook != null) { // null: `grove runner`, which takes no webhooks
+                cfg.routes.post("/webhook", ctx -> {
+                    webhook.handle(ctx);
+                    metrics.delivery(ctx.header("X-GitHub-Event"), ctx.statusCode());
+                });
+            }
             healthz(cfg);
         }).start(port);
     }

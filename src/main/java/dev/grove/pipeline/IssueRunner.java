@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class IssueRunner {
     private static final Logger log = LoggerFactory.getLogger(IssueRunner.class);
     private static final Set<String> MAY_RUN = Set.of("admin", "write");
+    /** Where a task is while its run goes on: found at the start of a run, its earlier run was stopped. */
+    private static final Set<TaskStatus> INTERRUPTED = Set.of(TaskStatus.QUEUED, TaskStatus.WAITING, TaskStatus.RUNNING);
 
     private final LongFunction<GitHubGateway> gateways;
     private final TokenSource tokens;
@@ -188,6 +190,12 @@ public final class IssueRunner {
                 interruptedPushes.add(t); // decided once origin is fetched: did that push land?
                 continue;
             }
+            if (rec != null && INTERRUPTED.contains(rec.status()) && rec.branch() != null) {
+                // left going by a process that stopped (this run holds the issue's claim, so no one else runs it):
+                // its leftovers are removed once origin is fetched, and it runs again on the same branch name
+                interruptedPushes.add(t);
+                continue;
+            }
             if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
                 if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
                     leftovers.put(t, rec.branch());
@@ -214,7 +222,7 @@ public final class IssueRunner {
                     : git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
             String baseSha = git.remoteBranchHead(clone, base);
             leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
-            interruptedPushes.forEach(t -> settleInterruptedPush(clone, keys.get(t)));
+            interruptedPushes.forEach(t -> settleInterrupted(clone, runSettings, req, keys.get(t), baseSha));
             assignBranches(req, plan, keys, clone, runSettings, selected);
             String agentName = agents.names().contains(opts.config().agent()) ? opts.config().agent()
                     : agents.defaultName();
@@ -271,25 +279,33 @@ public final class IssueRunner {
     }
 
     /**
-     * A task left {@code PUSHING} (the process stopped during its push): origin is the truth. If origin holds the
-     * branch, the push landed and the task resumes at its pull request, without running its agent or pushing again;
-     * if not, it runs again on a new branch name, and its old local branch (with its unpushed commit) is kept.
+     * A task left going by a process that stopped ({@code PUSHING}, or before: {@code RUNNING}, {@code QUEUED},
+     * {@code WAITING}): origin is the truth. If origin holds the branch, the push landed and the task resumes at its
+     * pull request, without running its agent or pushing again. If not, its worktree and local branch (whatever they
+     * hold) are removed, and it runs again from the base on the same branch name: never a second branch for one task.
      */
-    private void settleInterruptedPush(CachedRepo clone, TaskKey key) {
+    private void settleInterrupted(CachedRepo clone, RunnerSettings runSettings, RunRequest req, TaskKey key,
+            String baseSha) {
         TaskRecord rec = store.task(key).orElseThrow();
         String onOrigin = null;
         try {
             onOrigin = git.remoteBranchHead(clone, rec.branch());
         } catch (RuntimeException e) {
-            log.info("{}: origin has no {}; the interrupted push did not land", key, rec.branch());
+            log.info("{}: origin has no {}; the task's earlier run did not push", key, rec.branch());
         }
         if (onOrigin != null) {
             store.saveTask(rec.withStatus(TaskStatus.PUSHED).withHeadSha(onOrigin)
                     .withMessage("resumed: origin already held the branch"));
-        } else {
-            store.saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withAgentRun(rec.agentRun() == null ? null
-                    : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
+            return;
         }
+        removeLeftover(clone, runSettings, req, rec.branch(), baseSha);
+        try {
+            git.discardLocalBranch(clone, rec.branch());
+        } catch (RuntimeException e) {
+            log.warn("{}: could not discard the local branch {}: {}", key, rec.branch(), e.getMessage());
+        }
+        store.saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withBranch(rec.branch())
+                .withAgentRun(rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
     }
 
     /**
@@ -351,16 +367,16 @@ public final class IssueRunner {
 
     /**
      * Names every task's branch before any task starts, so tasks starting at once never pick the same name. A task
-     * that pushed keeps its branch; every other one gets a name no branch in the clone or on origin has.
+     * that pushed, or whose stopped run is resumed, keeps its branch; every other one gets a name no branch in the
+     * clone or on origin has.
      */
     private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone,
             RunnerSettings runSettings, Set<Task> selected) {
         Set<String> taken = new HashSet<>(git.branchNames(clone));
         for (Task t : plan.tasks()) {
             TaskRecord rec = store.task(keys.get(t)).orElseThrow();
-            if (!selected.contains(t)
-                    || rec.branch() != null && (rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
-                continue;
+            if (!selected.contains(t) || rec.branch() != null) {
+                continue; // a task that pushed, or one resumed after a stop, keeps its branch name
             }
             String branch = BranchNamer.branchName(runSettings.branchPrefix(), req.issueNumber(), t.title(), taken);
             taken.add(branch);
@@ -420,7 +436,15 @@ public final class IssueRunner {
      */
     public boolean cancel(TaskKey key, String by) {
         cancellations.cancel(key, by);
+        cancelBroadcast.accept(key, by);
         return running.cancel(key, "cancelled by @" + by);
+    }
+
+    private volatile java.util.function.BiConsumer<TaskKey, String> cancelBroadcast = (k, by) -> { };
+
+    /** Where a cancel is also sent, so that another process running the task stops it (the shared database). */
+    public void broadcastCancels(java.util.function.BiConsumer<TaskKey, String> broadcast) {
+        this.cancelBroadcast = broadcast;
     }
 
     /**

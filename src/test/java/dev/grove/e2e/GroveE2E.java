@@ -172,8 +172,9 @@ abstract class GroveE2E {
     }
 
     HttpResponse<String> deliver(String event, ObjectNode payload) throws Exception {
+        int n = deliveries.incrementAndGet();
         HttpResponse<String> r = WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), event,
-                "delivery-" + deliveries.incrementAndGet(), WebhookFixtures.bytes(payload), SECRET);
+                "delivery-" + n, WebhookFixtures.bytes(WebhookFixtures.fresh(payload, n)), SECRET);
         assertEquals(202, r.statusCode(), r.body());
         assertTrue(server.awaitIdle(Duration.ofSeconds(90)), "the jobs finished");
         return r;
