@@ -18,6 +18,7 @@ import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.metrics.GroveMetrics;
+import dev.grove.metrics.MeteredAgentRunner;
 import dev.grove.metrics.MeteredStateStore;
 import dev.grove.pipeline.RunningAgents;
 import dev.grove.pipeline.TaskProgressListener;
@@ -83,8 +84,8 @@ public final class GroveServer implements AutoCloseable {
         InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
-
         GroveMetrics metrics = new GroveMetrics();
+
         StateStore store = new MeteredStateStore(new FileStateStore(config.dataDir().resolve("state.json")), metrics);
         RunnerSettings settings = new RunnerSettings(config.dataDir(), config.maxParallel(), config.agentTimeout(),
                 RunnerSettings.BRANCH_PREFIX);
@@ -92,11 +93,11 @@ public final class GroveServer implements AutoCloseable {
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
-        AgentCatalog agents = config.agentCatalog();
+                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i, metrics));
+        AgentCatalog agents = config.agentCatalog().decorated(r -> new MeteredAgentRunner(r, metrics));
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
                 TaskProgressListener.NONE, store, settings, taskPool, clock);
-        ExecutorJobQueue jobs = new ExecutorJobQueue(4);
+        ExecutorJobQueue jobs = new ExecutorJobQueue(4, metrics::jobFailed);
         // `/grove try` and `/grove pick`
         ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
                 store, settings, taskPool, clock);
@@ -119,6 +120,7 @@ public final class GroveServer implements AutoCloseable {
                 intake.apply(jobs));
 
         metrics.agentsRunning(runner.runningAgents()::count);
+        metrics.jobsPending(jobs::pending);
         Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());

@@ -14,8 +14,20 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecutorJobQueue.class);
     private final ExecutorService pool;
     private final AtomicInteger pending = new AtomicInteger();
+    private final Runnable onFailure;
+    private final java.util.Deque<FailedJob> failures = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    /** A job that ended with an exception: when, what, and the exception's message. */
+    public record FailedJob(java.time.Instant at, String description, String error) {
+    }
 
     public ExecutorJobQueue(int threads) {
+        this(threads, () -> { });
+    }
+
+    /** {@code onFailure} runs once for each job that ends with an exception (metrics). */
+    public ExecutorJobQueue(int threads, Runnable onFailure) {
+        this.onFailure = onFailure;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "grove-job-" + n.incrementAndGet());
@@ -32,10 +44,18 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
                 job.run();
             } catch (RuntimeException | Error e) {
                 log.error("job failed: {}", description, e);
+                failures.addFirst(new FailedJob(java.time.Instant.now(), description, String.valueOf(e)));
+                while (failures.size() > 50) failures.pollLast();
+                onFailure.run();
             } finally {
                 pending.decrementAndGet();
             }
         });
+    }
+
+    /** The latest jobs that failed (at most 50), newest first. */
+    public java.util.List<FailedJob> recentFailures() {
+        return java.util.List.copyOf(failures);
     }
 
     /** Jobs submitted and not yet finished. */
