@@ -38,6 +38,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,7 +122,10 @@ public final class GroveServer implements AutoCloseable {
 
         metrics.agentsRunning(runner.runningAgents()::count);
         metrics.jobsPending(jobs::pending);
-        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
+        Readiness readiness = new Readiness(List.of(Readiness.database(store), Readiness.dataDir(config.dataDir()),
+                Readiness.agent(agents.definition(agents.defaultName()), config.agentBaseEnv().get("PATH"))));
+        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, readiness,
+                config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
     }

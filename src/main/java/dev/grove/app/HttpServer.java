@@ -6,7 +6,8 @@ import io.javalin.Javalin;
 import java.util.function.Supplier;
 
 /**
- * Grove's HTTP routes: {@code POST /webhook}, {@code GET /healthz}, {@code GET /metrics} (Prometheus) and {@code GET /}
+ * Grove's HTTP routes: {@code POST /webhook}, {@code GET /healthz} (liveness), {@code GET /readyz} (readiness: the
+ * database, the data folder, the agent CLI), {@code GET /metrics} (Prometheus) and {@code GET /}
  * (the dashboard of runs, tasks and agent log tails).
  */
 public final class HttpServer {
@@ -22,6 +23,12 @@ public final class HttpServer {
     }
 
     public static Javalin start(WebhookController webhook, GroveMetrics metrics, Supplier<String> dashboard, int port) {
+        return start(webhook, metrics, dashboard, new Readiness(java.util.List.of()), port);
+    }
+
+    /** {@code GET /readyz} answers 200 when every readiness check passes, else 503; both name each check's state. */
+    public static Javalin start(WebhookController webhook, GroveMetrics metrics, Supplier<String> dashboard,
+            Readiness readiness, int port) {
         return Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_PAYLOAD_BYTES;
             cfg.startup.showJavalinBanner = false;
@@ -33,6 +40,11 @@ public final class HttpServer {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             cfg.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            cfg.routes.get("/readyz", ctx -> {
+                Readiness.Result r = readiness.check();
+                ctx.status(r.ready() ? 200 : 503).json(java.util.Map.of(
+                        "status", r.ready() ? "ready" : "not ready", "checks", r.checks()));
+            });
         }).start(port);
     }
 }

@@ -39,9 +39,10 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
     @Override
     public void submit(String description, Runnable job) {
         pending.incrementAndGet();
+        Runnable withFacts = dev.grove.webhook.LogContext.carry(job, null, null);
         pool.execute(() -> {
             try {
-                job.run();
+                withFacts.run();
             } catch (RuntimeException | Error e) {
                 log.error("job failed: {}", description, e);
                 failures.addFirst(new FailedJob(java.time.Instant.now(), description, String.valueOf(e)));

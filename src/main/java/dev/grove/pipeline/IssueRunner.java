@@ -228,14 +228,14 @@ public final class IssueRunner {
                 refresh.run();
                 List<Future<?>> running = new ArrayList<>();
                 for (Task t : wave) {
-                    running.add(taskPool.submit(() -> {
+                    running.add(taskPool.submit(dev.grove.webhook.LogContext.carry(() -> {
                         slots.acquireUninterruptibly();
                         try {
                             pipeline.run(t, keys.get(t));
                         } finally {
                             slots.release();
                         }
-                    }));
+                    }, dev.grove.webhook.LogContext.TASK, keys.get(t).task())));
                 }
                 for (Future<?> f : running) {
                     try {
