@@ -82,7 +82,10 @@ public final class GroveMetrics implements GitHubCallListener {
         Gauge.builder("grove.agents.running", count).description("Agents running now").register(registry);
     }
 
-    /** Reports the jobs queued or running now (the queue depth), read at each scrape. */
+    /**
+     * Reports {@code count} as the jobs queued or running now ({@code grove_jobs_pending}, the queue depth); zero means
+     * the server is idle, which is also how the end-to-end tests know a delivery's work is done.
+     */
     public void jobsPending(Supplier<Number> count) {
         Gauge.builder("grove.jobs.pending", count).description("Jobs queued or running now").register(registry);
     }
