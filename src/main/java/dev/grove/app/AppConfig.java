@@ -29,7 +29,8 @@ public record AppConfig(
         String triggerLabel,
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
-        Map<String, String> agentBaseEnv) {
+        Map<String, String> agentBaseEnv,
+        Duration commentInterval) {
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
 
@@ -84,6 +85,14 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
+        Duration commentInterval = Duration.ofSeconds(5);
+        try {
+            if (env.get("GROVE_COMMENT_INTERVAL") != null) {
+                commentInterval = Durations.parse(env.get("GROVE_COMMENT_INTERVAL"));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("GROVE_COMMENT_INTERVAL: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -96,7 +105,7 @@ public record AppConfig(
                 env.getOrDefault("GROVE_AGENT_COMMAND", DEFAULT_AGENT_COMMAND),
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
-                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env));
+                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env), commentInterval);
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */

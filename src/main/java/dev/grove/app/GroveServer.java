@@ -12,6 +12,7 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
 import dev.grove.pipeline.Cleaner;
+import dev.grove.pipeline.CommentPacer;
 import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
@@ -97,7 +98,8 @@ public final class GroveServer implements AutoCloseable {
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i, metrics));
         AgentCatalog agents = config.agentCatalog().decorated(r -> new MeteredAgentRunner(r, metrics));
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
-                TaskProgressListener.NONE, store, settings, taskPool, clock);
+                TaskProgressListener.NONE, store, settings, taskPool, clock)
+                .pacingComments(CommentPacer.withTimer(clock, config.commentInterval()));
         ExecutorJobQueue jobs = new ExecutorJobQueue(4, metrics::jobFailed);
         // `/grove try` and `/grove pick`
         ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
