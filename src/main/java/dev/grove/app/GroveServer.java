@@ -12,6 +12,7 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
 import dev.grove.pipeline.Cleaner;
+import dev.grove.report.DashboardRenderer;
 import dev.grove.pipeline.CommentPacer;
 import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
@@ -96,7 +97,9 @@ public final class GroveServer implements AutoCloseable {
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i, metrics));
-        AgentCatalog agents = config.agentCatalog().decorated(r -> new MeteredAgentRunner(r, metrics));
+        AgentActivity activity = new AgentActivity(clock);
+        AgentCatalog agents = config.agentCatalog()
+                .decorated(r -> new MeteredAgentRunner(activity.tracking(r), metrics));
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
                 TaskProgressListener.NONE, store, settings, taskPool, clock)
                 .pacingComments(CommentPacer.withTimer(clock, config.commentInterval()));
@@ -126,8 +129,9 @@ public final class GroveServer implements AutoCloseable {
         metrics.jobsPending(jobs::pending);
         Readiness readiness = new Readiness(List.of(Readiness.database(store), Readiness.dataDir(config.dataDir()),
                 Readiness.agent(agents.definition(agents.defaultName()), config.agentBaseEnv().get("PATH"))));
-        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, readiness,
-                config.port());
+        Dashboard dashboard = new Dashboard(store, settings, clock, activity, () -> jobs.recentFailures().stream()
+                .map(f -> new DashboardRenderer.FailedJob(f.at(), f.description(), f.error())).toList());
+        Javalin http = HttpServer.start(webhook, metrics, dashboard, readiness, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
     }

@@ -29,6 +29,18 @@ public final class HttpServer {
     /** {@code GET /readyz} answers 200 when every readiness check passes, else 503; both name each check's state. */
     public static Javalin start(WebhookController webhook, GroveMetrics metrics, Supplier<String> dashboard,
             Readiness readiness, int port) {
+        return start(webhook, metrics, dashboard, null, readiness, port);
+    }
+
+    /** With the full dashboard: {@code GET /}, one page per issue, and {@code GET /tails} (the live log tails). */
+    static Javalin start(WebhookController webhook, GroveMetrics metrics, Dashboard dashboard, Readiness readiness,
+            int port) {
+        return start(webhook, metrics, dashboard::render, dashboard, readiness, port);
+    }
+
+    private static Javalin start(WebhookController webhook, GroveMetrics metrics, Supplier<String> index,
+            Dashboard pages, Readiness readiness, int port) {
+        Supplier<String> dashboard = index;
         return Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_PAYLOAD_BYTES;
             cfg.startup.showJavalinBanner = false;
@@ -37,6 +49,19 @@ public final class HttpServer {
                 metrics.delivery(ctx.header("X-GitHub-Event"), ctx.statusCode());
             });
             cfg.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard.get()));
+            if (pages != null) {
+                cfg.routes.get("/issues/{owner}/{repo}/{number}", ctx -> {
+                    String n = ctx.pathParam("number");
+                    if (!n.matches("\\d{1,9}")) {
+                        ctx.status(404).result("no such issue");
+                        return;
+                    }
+                    ctx.contentType("text/html; charset=utf-8").result(pages.renderIssue(ctx.pathParam("owner"),
+                            ctx.pathParam("repo"), Integer.parseInt(n)));
+                });
+                cfg.routes.get("/tails", ctx -> ctx.contentType("application/json")
+                        .header("Cache-Control", "no-store").result(pages.tails(ctx.queryParam("issue"))));
+            }
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             cfg.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
