@@ -1,7 +1,7 @@
 package dev.grove.agent;
 
-import dev.grove.report.Durations;
-import dev.grove.report.Money;
+import dev.grove.model.Durations;
+import dev.grove.model.Money;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.grove.app;
 import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentsFile;
 import dev.grove.pipeline.IssueBudget;
-import dev.grove.report.Durations;
+import dev.grove.model.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

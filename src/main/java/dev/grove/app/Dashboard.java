@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.grove.github.RepoRef;
-import dev.grove.store.TaskRecord;
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskRecord;
 
 /**
  * {@code GET /} and one page per issue: the latest tasks from the store, every agent run (tasks, planner, revise,

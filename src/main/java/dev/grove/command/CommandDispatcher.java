@@ -6,7 +6,7 @@ import dev.grove.config.RepoConfig;
 import dev.grove.config.RepoConfigLoader;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoFile;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.github.ReviewComment;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExperimentRunner;
@@ -15,14 +15,14 @@ import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ReviseRequest;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunOptions;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -171,12 +171,46 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge());
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
             done.flatMap(rec -> store.plan(r.repo(), rec.key().issue()))
                     .ifPresent(saved -> runner.showStatus(saved.request()));
         } catch (IOException e) {
             throw new UncheckedIOException("clean-up of " + r.repo() + "#" + t.pullNumber() + " failed", e);
         }
+    }
+
+    /**
+     * The issue was closed, or its trigger label removed: every queued or running task is cancelled, then (once the
+     * issue's run has ended) the worktrees of tasks that pushed nothing are removed. Pushed branches and open PRs stay.
+     */
+    public void onIssueStopped(Triggers.IssueStopped t) {
+        RunRequest req = t.req();
+        GitHubGateway github = gateways.apply(req.installationId());
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
+        if (t.label() != null && !t.label().equalsIgnoreCase(config.triggerLabel())) {
+            return; // another label
+        }
+        List<String> stopped = new ArrayList<>();
+        for (TaskRecord task : store.tasks(req.repo(), req.issueNumber())) {
+            if (!task.status().finished() && task.status() != TaskStatus.PLANNED && task.status() != TaskStatus.PUSHED) {
+                runner.cancel(task.key(), req.requestedBy());
+                stopped.add(String.valueOf(task.number()));
+            }
+        }
+        if (stopped.isEmpty()) {
+            return; // nothing was going: nothing to say
+        }
+        int removed;
+        try {
+            removed = cleaner.removeUnpushedWorktrees(req, java.time.Duration.ofMinutes(2));
+        } catch (IOException e) {
+            throw new UncheckedIOException("clean-up of " + req.repo() + "#" + req.issueNumber() + " failed", e);
+        }
+        String why = t.label() == null ? "the issue was closed" : "the `" + t.label() + "` label was removed";
+        comment(github, req.repo(), req.issueNumber(), "Stopped task" + (stopped.size() == 1 ? " " : "s ")
+                + String.join(", ", stopped) + ": " + why + " by @" + req.requestedBy() + ". " + removed
+                + (removed == 1 ? " worktree" : " worktrees") + " that pushed nothing removed; pushed branches and "
+                + "their pull requests are kept.");
     }
 
     // ---- commands ------------------------------------------------------------------------------------------------
@@ -238,6 +272,14 @@ public final class CommandDispatcher {
 
     private void run(RunRequest req, RepoConfig config, Set<Integer> only) {
         GitHubGateway github = gateways.apply(req.installationId());
+        Optional<SavedPlan> shown = store.plan(req.repo(), req.issueNumber()).filter(SavedPlan::shownForApproval);
+        if (shown.isPresent() && !shown.get().madeFrom(req.issueBody())) {
+            // approval means what was approved: never run a plan nobody was shown
+            comment(github, req.repo(), req.issueNumber(), "The issue changed since `/grove plan` showed its plan, "
+                    + "so nothing was started: what would run now is not what was shown. `/grove plan` shows the new "
+                    + "plan; then `/grove run` runs it.");
+            return;
+        }
         List<String> notes = new ArrayList<>();
         Plan plan = runner.planFor(req, notes, config.maxTasks());
         Set<Integer> numbers = plan.tasks().stream().map(t -> t.number()).collect(Collectors.toSet());

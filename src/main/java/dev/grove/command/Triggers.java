@@ -1,7 +1,7 @@
 package dev.grove.command;
 
-import dev.grove.github.RepoRef;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.RepoRef;
+import dev.grove.model.RunRequest;
 
 /** What the webhook handlers hand to the {@link CommandDispatcher}: one record per kind of trigger. */
 public final class Triggers {
@@ -30,5 +30,12 @@ public final class Triggers {
 
     /** A pull request closed, merged or not. */
     public record PullRequestClosed(Repo repo, int pullNumber, boolean merged, String headBranch) {
+    }
+
+    /**
+     * The issue was closed ({@code label} null) or a label was removed from it ({@code label}: which one; only the
+     * repository's trigger label stops anything): its agents are stopped and its unpushed worktrees removed.
+     */
+    public record IssueStopped(RunRequest req, String label) {
     }
 }

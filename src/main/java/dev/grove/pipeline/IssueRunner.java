@@ -6,23 +6,24 @@ import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
-import dev.grove.git.MergeCheck;
+import dev.grove.model.MergeCheck;
 import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.github.TokenSource;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
-import dev.grove.store.AgentRun;
-import dev.grove.store.RunTotals;
+import dev.grove.model.AgentRun;
+import dev.grove.model.RunTotals;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -442,7 +443,7 @@ public final class IssueRunner {
             tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
             return plan;
         }
-        store.savePlan(new SavedPlan(req, plan));
+        store.savePlan(new SavedPlan(req, plan, null, true));
         Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
@@ -464,7 +465,7 @@ public final class IssueRunner {
      */
     public Plan planFor(RunRequest req, List<String> notes, int maxTasks) {
         Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
-        if (saved.isPresent() && saved.get().request().issueBody().equals(req.issueBody())) {
+        if (saved.isPresent() && saved.get().madeFrom(req.issueBody())) {
             return saved.get().plan();
         }
         if (saved.isPresent()) {

@@ -1,10 +1,11 @@
 package dev.grove.report;
 
-import dev.grove.git.MergeCheck;
-import dev.grove.github.RepoRef;
+import dev.grove.model.MergeCheck;
+import dev.grove.model.RepoRef;
 import dev.grove.plan.Plan;
-import dev.grove.store.RunTotals;
-import dev.grove.store.TaskRecord;
+import dev.grove.model.RunTotals;
+import dev.grove.model.TaskRecord;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 

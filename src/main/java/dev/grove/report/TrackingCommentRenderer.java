@@ -1,17 +1,20 @@
 package dev.grove.report;
 
-import dev.grove.store.AgentRun;
-import dev.grove.git.MergeCheck;
+import dev.grove.model.AgentRun;
+import dev.grove.model.MergeCheck;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
-import dev.grove.store.TaskRecord;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.Durations;
+import dev.grove.model.Money;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskStatus;
+import java.time.Duration;
 
 /** The one comment per issue that Grove edits in place as tasks move. Pure: Markdown out. */
 public final class TrackingCommentRenderer {
@@ -164,12 +167,12 @@ public final class TrackingCommentRenderer {
         };
         String s = icon + t.status().label();
         if (t.status() == TaskStatus.RUNNING && t.agentRun() != null && t.agentRun().progress() != null) {
-            s += ": " + t.agentRun().progress();
+            s += ": " + SafeMarkdown.neutralize(t.agentRun().progress());
         }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES || t.status() == TaskStatus.PR_OPENED
                 || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED)) {
-            s += ": " + t.message();
+            s += ": " + SafeMarkdown.neutralize(t.message());
         }
         return cell(s);
     }

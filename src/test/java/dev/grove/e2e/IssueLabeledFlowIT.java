@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grove.store.FileStateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
 import dev.grove.testing.WebhookFixtures;

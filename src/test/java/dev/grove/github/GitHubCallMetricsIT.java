@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.metrics.GroveMetrics;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitHubApiStub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

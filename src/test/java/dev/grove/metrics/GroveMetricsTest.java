@@ -8,7 +8,7 @@ import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentReport;
 import dev.grove.agent.AgentRequest;
 import dev.grove.app.HttpServer;
-import dev.grove.pipeline.ExecutorJobQueue;
+import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.store.FileStateStore;
 import dev.grove.testing.WebhookFixtures;
 import dev.grove.webhook.EventRouter;

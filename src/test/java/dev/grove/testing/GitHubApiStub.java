@@ -18,7 +18,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi30;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,6 +190,23 @@ public final class GitHubApiStub implements AutoCloseable {
                     n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + number);
                     n.put("html_url", "https://github.com/" + repo.fullName() + "/issues/" + number);
                 }));
+    }
+
+    /** {@code GET /repos/{o}/{r}/issues/{n}} → 200, GitHub's example with this number and body. */
+    public void stubIssue(RepoRef repo, int number, String body) {
+        stubJson("GET", "/repos/" + repo.fullName() + "/issues/" + number, 200,
+                exampleObject("get_repos_owner_repo_issues_issue_number.json", 200, n -> {
+                    n.put("number", number);
+                    n.put("body", body);
+                    n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + number);
+                    n.put("html_url", "https://github.com/" + repo.fullName() + "/issues/" + number);
+                }));
+    }
+
+    /** {@code PATCH /repos/{o}/{r}/issues/{n}} (body edits, closing) → 200, GitHub's example with this number. */
+    public void stubEditIssue(RepoRef repo, int number) {
+        stubJson("PATCH", "/repos/" + repo.fullName() + "/issues/" + number, 200,
+                exampleObject("patch_repos_owner_repo_issues_issue_number.json", 200, n -> n.put("number", number)));
     }
 
     /** {@code POST /repos/{o}/{r}/issues/{n}/comments} → 201, the new comment with this id. */
