@@ -89,6 +89,7 @@ public final class GroveServer implements AutoCloseable {
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
         GroveMetrics metrics = new GroveMetrics();
+        tokens.reportingTo(metrics);
 
         StateStore store = new MeteredStateStore(new FileStateStore(config.dataDir().resolve("state.json")), metrics);
         RunnerSettings settings = new RunnerSettings(config.dataDir(), config.maxParallel(), config.agentTimeout(),

@@ -35,6 +35,12 @@ class GitHubCallMetricsIT {
         github.stubPermission(REPO, "alice", "write");
         github.stubPermissionNotFound(REPO, "mallory");
 
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        github.stubAccessToken(77, "ghs_metrics", java.time.Instant.now().plusSeconds(3600));
+        new InstallationTokens(github.baseUrl(), "1", (java.security.interfaces.RSAPrivateKey) gen.generateKeyPair()
+                .getPrivate(), java.time.Clock.systemUTC(), java.net.http.HttpClient.newHttpClient())
+                .reportingTo(metrics).installationToken(77);
         gateway.commentOnIssue(REPO, 12, "hello");
         gateway.commentOnIssue(REPO, 12, "again");
         gateway.roleOf(REPO, "alice");
@@ -48,6 +54,8 @@ class GitHubCallMetricsIT {
         assertTrue(scrape.contains("grove_github_requests_seconds_count{method=\"GET\","
                 + "route=\"/repos/{owner}/{repo}/collaborators/{username}/permission\",status=\"404\"} 1"), scrape);
         assertTrue(scrape.contains("grove_github_requests_seconds_sum{method=\"POST\""), "latency: " + scrape);
+        assertTrue(scrape.contains("grove_github_requests_seconds_count{method=\"POST\","
+                + "route=\"/app/installations/{installation_id}/access_tokens\",status=\"201\"} 1"), scrape);
         assertTrue(scrape.contains("grove_github_ratelimit_remaining 4321.0"), scrape);
         assertFalse(scrape.contains("mallory") || scrape.contains("/issues/12"), "no path values as labels: " + scrape);
         github.assertNoUnmatchedRequests();
