@@ -31,7 +31,8 @@ public record AppConfig(
         IssueBudget issueBudget,
         Map<String, String> agentBaseEnv,
         Admin admin,
-        Durability durability) {
+        Durability durability,
+        Duration commentInterval) {
 
     /**
      * The admin surface ({@code GET /}, {@code GET /metrics}): its own port, bound to {@code bind}; {@code token} (a
@@ -88,7 +89,15 @@ public record AppConfig(
             new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false),
             new Variable("GROVE_DRAIN_TIMEOUT", false), new Variable("GROVE_HEARTBEAT", false),
             new Variable("GROVE_DELIVERY_RETENTION", false), new Variable("GROVE_JOB_ATTEMPTS", false),
-            new Variable("GROVE_JOB_BACKOFF", false));
+            new Variable("GROVE_JOB_BACKOFF", false), new Variable("GROVE_COMMENT_INTERVAL", false),
+            new Variable("GROVE_LOG_FORMAT", false), new Variable("GROVE_SANDBOX", false),
+            new Variable("GROVE_SANDBOX_UID", false), new Variable("GROVE_SANDBOX_MEMORY", false),
+            new Variable("GROVE_SANDBOX_PROCESSES", false), new Variable("GROVE_SANDBOX_RO_BIND", false),
+            new Variable("GROVE_SANDBOX_BIND", false),
+            // `grove setup` only
+            new Variable("GROVE_PUBLIC_URL", false), new Variable("GROVE_SETUP_PORT", false),
+            new Variable("GROVE_GITHUB_URL", false), new Variable("GROVE_GITHUB_ORG", false),
+            new Variable("GROVE_APP_MANIFEST", false));
 
     /** Reads the settings; every problem is listed in one exception whose message says what to set. */
     public static AppConfig fromEnv(Map<String, String> env) {
@@ -167,6 +176,14 @@ public record AppConfig(
             problems.add("GROVE_DATABASE_URL must be a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://db.example:5432/grove?user=grove&password=...");
         }
+        Duration commentInterval = Duration.ofSeconds(5);
+        try {
+            if (env.get("GROVE_COMMENT_INTERVAL") != null) {
+                commentInterval = Durations.parse(env.get("GROVE_COMMENT_INTERVAL"));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("GROVE_COMMENT_INTERVAL: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -180,7 +197,7 @@ public record AppConfig(
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
                 agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
-                new Admin(adminPort, adminBind, adminToken), durability);
+                new Admin(adminPort, adminBind, adminToken), durability, commentInterval);
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */

@@ -17,11 +17,14 @@ import dev.grove.report.Redactor;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxSettings;
+import dev.grove.report.DashboardRenderer;
+import dev.grove.pipeline.CommentPacer;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.metrics.GroveMetrics;
+import dev.grove.metrics.MeteredAgentRunner;
 import dev.grove.metrics.MeteredStateStore;
 import dev.grove.pipeline.RunningAgents;
 import dev.grove.pipeline.TaskProgressListener;
@@ -130,6 +133,7 @@ public final class GroveServer implements AutoCloseable {
         };
 
         GroveMetrics metrics = new GroveMetrics();
+        appTokens.reportingTo(metrics);
         AppConfig.Durability durability = config.durability();
         Files.createDirectories(config.dataDir());
         Database db = Database.open(durability.databaseUrl(), config.dataDir());
@@ -143,10 +147,13 @@ public final class GroveServer implements AutoCloseable {
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
                 id -> gateways.computeIfAbsent(id, i -> new RedactingGitHubGateway(
-                        new Hub4jGitHubGateway(config.githubApi(), tokens, i), redactor));
-        AgentCatalog agents = config.agentCatalog();
+                        new Hub4jGitHubGateway(config.githubApi(), tokens, i, metrics), redactor));
+        AgentActivity activity = new AgentActivity(clock);
+        AgentCatalog agents = config.agentCatalog()
+                .decorated(r -> new MeteredAgentRunner(activity.tracking(r), metrics));
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
-                TaskProgressListener.NONE, store, settings, taskPool, clock);
+                TaskProgressListener.NONE, store, settings, taskPool, clock)
+                .pacingComments(CommentPacer.withTimer(clock, config.commentInterval()));
         // `/grove try` and `/grove pick`
         ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
                 store, settings, taskPool, clock);
@@ -167,8 +174,16 @@ public final class GroveServer implements AutoCloseable {
                 "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed),
                 "issues.closed", new IssueStoppedHandler(commands::onIssueStopped),
                 "issues.unlabeled", new IssueStoppedHandler(commands::onIssueStopped)));
+        // the latest jobs that gave up, newest first, for the dashboard (the issue is told as well)
+        java.util.Deque<DashboardRenderer.FailedJob> failedJobs = new java.util.concurrent.ConcurrentLinkedDeque<>();
         DurableJobQueue jobs = new DurableJobQueue(db, router,
-                (event, why) -> reportFailure(gatewayOf, event, durability.jobAttempts(), why),
+                (event, why) -> {
+                    metrics.jobFailed();
+                    failedJobs.addFirst(new DashboardRenderer.FailedJob(clock.instant(),
+                            event.event() + " " + event.deliveryId(), why));
+                    while (failedJobs.size() > 50) failedJobs.pollLast();
+                    reportFailure(gatewayOf, event, durability.jobAttempts(), why);
+                },
                 new DurableJobQueue.Settings(processName, LONG_JOB_THREADS, SHORT_JOB_THREADS, Duration.ofSeconds(1),
                         durability.heartbeat(), durability.jobAttempts(), durability.jobBackoff(),
                         durability.deliveryRetention(), durability.drainTimeout()), clock);
@@ -201,12 +216,15 @@ public final class GroveServer implements AutoCloseable {
 
         metrics.agentsRunning(runner.runningAgents()::count);
         metrics.jobsPending(jobs::pending);
+        Readiness readiness = new Readiness(List.of(Readiness.database(store), Readiness.dataDir(config.dataDir()),
+                Readiness.agent(agents.definition(agents.defaultName()), config.agentBaseEnv().get("PATH"))));
+        Dashboard dashboard = new Dashboard(store, settings, clock, redactor, activity, () -> List.copyOf(failedJobs));
         AppConfig.Admin admin = config.admin();
-        Javalin adminHttp = HttpServer.startAdmin(metrics, new Dashboard(store, settings, clock, redactor)::render,
-                admin.bind(), admin.port(), admin.token());
+        Javalin adminHttp = HttpServer.startAdmin(metrics, dashboard, readiness, admin.bind(), admin.port(),
+                admin.token());
         log.info("Grove admin on port {} ({}{})", adminHttp.port(), admin.bind(),
                 admin.token() == null ? "" : ", bearer token required");
-        Javalin http = webhooks ? HttpServer.start(webhook, metrics, config.port()) : null;
+        Javalin http = webhooks ? HttpServer.start(webhook, metrics, readiness, config.port()) : null;
         if (webhooks) {
             log.info("Grove is listening on port {} ({})", http.port(), config);
         } else {

@@ -92,9 +92,16 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
     private final TokenSource tokens;
     private final long installationId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final GitHubCallListener calls;
 
     public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId) {
+        this(apiBase, tokens, installationId, GitHubCallListener.NONE);
+    }
+
+    /** Every call this gateway makes, through hub4j or directly, is reported to {@code calls}. */
+    public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId, GitHubCallListener calls) {
         Objects.requireNonNull(apiBase, "apiBase");
+        this.calls = Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(tokens, "tokens");
         this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
         this.tokens = tokens;
@@ -103,6 +110,8 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
             this.github = new GitHubBuilder()
                     .withEndpoint(apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase)
                     .withAuthorizationProvider(() -> "token " + tokens.installationToken(installationId))
+                    .withConnector(new MeteredConnector(org.kohsuke.github.connector.GitHubConnector.DEFAULT,
+                            this.apiBase, calls))
                     .build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up the GitHub client for " + apiBase + ": " + e.getMessage(), e);
@@ -294,11 +303,20 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json.toString()))
                 .build();
+        long start = System.nanoTime();
+        int status = 0;
+        Long remaining = null;
         try {
-            return http.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            status = r.statusCode();
+            remaining = MeteredConnector.rateRemaining(r.headers().firstValue("x-ratelimit-remaining").orElse(null));
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + method + " " + path, e);
+        } finally {
+            calls.githubCall(method, GitHubRoutes.template(path), status,
+                    Duration.ofNanos(System.nanoTime() - start), remaining);
         }
     }
 

@@ -71,6 +71,7 @@ public final class IssueRunner {
     private final Clock clock;
     private final PlanSource plans;
     private final Cancellations cancellations = new Cancellations();
+    private volatile CommentPacer comments;
     /** The most tasks a planner agent may propose (the repository's {@code max_tasks}, once config is wired). */
 
     /**
@@ -101,6 +102,13 @@ public final class IssueRunner {
         this.taskPool = taskPool;
         this.clock = clock;
         this.plans = new PlanSource(git, agents.get(agents.defaultName()), settings);
+        this.comments = CommentPacer.withTimer(clock, CommentPacer.DEFAULT_INTERVAL);
+    }
+
+    /** Paces tracking-comment edits with {@code pacer} (at most one per issue per its interval); returns this runner. */
+    public IssueRunner pacingComments(CommentPacer pacer) {
+        this.comments = pacer;
+        return this;
     }
 
     /** The agents running now, to cancel them ({@code /grove cancel}). */
@@ -156,12 +164,12 @@ public final class IssueRunner {
 
     private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {
         Instant started = clock.instant();
-        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber(), comments);
         CachedRepo[] synced = new CachedRepo[1];
         Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced, opts.config().maxTasks());
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, clock.instant());
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
+            tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
                     plan.problem()));
             return new Result(plan, List.of(), wall);
         }
@@ -243,14 +251,14 @@ public final class IssueRunner {
                 refresh.run();
                 List<Future<?>> running = new ArrayList<>();
                 for (Task t : wave) {
-                    running.add(taskPool.submit(() -> {
+                    running.add(taskPool.submit(dev.grove.webhook.LogContext.carry(() -> {
                         slots.acquireUninterruptibly();
                         try {
                             pipeline.run(t, keys.get(t));
                         } finally {
                             slots.release();
                         }
-                    }));
+                    }, dev.grove.webhook.LogContext.TASK, keys.get(t).task())));
                 }
                 for (Future<?> f : running) {
                     try {
@@ -274,7 +282,7 @@ public final class IssueRunner {
         RunTotals totals = new RunTotals(wall, records(plan, keys).stream().filter(r -> runNow.contains(r.key()))
                 .map(TaskRecord::elapsed).filter(d -> d != null).reduce(Duration.ZERO, Duration::plus));
         store.savePlan(new SavedPlan(req, plan, totals));
-        tracking.show(view(req, plan, keys, totals, problem, outside, mergeCheck[0]));
+        tracking.settle(view(req, plan, keys, totals, problem, outside, mergeCheck[0]));
         return new Result(plan, records(plan, keys), wall, mergeCheck[0], totals);
     }
 
@@ -454,9 +462,9 @@ public final class IssueRunner {
     public Plan plan(RunRequest req, int maxTasks) {
         GitHubGateway github = gateways.apply(req.installationId());
         Plan plan = planIssue(req, new CachedRepo[1], maxTasks);
-        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber(), comments);
         if (plan.problem() != null) {
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
+            tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
             return plan;
         }
         store.savePlan(new SavedPlan(req, plan, null, true));
@@ -470,7 +478,7 @@ public final class IssueRunner {
         }
         List<String> notes = new ArrayList<>(plan.notes());
         notes.add("Nothing runs yet: `/grove run` runs this plan, `/grove run 2,3` only those tasks.");
-        tracking.show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
+        tracking.settle(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
                 plan));
         return plan;
     }
@@ -505,8 +513,8 @@ public final class IssueRunner {
         // the last run's own figures, as kept with it; never recomputed from task times
         RunTotals totals = going ? null : Objects.requireNonNullElse(saved.get().lastRun(), RunTotals.NONE);
         boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
-        new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
+        new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber(), comments)
+                .settle(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
                         Map.of(), null, plan));
         return true;
     }

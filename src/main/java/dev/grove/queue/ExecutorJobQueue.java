@@ -19,14 +19,24 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
     private final ExecutorService pool;
     private final StateStore store;
     private final AtomicInteger pending = new AtomicInteger();
+    private final Runnable onFailure;
+    private final java.util.Deque<FailedJob> failures = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
-    public ExecutorJobQueue(int threads) {
-        this(threads, null);
+    /** A job that ended with an exception: when, what, and the exception's message. */
+    public record FailedJob(java.time.Instant at, String description, String error) {
     }
 
-    /** @param store where delivery ids are recorded, so a redelivery is not acted on twice (null: not recorded) */
-    public ExecutorJobQueue(int threads, StateStore store) {
+    public ExecutorJobQueue(int threads) {
+        this(threads, null, () -> { });
+    }
+
+    /**
+     * @param store     where delivery ids are recorded, so a redelivery is not acted on twice (null: not recorded)
+     * @param onFailure runs once for each job that ends with an exception (metrics)
+     */
+    public ExecutorJobQueue(int threads, StateStore store, Runnable onFailure) {
         this.store = store;
+        this.onFailure = onFailure;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "grove-job-" + n.incrementAndGet());
@@ -47,15 +57,24 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
     /** Runs {@code job} on the pool. */
     public void submit(String description, Runnable job) {
         pending.incrementAndGet();
+        Runnable withFacts = dev.grove.webhook.LogContext.carry(job, null, null);
         pool.execute(() -> {
             try {
-                job.run();
+                withFacts.run();
             } catch (RuntimeException | Error e) {
                 log.error("job failed: {}", description, e);
+                failures.addFirst(new FailedJob(java.time.Instant.now(), description, String.valueOf(e)));
+                while (failures.size() > 50) failures.pollLast();
+                onFailure.run();
             } finally {
                 pending.decrementAndGet();
             }
         });
+    }
+
+    /** The latest jobs that failed (at most 50), newest first. */
+    public java.util.List<FailedJob> recentFailures() {
+        return java.util.List.copyOf(failures);
     }
 
     /** Jobs submitted and not yet finished. */

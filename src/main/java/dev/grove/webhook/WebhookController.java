@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /webhook}: verify, record, enqueue, answer. Checks in a fixed order and fails early:
@@ -32,6 +33,14 @@ public final class WebhookController {
     }
 
     public void handle(Context ctx) {
+        try {
+            intake(ctx);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private void intake(Context ctx) {
         byte[] body = ctx.bodyAsBytes();
         if (!verifier.matches(body, ctx.header("X-Hub-Signature-256"))) {
             log.warn("rejected a delivery with a missing or wrong signature from {}", ctx.ip());
@@ -41,6 +50,7 @@ public final class WebhookController {
         }
         String event = ctx.header("X-GitHub-Event");
         String delivery = ctx.header("X-GitHub-Delivery");
+        if (delivery != null && !delivery.isBlank()) MDC.put(LogContext.DELIVERY, delivery);
         if (event == null || event.isBlank() || delivery == null || delivery.isBlank()) {
             answer(ctx, 400, "error", "X-GitHub-Event and X-GitHub-Delivery headers are required");
             return;
@@ -63,6 +73,11 @@ public final class WebhookController {
             answer(ctx, 200, "status", "pong");
             return;
         }
+        String repository = payload.path("repository").path("full_name").asText("");
+        if (!repository.isEmpty()) MDC.put(LogContext.REPOSITORY, repository);
+        JsonNode number = payload.path("issue").path("number").isMissingNode()
+                ? payload.path("pull_request").path("number") : payload.path("issue").path("number");
+        if (number.canConvertToInt()) MDC.put(LogContext.ISSUE, number.asText());
         WebhookEvent we = new WebhookEvent(event, payload.path("action").asText(""), delivery, payload);
         Routing routing = router.route(we);
         if (routing instanceof Routing.Enqueue enqueue) {
