@@ -2,6 +2,7 @@ package dev.grove.app;
 
 import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentsFile;
+import dev.grove.github.GitHubClientSettings;
 import dev.grove.pipeline.IssueBudget;
 import dev.grove.report.Durations;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ public record AppConfig(
         String triggerLabel,
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
-        Map<String, String> agentBaseEnv) {
+        Map<String, String> agentBaseEnv,
+        GitHubClientSettings githubClient) {
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
 
@@ -84,6 +86,7 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
+        GitHubClientSettings githubClient = githubClient(env, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -96,7 +99,32 @@ public record AppConfig(
                 env.getOrDefault("GROVE_AGENT_COMMAND", DEFAULT_AGENT_COMMAND),
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
-                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env));
+                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env), githubClient);
+    }
+
+    /** GROVE_GITHUB_TIMEOUT, GROVE_GITHUB_RETRIES, GROVE_GITHUB_BACKOFF, GROVE_GITHUB_MAX_WAIT over the defaults. */
+    private static GitHubClientSettings githubClient(Map<String, String> env, List<String> problems) {
+        GitHubClientSettings d = GitHubClientSettings.DEFAULTS;
+        Duration timeout = duration(env, "GROVE_GITHUB_TIMEOUT", d.timeout(), problems);
+        Duration backoff = duration(env, "GROVE_GITHUB_BACKOFF", d.backoff(), problems);
+        Duration maxWait = duration(env, "GROVE_GITHUB_MAX_WAIT", d.maxWait(), problems);
+        int retries = intValue(env, "GROVE_GITHUB_RETRIES", d.retries(), problems);
+        if (retries < 0 || retries > 20) {
+            problems.add("GROVE_GITHUB_RETRIES must be between 0 and 20, not " + retries);
+            retries = d.retries();
+        }
+        return new GitHubClientSettings(timeout, retries, backoff, d.maxBackoff(), maxWait);
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration dflt, List<String> problems) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return dflt;
+        }
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */

@@ -11,6 +11,7 @@ import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
+import dev.grove.github.RetryingGitHubGateway;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
@@ -92,7 +93,9 @@ public final class GroveServer implements AutoCloseable {
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
+                id -> gateways.computeIfAbsent(id, i -> new RetryingGitHubGateway(
+                        new Hub4jGitHubGateway(config.githubApi(), tokens, i, config.githubClient(), clock),
+                        config.githubClient(), clock));
         AgentCatalog agents = config.agentCatalog();
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
                 TaskProgressListener.NONE, store, settings, taskPool, clock);

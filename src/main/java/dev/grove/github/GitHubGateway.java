@@ -1,6 +1,7 @@
 package dev.grove.github;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,5 +57,22 @@ public interface GitHubGateway {
     /** The comments of one review of a pull request, with file and line. */
     default List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
         throw new UnsupportedOperationException("reviewComments");
+    }
+
+    // ---- look-ups that let a create be retried without making a second one (see RetryingGitHubGateway) ----------
+
+    /** The comments on an issue or pull request updated at or after {@code since}, oldest first. */
+    default List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
+        throw new UnsupportedOperationException("issueComments");
+    }
+
+    /** The open pull request whose head is this branch of the repository itself, if there is one. */
+    default Optional<PullRequestRef> findOpenPullRequest(RepoRef repo, String headBranch) throws IOException {
+        throw new UnsupportedOperationException("findOpenPullRequest");
+    }
+
+    /** The check runs named {@code name} on commit {@code headSha}, newest first. */
+    default List<CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) throws IOException {
+        throw new UnsupportedOperationException("checkRuns");
     }
 }

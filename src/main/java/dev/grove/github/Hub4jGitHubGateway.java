@@ -16,7 +16,9 @@ import org.kohsuke.github.GHPullRequest;
 import org.kohsuke.github.GHPullRequestQueryBuilder;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
+import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
+import org.kohsuke.github.GitHubRateLimitHandler;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -26,7 +28,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -75,6 +80,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Hub4jGitHubGateway implements GitHubGateway {
 
     static final Duration REPOSITORY_TTL = Duration.ofMinutes(5);
+    /** Pages of 100 comments read when looking for a comment Grove may have made. */
+    static final int LOOKUP_PAGES = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record CachedRepository(GHRepository repository, long fetchedAtNanos) {
@@ -85,18 +92,37 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
     private final String apiBase;
     private final TokenSource tokens;
     private final long installationId;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final GitHubClientSettings settings;
+    private final Clock clock;
+    private final HttpClient http;
 
     public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId) {
+        this(apiBase, tokens, installationId, GitHubClientSettings.DEFAULTS, Clock.systemUTC());
+    }
+
+    /**
+     * hub4j is given Grove's own transport ({@link FaultAwareConnector}: a timeout on every request, faults thrown,
+     * never retried inside hub4j) and told to fail on rate limits instead of sleeping until they reset; the retrying
+     * is {@link RetryingGitHubGateway}'s.
+     */
+    public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId, GitHubClientSettings settings,
+            Clock clock) {
         Objects.requireNonNull(apiBase, "apiBase");
         Objects.requireNonNull(tokens, "tokens");
         this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
         this.tokens = tokens;
         this.installationId = installationId;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         try {
             this.github = new GitHubBuilder()
-                    .withEndpoint(apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase)
+                    .withEndpoint(this.apiBase)
                     .withAuthorizationProvider(() -> "token " + tokens.installationToken(installationId))
+                    .withConnector(new FaultAwareConnector(http, settings.timeout(), clock))
+                    .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
                     .build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up the GitHub client for " + apiBase + ": " + e.getMessage(), e);
@@ -247,20 +273,79 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
         return out;
     }
 
+    @Override
+    public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
+        List<IssueCommentRef> out = new ArrayList<>();
+        for (int page = 1; page <= LOOKUP_PAGES; page++) {
+            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber
+                    + "/comments?since=" + encode(since.toString()) + "&per_page=100&page=" + page),
+                    "list the comments of #" + issueNumber);
+            for (JsonNode c : list) {
+                out.add(new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
+            }
+            if (list.size() < 100) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<PullRequestRef> findOpenPullRequest(RepoRef repo, String headBranch) throws IOException {
+        JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/pulls?state=open&head="
+                + encode(repo.owner() + ":" + headBranch) + "&per_page=100"), "look for the pull request of " + headBranch);
+        for (JsonNode pr : list) {
+            if ("open".equals(pr.path("state").asText())) {
+                return Optional.of(new PullRequestRef(pr.path("number").asInt(), pr.path("html_url").asText()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/commits/" + encode(headSha)
+                + "/check-runs?check_name=" + encode(name) + "&filter=all&per_page=100"),
+                "list the check runs of " + headSha);
+        List<CheckRunRef> out = new ArrayList<>();
+        for (JsonNode run : body.path("check_runs")) {
+            Instant started = null;
+            try {
+                started = run.hasNonNull("started_at") ? Instant.parse(run.get("started_at").asText()) : null;
+            } catch (DateTimeParseException ignored) {
+                // no start time to compare
+            }
+            out.add(new CheckRunRef(run.path("id").asLong(),
+                    run.hasNonNull("external_id") ? run.get("external_id").asText() : null, started));
+        }
+        out.sort(java.util.Comparator.comparingLong(CheckRunRef::id).reversed());
+        return out;
+    }
+
     private HttpResponse<String> send(String method, String path) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(apiBase + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(settings.timeout())
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("Authorization", "token " + tokens.installationToken(installationId))
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
+        String where = URI.create(apiBase + path).getPath();
+        HttpResponse<String> r;
         try {
-            return http.send(req, HttpResponse.BodyHandlers.ofString());
+            r = http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + method + " " + path, e);
+            throw new java.io.InterruptedIOException("interrupted: " + method + " " + path);
+        } catch (IOException e) {
+            throw GitHubFaultException.ofNoAnswer(method, where, e);
         }
+        GitHubFaultException fault = GitHubFaultException.ofAnswer(method, where, r.statusCode(),
+                name -> r.headers().firstValue(name).orElse(null), r.body(), clock);
+        if (fault != null) {
+            throw fault;
+        }
+        return r;
     }
 
     private static JsonNode checked(HttpResponse<String> r, String what) throws IOException {

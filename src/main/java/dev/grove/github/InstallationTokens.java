@@ -83,6 +83,13 @@ public final class InstallationTokens implements TokenSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking GitHub for an installation token (POST " + path + ")", e);
+        } catch (IOException e) {
+            throw GitHubFaultException.ofNoAnswer("POST", path, e);
+        }
+        GitHubFaultException fault = GitHubFaultException.ofAnswer("POST", path, response.statusCode(),
+                name -> response.headers().firstValue(name).orElse(null), response.body(), clock);
+        if (fault != null) {
+            throw fault; // a new token is harmless to ask for again: RetryingGitHubGateway does
         }
         if (response.statusCode() != 201) {
             throw new IOException("GitHub answered " + response.statusCode() + " to POST " + path + ": "

@@ -1,0 +1,257 @@
+package dev.grove.github;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.function.CheckedSupplier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link GitHubGateway} that tries again when GitHub fails in a way that may pass ({@link GitHubFaultException}:
+ * 5xx, rate limits, no answer), with a bounded, jittered exponential backoff (Failsafe), waiting what GitHub asks
+ * ({@code Retry-After}, or until {@code x-ratelimit-reset}) instead when it says, and giving up at once when that
+ * is longer than {@link GitHubClientSettings#maxWait()}.
+ *
+ * <p>Reads, edits ({@code PATCH} with the same body) and deletes are simply sent again. A create is not: when its
+ * first attempt may have been acted on (a 5xx, or no answer), Grove first looks for what it may already have made,
+ * and returns that instead of making a second one:
+ * <ul>
+ *   <li>a comment, by a hidden marker ({@code <!-- grove:create <uuid> -->}) this class appends to every comment's
+ *       body, among the issue's comments updated since just before the first attempt;</li>
+ *   <li>a pull request, by its head branch (an open pull request from it);</li>
+ *   <li>a check run, by name and {@code external_id} on the head commit, started when the request says (or, when it
+ *       names no start, since just before the first attempt).</li>
+ * </ul>
+ * A rate limit or a refused connection means nothing was made, so the create is sent again without looking.
+ */
+public final class RetryingGitHubGateway implements GitHubGateway {
+    private static final Logger log = LoggerFactory.getLogger(RetryingGitHubGateway.class);
+    /** Marks a comment Grove made, so that a retry can find it. Invisible when GitHub renders the comment. */
+    public static final String MARKER_PREFIX = "<!-- grove:create ";
+    /** How far before the first attempt a look-up reaches, for clocks that differ between Grove and GitHub. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final GitHubGateway delegate;
+    private final GitHubClientSettings settings;
+    private final Clock clock;
+
+    public RetryingGitHubGateway(GitHubGateway delegate, GitHubClientSettings settings, Clock clock) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    // ---- creates ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public long commentOnIssue(RepoRef repo, int issueNumber, String body) throws IOException {
+        String marker = MARKER_PREFIX + UUID.randomUUID() + " -->";
+        String marked = (body == null ? "" : body) + "\n\n" + marker;
+        Instant since = clock.instant().minus(CLOCK_SKEW);
+        AtomicBoolean mayExist = new AtomicBoolean();
+        return call("POST comment on " + repo + "#" + issueNumber, mayExist, () -> {
+            if (mayExist.get()) {
+                for (IssueCommentRef c : delegate.issueComments(repo, issueNumber, since)) {
+                    if (c.body() != null && c.body().contains(marker)) {
+                        log.info("comment on {}#{} had been made before the failure; using it ({})", repo, issueNumber,
+                                c.id());
+                        return c.id();
+                    }
+                }
+            }
+            return delegate.commentOnIssue(repo, issueNumber, marked);
+        });
+    }
+
+    @Override
+    public PullRequestRef openPullRequest(RepoRef repo, PullRequestDraft draft) throws IOException {
+        AtomicBoolean mayExist = new AtomicBoolean();
+        return call("POST pull request " + draft.head() + " on " + repo, mayExist, () -> {
+            if (mayExist.get()) {
+                Optional<PullRequestRef> found = delegate.findOpenPullRequest(repo, draft.head());
+                if (found.isPresent()) {
+                    log.info("pull request for {} had been opened before the failure; using #{}", draft.head(),
+                            found.get().number());
+                    return found.get();
+                }
+            }
+            return delegate.openPullRequest(repo, draft);
+        });
+    }
+
+    @Override
+    public long createCheckRun(RepoRef repo, CheckRunRequest run) throws IOException {
+        Instant since = clock.instant().minus(CLOCK_SKEW);
+        AtomicBoolean mayExist = new AtomicBoolean();
+        return call("POST check run '" + run.name() + "' on " + repo, mayExist, () -> {
+            if (mayExist.get()) {
+                for (CheckRunRef c : delegate.checkRuns(repo, run.headSha(), run.name())) {
+                    if (sameCheckRun(c, run, since)) {
+                        log.info("check run '{}' had been created before the failure; using {}", run.name(), c.id());
+                        return c.id();
+                    }
+                }
+            }
+            return delegate.createCheckRun(repo, run);
+        });
+    }
+
+    /** Same {@code external_id}, and started when the request says (GitHub keeps seconds), or after {@code since}. */
+    static boolean sameCheckRun(CheckRunRef found, CheckRunRequest run, Instant since) {
+        if (!Objects.equals(found.externalId(), run.externalId())) {
+            return false;
+        }
+        if (found.startedAt() == null) {
+            return run.startedAt() == null;
+        }
+        if (run.startedAt() != null) {
+            return Duration.between(run.startedAt(), found.startedAt()).abs().compareTo(Duration.ofSeconds(1)) <= 0;
+        }
+        return !found.startedAt().isBefore(since);
+    }
+
+    // ---- everything else: sent again as it is ------------------------------------------------------------------
+
+    @Override
+    public String permissionOf(RepoRef repo, String user) throws IOException {
+        return call("read the permission of " + user, () -> delegate.permissionOf(repo, user));
+    }
+
+    @Override
+    public String roleOf(RepoRef repo, String user) throws IOException {
+        return call("read the role of " + user, () -> delegate.roleOf(repo, user));
+    }
+
+    @Override
+    public void editIssueComment(RepoRef repo, long commentId, String body) throws IOException {
+        call("edit comment " + commentId, () -> {
+            delegate.editIssueComment(repo, commentId, body);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<PullRequestRef> findPullRequest(RepoRef repo, String headBranch) throws IOException {
+        return call("look for the pull request of " + headBranch, () -> delegate.findPullRequest(repo, headBranch));
+    }
+
+    @Override
+    public Optional<RepoFile> readFile(RepoRef repo, String path, String ref) throws IOException {
+        return call("read " + path, () -> delegate.readFile(repo, path, ref));
+    }
+
+    @Override
+    public void updateCheckRun(RepoRef repo, long checkRunId, CheckRunRequest run) throws IOException {
+        call("update check run " + checkRunId, () -> {
+            delegate.updateCheckRun(repo, checkRunId, run);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteBranch(RepoRef repo, String branch) throws IOException {
+        call("delete branch " + branch, () -> {
+            delegate.deleteBranch(repo, branch);
+            return null;
+        });
+    }
+
+    @Override
+    public List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
+        return call("read review " + reviewId, () -> delegate.reviewComments(repo, pullNumber, reviewId));
+    }
+
+    @Override
+    public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
+        return call("list comments of #" + issueNumber, () -> delegate.issueComments(repo, issueNumber, since));
+    }
+
+    @Override
+    public Optional<PullRequestRef> findOpenPullRequest(RepoRef repo, String headBranch) throws IOException {
+        return call("look for the open pull request of " + headBranch,
+                () -> delegate.findOpenPullRequest(repo, headBranch));
+    }
+
+    @Override
+    public List<CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) throws IOException {
+        return call("list check runs of " + headSha, () -> delegate.checkRuns(repo, headSha, name));
+    }
+
+    // ---- the policy --------------------------------------------------------------------------------------------
+
+    private <T> T call(String what, CheckedSupplier<T> attempt) throws IOException {
+        return call(what, new AtomicBoolean(), attempt);
+    }
+
+    /**
+     * Runs {@code attempt} under the retry policy. {@code mayExist} is set once a failed attempt may have been acted on
+     * by GitHub, and stays set: every later attempt of a create looks before it sends.
+     */
+    private <T> T call(String what, AtomicBoolean mayExist, CheckedSupplier<T> attempt) throws IOException {
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handleIf((result, failure) -> failure != null && GitHubFaultException.in(failure).isPresent())
+                .abortIf((result, failure) -> failure != null && tooLongToWait(failure))
+                .withMaxRetries(settings.retries())
+                .withDelayFn(ctx -> delay(ctx.getLastException(), ctx.getAttemptCount()))
+                .onFailedAttempt(e -> {
+                    Optional<GitHubFaultException> fault = GitHubFaultException.in(e.getLastException());
+                    if (fault.isPresent() && fault.get().mayHaveLanded()) {
+                        mayExist.set(true);
+                    }
+                })
+                .onRetryScheduled(e -> log.warn("GitHub fault on {} (attempt {}): {}; trying again in {} ms", what,
+                        e.getAttemptCount(), e.getLastException() == null ? "?" : describe(e.getLastException()),
+                        e.getDelay().toMillis()))
+                .build();
+        try {
+            return Failsafe.with(policy).get(attempt);
+        } catch (FailsafeException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while retrying " + what);
+            }
+            throw new IOException(what + " failed: " + cause, cause);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private boolean tooLongToWait(Throwable failure) {
+        return GitHubFaultException.in(failure).flatMap(GitHubFaultException::waitRequested)
+                .map(w -> w.compareTo(settings.maxWait()) > 0).orElse(false);
+    }
+
+    /** What GitHub asked for, else {@code backoff × 2^(n-1)} up to {@code maxBackoff}, with ±25 % jitter. */
+    Duration delay(Throwable failure, int attempts) {
+        Optional<Duration> asked = GitHubFaultException.in(failure).flatMap(GitHubFaultException::waitRequested);
+        if (asked.isPresent()) {
+            return asked.get();
+        }
+        long base = settings.backoff().toMillis();
+        long exp = base << Math.min(20, Math.max(0, attempts - 1));
+        long capped = Math.min(exp < 0 ? Long.MAX_VALUE : exp, settings.maxBackoff().toMillis());
+        long jitter = capped / 4;
+        long ms = jitter == 0 ? capped : capped - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1);
+        return Duration.ofMillis(Math.max(0, ms));
+    }
+
+    private static String describe(Throwable t) {
+        return GitHubFaultException.in(t).map(Throwable::getMessage).orElse(String.valueOf(t.getMessage()));
+    }
+}
