@@ -5,7 +5,6 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -217,8 +216,15 @@ public final class RetryingGitHubGateway implements GitHubGateway {
                 .build();
         try {
             return Failsafe.with(policy).get(attempt);
-        } catch (FailsafeException e) {
-            Throwable cause = e.getCause();
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof FailsafeException ? e.getCause() : e;
+            Optional<GitHubFaultException> fault = GitHubFaultException.in(cause);
+            if (fault.isPresent()) {
+                throw fault.get(); // its own message, not the wrapper hub4j put around it
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
@@ -227,8 +233,6 @@ public final class RetryingGitHubGateway implements GitHubGateway {
                 throw new java.io.InterruptedIOException("interrupted while retrying " + what);
             }
             throw new IOException(what + " failed: " + cause, cause);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 
