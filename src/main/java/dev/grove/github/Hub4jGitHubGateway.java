@@ -67,7 +67,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code deleteBranch}: {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} directly (hub4j would GET the
  *       ref first). A 404 or 422 (already gone) is not an error.</li>
  *   <li>{@code reviewComments}: {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments?per_page=100} directly.</li>
+ *   <li>the look-ups {@link RetryingGitHubGateway} makes before sending a create again, directly:
+ *       {@code issueComments}: {@code GET /repos/{o}/{r}/issues/{n}/comments?since=...&per_page=100&page=N};
+ *       {@code findOpenPullRequest}: {@code GET /repos/{o}/{r}/pulls?state=open&head={o}:{branch}&per_page=100};
+ *       {@code checkRuns}: {@code GET /repos/{o}/{r}/commits/{sha}/check-runs?check_name=...&filter=all&per_page=100}.</li>
  * </ul>
+ *
+ * <p>Faults (5xx, rate limits, no answer within {@link GitHubClientSettings#timeout()}) are thrown as
+ * {@link GitHubFaultException}, here and through hub4j (whose transport is {@link FaultAwareConnector}); nothing
+ * here retries.
  *
  * <p>Repository objects come from {@code GET /repos/{o}/{r}} and are kept for {@link #REPOSITORY_TTL}: they only
  * serve to build URLs, so a slightly stale one is harmless. Comments are different: hub4j has no way to reach an
