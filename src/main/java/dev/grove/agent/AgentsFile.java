@@ -3,7 +3,7 @@ package dev.grove.agent;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.grove.report.Durations;
+import dev.grove.model.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

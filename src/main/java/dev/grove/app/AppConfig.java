@@ -4,7 +4,7 @@ import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentsFile;
 import dev.grove.github.GitHubClientSettings;
 import dev.grove.pipeline.IssueBudget;
-import dev.grove.report.Durations;
+import dev.grove.model.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.grove.command;
 
 import dev.grove.config.RepoConfig;
 import dev.grove.github.GitHubGateway;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.grove.command;
 
-import dev.grove.github.RepoRef;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.RepoRef;
+import dev.grove.model.RunRequest;
 
 /** What the webhook handlers hand to the {@link CommandDispatcher}: one record per kind of trigger. */
 public final class Triggers {

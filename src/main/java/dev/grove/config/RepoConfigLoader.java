@@ -2,7 +2,7 @@ package dev.grove.config;
 
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.RepoFile;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.grove.report.Durations;
+import dev.grove.model.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.grove.git;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.DiffStat;
+import dev.grove.model.MergeCheck;
+import dev.grove.model.RepoRef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

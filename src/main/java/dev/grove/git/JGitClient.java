@@ -1,6 +1,8 @@
 package dev.grove.git;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.DiffStat;
+import dev.grove.model.MergeCheck;
+import dev.grove.model.RepoRef;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.grove.github;
 
+import dev.grove.model.RepoRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.grove.github;
 
+import dev.grove.model.RepoRef;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;

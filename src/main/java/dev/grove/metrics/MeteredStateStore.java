@@ -1,10 +1,10 @@
 package dev.grove.metrics;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

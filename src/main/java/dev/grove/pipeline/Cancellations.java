@@ -1,6 +1,6 @@
 package dev.grove.pipeline;
 
-import dev.grove.store.TaskKey;
+import dev.grove.model.TaskKey;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

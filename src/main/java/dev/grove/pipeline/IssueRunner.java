@@ -6,22 +6,24 @@ import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
-import dev.grove.git.MergeCheck;
+import dev.grove.model.MergeCheck;
 import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.github.TokenSource;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
-import dev.grove.store.AgentRun;
+import dev.grove.model.AgentRun;
+import dev.grove.model.RunTotals;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,9 +107,9 @@ public final class IssueRunner {
     }
 
     /** What a finished run left, task by task, in plan order. */
-    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime, MergeCheck mergeCheck) {
+    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime, MergeCheck mergeCheck, RunTotals totals) {
         public Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
-            this(plan, tasks, wallTime, null);
+            this(plan, tasks, wallTime, null, new RunTotals(wallTime, null));
         }
 
         /**
@@ -156,7 +159,8 @@ public final class IssueRunner {
         Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced, opts.config().maxTasks());
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, clock.instant());
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), wall, plan.problem()));
+            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
+                    plan.problem()));
             return new Result(plan, List.of(), wall);
         }
         Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
@@ -171,6 +175,7 @@ public final class IssueRunner {
         }
         Map<Task, String> leftovers = new LinkedHashMap<>();
         List<Task> interruptedPushes = new ArrayList<>();
+        Set<TaskKey> runNow = new HashSet<>(); // the tasks this run starts afresh: only their times make its figures
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
             TaskRecord rec = store.task(key).orElse(null);
@@ -188,13 +193,15 @@ public final class IssueRunner {
                     leftovers.put(t, rec.branch());
                 }
                 // what earlier runs of the task spent still counts against the issue's budget
+                runNow.add(key);
                 store.saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
                         : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
             }
         }
         refresh.run();
         if (plan.tasks().isEmpty()) {
-            tracking.show(view(req, plan, keys, Duration.between(started, clock.instant()), null, outside, null));
+            tracking.show(view(req, plan, keys, new RunTotals(Duration.between(started, clock.instant()), null), null,
+                    outside, null));
             return new Result(plan, List.of(), Duration.between(started, clock.instant()));
         }
 
@@ -256,8 +263,11 @@ public final class IssueRunner {
             }
         }
         Duration wall = Duration.between(started, clock.instant());
-        tracking.show(view(req, plan, keys, wall, problem, outside, mergeCheck[0]));
-        return new Result(plan, records(plan, keys), wall, mergeCheck[0]);
+        RunTotals totals = new RunTotals(wall, records(plan, keys).stream().filter(r -> runNow.contains(r.key()))
+                .map(TaskRecord::elapsed).filter(d -> d != null).reduce(Duration.ZERO, Duration::plus));
+        store.savePlan(new SavedPlan(req, plan, totals));
+        tracking.show(view(req, plan, keys, totals, problem, outside, mergeCheck[0]));
+        return new Result(plan, records(plan, keys), wall, mergeCheck[0], totals);
     }
 
     /**
@@ -468,11 +478,11 @@ public final class IssueRunner {
                 .anyMatch(r -> r.isPresent() && !r.get().status().finished() && r.get().status() != TaskStatus.PLANNED);
         List<TaskRecord> recs = plan.tasks().stream().map(t -> store.task(keys.get(t))
                 .orElse(TaskRecord.queued(keys.get(t), t.number(), t.title()).withStatus(TaskStatus.PLANNED))).toList();
-        Duration wall = going ? null : recs.stream().map(TaskRecord::elapsed).filter(d -> d != null)
-                .reduce(Duration.ZERO, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        // the last run's own figures, as kept with it; never recomputed from task times
+        RunTotals totals = going ? null : Objects.requireNonNullElse(saved.get().lastRun(), RunTotals.NONE);
         boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
         new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : wall, null,
+                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
                         Map.of(), null, plan));
         return true;
     }
@@ -490,7 +500,7 @@ public final class IssueRunner {
         return plan.tasks().stream().map(t -> store.task(keys.get(t)).orElseThrow()).toList();
     }
 
-    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem,
+    private RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, RunTotals wall, String problem,
             Map<Integer, List<String>> outside, MergeCheck mergeCheck) {
         return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem,
                 Map.copyOf(outside), mergeCheck, plan);

@@ -6,6 +6,7 @@ import dev.grove.agent.AgentRunner;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.GitClient;
 import dev.grove.git.Worktree;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.AgentPlan;
 import dev.grove.plan.GroveBlock;
 import dev.grove.plan.Plan;

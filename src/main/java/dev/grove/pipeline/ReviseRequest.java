@@ -1,6 +1,6 @@
 package dev.grove.pipeline;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.github.ReviewComment;
 import java.util.List;
 

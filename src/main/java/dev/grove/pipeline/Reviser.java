@@ -14,10 +14,10 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.github.TokenSource;
 import dev.grove.plan.Task;
 import dev.grove.report.CheckRunSummaryRenderer;
-import dev.grove.report.Durations;
+import dev.grove.model.Durations;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ public final class Reviser {
             return;
         }
         TaskRecord rec = found.get();
-        if (rec.status() == dev.grove.store.TaskStatus.MERGED || rec.status() == dev.grove.store.TaskStatus.CLOSED) {
+        if (rec.status() == dev.grove.model.TaskStatus.MERGED || rec.status() == dev.grove.model.TaskStatus.CLOSED) {
             reply(github, r, "This pull request is " + rec.status().label() + ", so Grove does not revise it. Reopen it,"
                     + " or ask for a new task on the issue.");
             return;

@@ -19,12 +19,12 @@ public record RunnerSettings(Path dataDir, int maxParallel, Duration agentTimeou
     }
 
     /** Where one issue's task logs and prompts live: {@code tasks/<owner>/<repo>/<issue>/}. */
-    public Path issueDir(dev.grove.github.RepoRef repo, int issue) {
+    public Path issueDir(dev.grove.model.RepoRef repo, int issue) {
         return tasksDir().resolve(repo.owner()).resolve(repo.name()).resolve(String.valueOf(issue));
     }
 
     /** Where one task's logs and prompts live ({@code agent.log}, {@code events.log}, {@code prompt.md}, …). */
-    public Path taskDir(dev.grove.store.TaskKey key) {
+    public Path taskDir(dev.grove.model.TaskKey key) {
         return issueDir(key.repo(), key.issue()).resolve(key.task());
     }
 

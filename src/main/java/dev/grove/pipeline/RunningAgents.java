@@ -1,8 +1,8 @@
 package dev.grove.pipeline;
 
 import dev.grove.agent.CancelSignal;
-import dev.grove.github.RepoRef;
-import dev.grove.store.TaskKey;
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -14,17 +14,18 @@ import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
+import dev.grove.model.RunRequest;
 import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
 import dev.grove.report.CheckRunSummaryRenderer;
-import dev.grove.report.Durations;
-import dev.grove.report.Money;
+import dev.grove.model.Durations;
+import dev.grove.model.Money;
 import dev.grove.report.PullRequestBodyRenderer;
-import dev.grove.store.AgentRun;
+import dev.grove.model.AgentRun;
 import dev.grove.store.StateStore;
-import dev.grove.store.TaskKey;
-import dev.grove.store.TaskRecord;
-import dev.grove.store.TaskStatus;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,7 +129,7 @@ final class TaskPipeline {
     }
 
     /** Where a task branch's worktree lives. */
-    static Path worktreeDir(RunnerSettings settings, dev.grove.github.RepoRef repo, String branch) {
+    static Path worktreeDir(RunnerSettings settings, dev.grove.model.RepoRef repo, String branch) {
         return settings.worktreesDir().resolve(repo.owner()).resolve(repo.name()).resolve(branch.replace('/', '_'));
     }
 

@@ -1,6 +1,6 @@
 package dev.grove.pipeline;
 
-import dev.grove.store.TaskKey;
+import dev.grove.model.TaskKey;
 
 /**
  * Hears a running task's latest progress line, throttled like the tracking comment (at most one call per task every

@@ -1,7 +1,7 @@
 package dev.grove.pipeline;
 
 import dev.grove.github.GitHubGateway;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.report.RunView;
 import dev.grove.report.TrackingCommentRenderer;
 import dev.grove.store.StateStore;

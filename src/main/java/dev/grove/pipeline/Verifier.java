@@ -3,7 +3,7 @@ package dev.grove.pipeline;
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.ProcessAgentRunner;
-import dev.grove.report.Durations;
+import dev.grove.model.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

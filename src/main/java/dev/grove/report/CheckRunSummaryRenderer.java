@@ -1,5 +1,6 @@
 package dev.grove.report;
 
+import dev.grove.model.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,7 +51,7 @@ public final class CheckRunSummaryRenderer {
     }
 
     private static String fence(String text) {
-        String t = text.strip().replace("```", "ʼʼʼ");
+        String t = SafeMarkdown.neutralize(text.strip().replace("```", "ʼʼʼ"));
         if (t.length() > MAX_TAIL) {
             t = "…" + t.substring(t.length() - MAX_TAIL);
         }

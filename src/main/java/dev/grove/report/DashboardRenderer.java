@@ -1,6 +1,7 @@
 package dev.grove.report;
 
-import dev.grove.store.TaskRecord;
+import dev.grove.model.Durations;
+import dev.grove.model.TaskRecord;
 import java.time.Instant;
 import java.util.List;
 

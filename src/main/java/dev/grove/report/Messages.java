@@ -1,6 +1,6 @@
 package dev.grove.report;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 
 /** What Grove says on GitHub when it will not or cannot act. Each message says what to do. */
 public final class Messages {

@@ -1,9 +1,9 @@
 package dev.grove.report;
 
-import dev.grove.git.MergeCheck;
+import dev.grove.model.MergeCheck;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
-import dev.grove.store.TaskRecord;
+import dev.grove.model.TaskRecord;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package dev.grove.store;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,8 +2,8 @@ package dev.grove.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.command.Triggers;
-import dev.grove.github.RepoRef;
-import dev.grove.pipeline.RunRequest;
+import dev.grove.model.RepoRef;
+import dev.grove.model.RunRequest;
 
 /** Grove's records from GitHub's payloads. */
 final class Payloads {

@@ -3,6 +3,7 @@ package dev.grove.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.queue.JobQueue;
 import dev.grove.store.StateStore;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.grove.app;
 
-import dev.grove.webhook.JobQueue;
+import dev.grove.queue.JobQueue;
 import java.io.IOException;
 
 /** Test-side door to {@link GroveServer}'s package-level intake seam, for the benchmarks in {@code dev.grove.bench}. */

@@ -5,7 +5,7 @@ import dev.grove.app.AppConfig;
 import dev.grove.app.GroveServer;
 import dev.grove.app.GroveServerSeam;
 import dev.grove.testing.WebhookFixtures;
-import dev.grove.webhook.JobQueue;
+import dev.grove.queue.JobQueue;
 import dev.grove.webhook.SignatureVerifier;
 import io.javalin.Javalin;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.grove.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub;
 import dev.grove.testing.WebhookFixtures;

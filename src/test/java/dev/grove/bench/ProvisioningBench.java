@@ -3,7 +3,7 @@ package dev.grove.bench;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.JGitClient;
 import dev.grove.git.Worktree;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.grove.config.RepoConfig;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

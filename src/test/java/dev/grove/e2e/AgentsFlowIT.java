@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.app.AppConfig;
 import dev.grove.app.GroveServer;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.AnthropicStandIn;
 import dev.grove.testing.ClaudeCli;
 import dev.grove.testing.GitFixtures;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub;
 import dev.grove.testing.GroveProcess;

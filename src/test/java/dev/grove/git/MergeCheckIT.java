@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.MergeCheck;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitFixtures;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitHubApiStub;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.grove.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.grove.model.RepoRef;
 import dev.grove.testing.GitHubApiStub;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
 import org.junit.jupiter.api.AfterEach;

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grove.agent.ProcessAgentRunner;
-import dev.grove.git.DiffStat;
+import dev.grove.model.DiffStat;
 import dev.grove.git.JGitClient;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.PullRequestRef;
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
+import dev.grove.model.RunRequest;
 import dev.grove.store.FileStateStore;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub;

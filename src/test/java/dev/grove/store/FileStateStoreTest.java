@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.github.RepoRef;
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +82,7 @@ class FileStateStoreTest {
     void plansCheckRunsAndPullRequestLookupsSurviveARestart() {
         Path file = tmp.resolve("state.json");
         FileStateStore store = new FileStateStore(file);
-        var req = new dev.grove.pipeline.RunRequest(REPO, 42, 5, "Login", "- [ ] Add login\n  paths: src/**\n", "alice",
+        var req = new dev.grove.model.RunRequest(REPO, 42, 5, "Login", "- [ ] Add login\n  paths: src/**\n", "alice",
                 "file:///x", "main");
         var task = new dev.grove.plan.Task(1, "Add login", "Use OAuth", List.of("src/**"), List.of());
         var plan = new dev.grove.plan.Plan(List.of(task), List.of(List.of(task)), List.of("one wave"), "checklist", null);

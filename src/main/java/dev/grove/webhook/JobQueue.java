@@ -1,6 +1,0 @@
-package dev.grove.webhook;
-
-/** Where webhook handling hands work off, so the request returns at once. */
-public interface JobQueue {
-    void submit(String description, Runnable job);
-}
