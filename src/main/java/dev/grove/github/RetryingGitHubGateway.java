@@ -1,5 +1,6 @@
 package dev.grove.github;
 
+import dev.grove.model.RepoRef;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;

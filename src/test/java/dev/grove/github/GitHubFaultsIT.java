@@ -1,5 +1,6 @@
 package dev.grove.github;
 
+import dev.grove.model.RepoRef;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

@@ -383,7 +383,7 @@ public final class GitHubApiStub implements AutoCloseable {
             if (path.endsWith("/comments")) {
                 ArrayNode list = JSON.createArrayNode();
                 made.stream().filter(c -> c.path().equals(path)).forEach(c -> {
-                    ObjectNode n = (ObjectNode) example("post_repos_owner_repo_issues_issue_number_comments.json", 201);
+                    ObjectNode n = (ObjectNode) example("get_repos_owner_repo_issues_issue_number_comments.json", 200).get(0);
                     n.put("id", c.id());
                     n.put("body", c.requested().path("body").asText());
                     list.add(n);
@@ -398,7 +398,8 @@ public final class GitHubApiStub implements AutoCloseable {
                         .filter(c -> c.requested().path("head_sha").asText().equals(sha))
                         .filter(c -> name == null || c.requested().path("name").asText().equals(name))
                         .forEach(c -> {
-                            ObjectNode n = (ObjectNode) example("post_repos_owner_repo_check-runs.json", 201);
+                            ObjectNode n = (ObjectNode) example("get_repos_owner_repo_commits_ref_check-runs.json", 200)
+                                    .path("check_runs").get(0);
                             n.put("id", c.id());
                             n.put("head_sha", sha);
                             n.put("name", c.requested().path("name").asText());
