@@ -10,8 +10,10 @@ import dev.grove.git.JGitClient;
 import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
+import dev.grove.github.GitHubRetries;
 import dev.grove.github.InstallationTokens;
 import dev.grove.github.RetryingGitHubGateway;
+import dev.grove.github.TokenSource;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
@@ -81,8 +83,9 @@ public final class GroveServer implements AutoCloseable {
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
         var key = AppPrivateKey.read(config.privateKeyFile());
-        InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
+        InstallationTokens apiTokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        TokenSource tokens = new GitHubRetries(config.githubClient()).tokens(apiTokens); // git's; API calls retry whole
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
 
         GroveMetrics metrics = new GroveMetrics();
@@ -94,7 +97,7 @@ public final class GroveServer implements AutoCloseable {
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
                 id -> gateways.computeIfAbsent(id, i -> new RetryingGitHubGateway(
-                        new Hub4jGitHubGateway(config.githubApi(), tokens, i, config.githubClient(), clock),
+                        new Hub4jGitHubGateway(config.githubApi(), apiTokens, i, config.githubClient(), clock),
                         config.githubClient(), clock));
         AgentCatalog agents = config.agentCatalog();
         IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),

@@ -1,10 +1,6 @@
 package dev.grove.github;
 
 import dev.grove.model.RepoRef;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.function.CheckedSupplier;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +39,12 @@ public final class RetryingGitHubGateway implements GitHubGateway {
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final GitHubGateway delegate;
-    private final GitHubClientSettings settings;
+    private final GitHubRetries retries;
     private final Clock clock;
 
     public RetryingGitHubGateway(GitHubGateway delegate, GitHubClientSettings settings, Clock clock) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.retries = new GitHubRetries(settings);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -189,74 +184,12 @@ public final class RetryingGitHubGateway implements GitHubGateway {
         return call("list check runs of " + headSha, () -> delegate.checkRuns(repo, headSha, name));
     }
 
-    // ---- the policy --------------------------------------------------------------------------------------------
-
-    private <T> T call(String what, CheckedSupplier<T> attempt) throws IOException {
-        return call(what, new AtomicBoolean(), attempt);
+    private <T> T call(String what, dev.failsafe.function.CheckedSupplier<T> attempt) throws IOException {
+        return retries.call(what, new AtomicBoolean(), attempt);
     }
 
-    /**
-     * Runs {@code attempt} under the retry policy. {@code mayExist} is set once a failed attempt may have been acted on
-     * by GitHub, and stays set: every later attempt of a create looks before it sends.
-     */
-    private <T> T call(String what, AtomicBoolean mayExist, CheckedSupplier<T> attempt) throws IOException {
-        RetryPolicy<T> policy = RetryPolicy.<T>builder()
-                .handleIf((result, failure) -> failure != null && GitHubFaultException.in(failure).isPresent())
-                .abortIf((result, failure) -> failure != null && tooLongToWait(failure))
-                .withMaxRetries(settings.retries())
-                .withDelayFn(ctx -> delay(ctx.getLastException(), ctx.getAttemptCount()))
-                .onFailedAttempt(e -> {
-                    Optional<GitHubFaultException> fault = GitHubFaultException.in(e.getLastException());
-                    if (fault.isPresent() && fault.get().mayHaveLanded()) {
-                        mayExist.set(true);
-                    }
-                })
-                .onRetryScheduled(e -> log.warn("GitHub fault on {} (attempt {}): {}; trying again in {} ms", what,
-                        e.getAttemptCount(), e.getLastException() == null ? "?" : describe(e.getLastException()),
-                        e.getDelay().toMillis()))
-                .build();
-        try {
-            return Failsafe.with(policy).get(attempt);
-        } catch (RuntimeException e) {
-            Throwable cause = e instanceof FailsafeException ? e.getCause() : e;
-            Optional<GitHubFaultException> fault = GitHubFaultException.in(cause);
-            if (fault.isPresent()) {
-                throw fault.get(); // its own message, not the wrapper hub4j put around it
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while retrying " + what);
-            }
-            throw new IOException(what + " failed: " + cause, cause);
-        }
-    }
-
-    private boolean tooLongToWait(Throwable failure) {
-        return GitHubFaultException.in(failure).flatMap(GitHubFaultException::waitRequested)
-                .map(w -> w.compareTo(settings.maxWait()) > 0).orElse(false);
-    }
-
-    /** What GitHub asked for, else {@code backoff × 2^(n-1)} up to {@code maxBackoff}, with ±25 % jitter. */
-    Duration delay(Throwable failure, int attempts) {
-        Optional<Duration> asked = GitHubFaultException.in(failure).flatMap(GitHubFaultException::waitRequested);
-        if (asked.isPresent()) {
-            return asked.get();
-        }
-        long base = settings.backoff().toMillis();
-        long exp = base << Math.min(20, Math.max(0, attempts - 1));
-        long capped = Math.min(exp < 0 ? Long.MAX_VALUE : exp, settings.maxBackoff().toMillis());
-        long jitter = capped / 4;
-        long ms = jitter == 0 ? capped : capped - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1);
-        return Duration.ofMillis(Math.max(0, ms));
-    }
-
-    private static String describe(Throwable t) {
-        return GitHubFaultException.in(t).map(Throwable::getMessage).orElse(String.valueOf(t.getMessage()));
+    private <T> T call(String what, AtomicBoolean mayExist, dev.failsafe.function.CheckedSupplier<T> attempt)
+            throws IOException {
+        return retries.call(what, mayExist, attempt);
     }
 }
