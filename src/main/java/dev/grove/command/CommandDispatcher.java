@@ -82,10 +82,20 @@ public final class CommandDispatcher {
                     config.triggerLabel());
             return;
         }
+        acknowledge(github, req, 0);
         if (!authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
             return;
         }
         run(req, config, Set.of());
+    }
+
+    /** 👀 on the comment (or the issue, {@code commentId} 0) that asked: seen, before anything slow. Best effort. */
+    private void acknowledge(GitHubGateway github, RunRequest req, long commentId) {
+        try {
+            github.react(req.repo(), req.issueNumber(), commentId, "eyes");
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not react to {}#{} ({}): {}", req.repo(), req.issueNumber(), commentId, e.getMessage());
+        }
     }
 
     public void onComment(Triggers.Comment t) {
@@ -95,6 +105,7 @@ public final class CommandDispatcher {
         }
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
+        acknowledge(github, req, t.commentId());
         RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
         if (config == null || !authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
             return;
@@ -174,12 +185,46 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge());
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
             done.flatMap(rec -> store.plan(r.repo(), rec.key().issue()))
                     .ifPresent(saved -> runner.showStatus(saved.request()));
         } catch (IOException e) {
             throw new UncheckedIOException("clean-up of " + r.repo() + "#" + t.pullNumber() + " failed", e);
         }
+    }
+
+    /**
+     * The issue was closed, or its trigger label removed: every queued or running task is cancelled, then (once the
+     * issue's run has ended) the worktrees of tasks that pushed nothing are removed. Pushed branches and open PRs stay.
+     */
+    public void onIssueStopped(Triggers.IssueStopped t) {
+        RunRequest req = t.req();
+        GitHubGateway github = gateways.apply(req.installationId());
+        RepoConfigLoader.Loaded loaded = configs.load(github, req.repo(), req.defaultBranch());
+        if (t.label() != null && (!loaded.readable() || !t.label().equalsIgnoreCase(loaded.config().triggerLabel()))) {
+            return; // another label (or, the config unreadable, one Grove cannot tell for its own); a close always stops
+        }
+        List<String> stopped = new ArrayList<>();
+        for (TaskRecord task : store.tasks(req.repo(), req.issueNumber())) {
+            if (!task.status().finished() && task.status() != TaskStatus.PLANNED && task.status() != TaskStatus.PUSHED) {
+                runner.cancel(task.key(), req.requestedBy());
+                stopped.add(String.valueOf(task.number()));
+            }
+        }
+        if (stopped.isEmpty()) {
+            return; // nothing was going: nothing to say
+        }
+        int removed;
+        try {
+            removed = cleaner.removeUnpushedWorktrees(req, java.time.Duration.ofMinutes(2));
+        } catch (IOException e) {
+            throw new UncheckedIOException("clean-up of " + req.repo() + "#" + req.issueNumber() + " failed", e);
+        }
+        String why = t.label() == null ? "the issue was closed" : "the `" + t.label() + "` label was removed";
+        comment(github, req.repo(), req.issueNumber(), "Stopped task" + (stopped.size() == 1 ? " " : "s ")
+                + String.join(", ", stopped) + ": " + why + " by @" + req.requestedBy() + ". " + removed
+                + (removed == 1 ? " worktree" : " worktrees") + " that pushed nothing removed; pushed branches and "
+                + "their pull requests are kept.");
     }
 
     // ---- commands ------------------------------------------------------------------------------------------------
@@ -241,6 +286,14 @@ public final class CommandDispatcher {
 
     private void run(RunRequest req, RepoConfig config, Set<Integer> only) {
         GitHubGateway github = gateways.apply(req.installationId());
+        Optional<SavedPlan> shown = store.plan(req.repo(), req.issueNumber()).filter(SavedPlan::shownForApproval);
+        if (shown.isPresent() && !shown.get().madeFrom(req.issueBody())) {
+            // approval means what was approved: never run a plan nobody was shown
+            comment(github, req.repo(), req.issueNumber(), "The issue changed since `/grove plan` showed its plan, "
+                    + "so nothing was started: what would run now is not what was shown. `/grove plan` shows the new "
+                    + "plan; then `/grove run` runs it.");
+            return;
+        }
         List<String> notes = new ArrayList<>();
         Plan plan = runner.planFor(req, notes, config.maxTasks());
         Set<Integer> numbers = plan.tasks().stream().map(t -> t.number()).collect(Collectors.toSet());

@@ -60,6 +60,29 @@ public interface GitHubGateway {
         throw new UnsupportedOperationException("reviewComments");
     }
 
+    /**
+     * Adds a reaction ({@code eyes}, {@code +1}, ...) to an issue or PR comment ({@code commentId}), or to the issue
+     * or PR itself when {@code commentId} is 0.
+     */
+    default void react(RepoRef repo, int issueNumber, long commentId, String content) throws IOException {
+        throw new UnsupportedOperationException("react");
+    }
+
+    /** The issue's body as it is now ({@code ""} when it has none). */
+    default String issueBody(RepoRef repo, int issueNumber) throws IOException {
+        throw new UnsupportedOperationException("issueBody");
+    }
+
+    /** Replaces the issue's body (Grove only ever ticks one checkbox of it). */
+    default void editIssueBody(RepoRef repo, int issueNumber, String body) throws IOException {
+        throw new UnsupportedOperationException("editIssueBody");
+    }
+
+    /** Closes the issue as completed. */
+    default void closeIssue(RepoRef repo, int issueNumber) throws IOException {
+        throw new UnsupportedOperationException("closeIssue");
+    }
+
     // ---- look-ups that let a create be retried without making a second one (see RetryingGitHubGateway) ----------
 
     /** The comments on an issue or pull request updated at or after {@code since}, oldest first. */

@@ -168,6 +168,36 @@ public final class RetryingGitHubGateway implements GitHubGateway {
         return call("read review " + reviewId, () -> delegate.reviewComments(repo, pullNumber, reviewId));
     }
 
+    /** A reaction is made once however often it is asked for (GitHub answers 200 for one that exists). */
+    @Override
+    public void react(RepoRef repo, int issueNumber, long commentId, String content) throws IOException {
+        call("react to #" + issueNumber, () -> {
+            delegate.react(repo, issueNumber, commentId, content);
+            return null;
+        });
+    }
+
+    @Override
+    public String issueBody(RepoRef repo, int issueNumber) throws IOException {
+        return call("read issue #" + issueNumber, () -> delegate.issueBody(repo, issueNumber));
+    }
+
+    @Override
+    public void editIssueBody(RepoRef repo, int issueNumber, String body) throws IOException {
+        call("edit issue #" + issueNumber, () -> {
+            delegate.editIssueBody(repo, issueNumber, body);
+            return null;
+        });
+    }
+
+    @Override
+    public void closeIssue(RepoRef repo, int issueNumber) throws IOException {
+        call("close issue #" + issueNumber, () -> {
+            delegate.closeIssue(repo, issueNumber);
+            return null;
+        });
+    }
+
     @Override
     public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
         return call("list comments of #" + issueNumber, () -> delegate.issueComments(repo, issueNumber, since));

@@ -435,7 +435,7 @@ public final class IssueRunner {
             tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
             return plan;
         }
-        store.savePlan(new SavedPlan(req, plan));
+        store.savePlan(new SavedPlan(req, plan, null, true));
         Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
@@ -457,7 +457,7 @@ public final class IssueRunner {
      */
     public Plan planFor(RunRequest req, List<String> notes, int maxTasks) {
         Optional<SavedPlan> saved = store.plan(req.repo(), req.issueNumber());
-        if (saved.isPresent() && saved.get().request().issueBody().equals(req.issueBody())) {
+        if (saved.isPresent() && saved.get().madeFrom(req.issueBody())) {
             return saved.get().plan();
         }
         if (saved.isPresent()) {

@@ -74,6 +74,7 @@ abstract class GroveE2E {
         dataDir = tmp.resolve("data");
         github.stubAccessToken(INSTALLATION, TOKEN, Instant.now().plus(Duration.ofHours(1)));
         github.stubRepository(REPO);
+        github.stubReactions(REPO);
         github.stubPermission(REPO, USER, "write");
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);

@@ -64,6 +64,8 @@ class IssueLabeledFlowIT extends GroveE2E {
         }
 
         assertEquals(1, github.requests("POST", "/repos/octo-org/shop/issues/7/comments").size(), "one tracking comment");
+        assertEquals("eyes", github.requests("POST", "/repos/octo-org/shop/issues/7/reactions").get(0).body()
+                .path("content").asText(), "the label is acknowledged with a reaction on the issue");
         List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/" + TRACKING_COMMENT);
         assertFalse(edits.isEmpty(), "the tracking comment is edited in place");
         String last = edits.get(edits.size() - 1).body().path("body").asText();
