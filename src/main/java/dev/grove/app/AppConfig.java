@@ -31,9 +31,49 @@ public record AppConfig(
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
         Map<String, String> agentBaseEnv,
-        GitHubClientSettings githubClient) {
+        GitHubClientSettings githubClient,
+        Admin admin) {
+
+    /**
+     * The admin surface ({@code GET /}, {@code GET /metrics}): its own port, bound to {@code bind}; {@code token} (a
+     * bearer token) is required on any address but loopback. Never logged.
+     */
+    public record Admin(int port, String bind, String token) {
+        public boolean loopbackOnly() {
+            return isLoopback(bind);
+        }
+
+        static boolean isLoopback(String bind) {
+            return bind.equals("localhost") || bind.equals("::1") || bind.equals("[::1]") || bind.startsWith("127.");
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[port=" + port + ", bind=" + bind + ", token=" + (token == null ? "none" : "****") + "]";
+        }
+    }
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
+
+    /** An environment variable Grove reads, and whether {@code grove serve} refuses to start without it. */
+    public record Variable(String name, boolean required) {
+    }
+
+    /**
+     * Every environment variable Grove reads, in one place: {@code DeploymentFilesTest} fails when the sources name a
+     * {@code GROVE_*} variable missing here, and checks the Dockerfile and the files in {@code infra/} against it.
+     * ({@code GROVE_DATABASE_URL}: the shared database, read by the database-backed store.)
+     */
+    public static final List<Variable> VARIABLES = List.of(
+            new Variable("GROVE_APP_ID", true), new Variable("GROVE_PRIVATE_KEY_FILE", true),
+            new Variable("GROVE_WEBHOOK_SECRET", true), new Variable("GROVE_PORT", false),
+            new Variable("GROVE_GITHUB_API", false), new Variable("GROVE_DATA_DIR", false),
+            new Variable("GROVE_MAX_PARALLEL", false), new Variable("GROVE_AGENT_COMMAND", false),
+            new Variable("GROVE_AGENT_TIMEOUT", false), new Variable("GROVE_AGENT_ENV", false),
+            new Variable("GROVE_TRIGGER_LABEL", false), new Variable("GROVE_AGENTS_FILE", false),
+            new Variable("GROVE_ISSUE_BUDGET_USD", false), new Variable("GROVE_ISSUE_AGENT_TIME", false),
+            new Variable("GROVE_ADMIN_PORT", false), new Variable("GROVE_ADMIN_BIND", false),
+            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false));
 
     /** Reads the settings; every problem is listed in one exception whose message says what to set. */
     public static AppConfig fromEnv(Map<String, String> env) {
@@ -87,6 +127,21 @@ public record AppConfig(
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
         GitHubClientSettings githubClient = githubClient(env, problems);
+        int adminPort = intValue(env, "GROVE_ADMIN_PORT", 8081, problems);
+        String adminBind = env.getOrDefault("GROVE_ADMIN_BIND", "127.0.0.1").trim();
+        String adminToken = env.get("GROVE_ADMIN_TOKEN");
+        if (adminToken != null && adminToken.isBlank()) adminToken = null;
+        if (adminBind.isEmpty()) problems.add("GROVE_ADMIN_BIND is empty: leave it unset (127.0.0.1) or name an address");
+        else if (!Admin.isLoopback(adminBind) && adminToken == null) {
+            problems.add("GROVE_ADMIN_BIND is " + adminBind + ", which others can reach, and GROVE_ADMIN_TOKEN is not set: "
+                    + "set GROVE_ADMIN_TOKEN to a long random value (the dashboard and /metrics then need "
+                    + "`Authorization: Bearer <token>`), or bind the admin port to 127.0.0.1");
+        } else if (adminToken != null && adminToken.length() < 16) {
+            problems.add("GROVE_ADMIN_TOKEN is too short: use at least 16 random characters");
+        }
+        if (adminPort != 0 && adminPort == port) {
+            problems.add("GROVE_ADMIN_PORT and GROVE_PORT are both " + port + ": the admin port must be another one");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -99,7 +154,8 @@ public record AppConfig(
                 env.getOrDefault("GROVE_AGENT_COMMAND", DEFAULT_AGENT_COMMAND),
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
-                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env), githubClient);
+                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
+                githubClient, new Admin(adminPort, adminBind, adminToken));
     }
 
     /** GROVE_GITHUB_TIMEOUT, GROVE_GITHUB_RETRIES, GROVE_GITHUB_BACKOFF, GROVE_GITHUB_MAX_WAIT over the defaults. */
@@ -140,6 +196,31 @@ public record AppConfig(
                 : AgentCatalog.of(agents, agentBaseEnv);
     }
 
+    /** Names of environment variables whose values are secrets (API keys, tokens, passwords). */
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH).*");
+
+    /**
+     * Every value Grove knows to be secret, for the redactor: the webhook secret, the App key's text, and the value of
+     * every variable in Grove's environment whose name says it is a key, token, secret or password (agents' keys
+     * such as {@code ANTHROPIC_API_KEY} included).
+     */
+    public List<String> secretValues() {
+        List<String> values = new ArrayList<>();
+        values.add(webhookSecret);
+        try {
+            values.add(java.nio.file.Files.readString(privateKeyFile));
+        } catch (java.io.IOException | RuntimeException e) {
+            // AppPrivateKey.read reports an unreadable key; the patterns still catch PEM blocks
+        }
+        agentBaseEnv.forEach((name, value) -> {
+            if (SECRET_NAME.matcher(name).matches() && value != null) {
+                values.add(value);
+            }
+        });
+        return values;
+    }
+
     private static int intValue(Map<String, String> env, String name, int dflt, List<String> problems) {
         String v = env.get(name);
         if (v == null || v.isBlank()) return dflt;
@@ -157,7 +238,7 @@ public record AppConfig(
 
     @Override
     public String toString() {
-        return "AppConfig[port=" + port + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
+        return "AppConfig[port=" + port + ", admin=" + admin.bind() + ":" + admin.port() + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
                 + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
                 + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
                         + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget + "]";

@@ -112,6 +112,7 @@ abstract class GroveE2E {
         Path key = Files.writeString(tmp.resolve("app.pem"), pem);
         Map<String, String> env = new HashMap<>();
         env.put("GROVE_PORT", "0");
+        env.put("GROVE_ADMIN_PORT", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", APP_ID);
         env.put("GROVE_PRIVATE_KEY_FILE", key.toString());
