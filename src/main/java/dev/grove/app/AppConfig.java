@@ -2,6 +2,7 @@ package dev.grove.app;
 
 import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentsFile;
+import dev.grove.github.GitHubClientSettings;
 import dev.grove.pipeline.IssueBudget;
 import dev.grove.model.Durations;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record AppConfig(
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
         Map<String, String> agentBaseEnv,
+        GitHubClientSettings githubClient,
         Admin admin,
         Durability durability,
         Duration commentInterval) {
@@ -91,6 +93,8 @@ public record AppConfig(
             new Variable("GROVE_DELIVERY_RETENTION", false), new Variable("GROVE_JOB_ATTEMPTS", false),
             new Variable("GROVE_JOB_BACKOFF", false), new Variable("GROVE_COMMENT_INTERVAL", false),
             new Variable("GROVE_LOG_FORMAT", false), new Variable("GROVE_SANDBOX", false),
+            new Variable("GROVE_GITHUB_TIMEOUT", false), new Variable("GROVE_GITHUB_RETRIES", false),
+            new Variable("GROVE_GITHUB_BACKOFF", false), new Variable("GROVE_GITHUB_MAX_WAIT", false),
             new Variable("GROVE_SANDBOX_UID", false), new Variable("GROVE_SANDBOX_MEMORY", false),
             new Variable("GROVE_SANDBOX_PROCESSES", false), new Variable("GROVE_SANDBOX_RO_BIND", false),
             new Variable("GROVE_SANDBOX_BIND", false),
@@ -150,6 +154,7 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
+        GitHubClientSettings githubClient = githubClient(env, problems);
         int adminPort = intValue(env, "GROVE_ADMIN_PORT", 8081, problems);
         String adminBind = env.getOrDefault("GROVE_ADMIN_BIND", "127.0.0.1").trim();
         String adminToken = env.get("GROVE_ADMIN_TOKEN");
@@ -197,7 +202,32 @@ public record AppConfig(
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
                 agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
-                new Admin(adminPort, adminBind, adminToken), durability, commentInterval);
+                githubClient, new Admin(adminPort, adminBind, adminToken), durability, commentInterval);
+    }
+
+    /** GROVE_GITHUB_TIMEOUT, GROVE_GITHUB_RETRIES, GROVE_GITHUB_BACKOFF, GROVE_GITHUB_MAX_WAIT over the defaults. */
+    private static GitHubClientSettings githubClient(Map<String, String> env, List<String> problems) {
+        GitHubClientSettings d = GitHubClientSettings.DEFAULTS;
+        Duration timeout = duration(env, "GROVE_GITHUB_TIMEOUT", d.timeout(), problems);
+        Duration backoff = duration(env, "GROVE_GITHUB_BACKOFF", d.backoff(), problems);
+        Duration maxWait = duration(env, "GROVE_GITHUB_MAX_WAIT", d.maxWait(), problems);
+        int retries = intValue(env, "GROVE_GITHUB_RETRIES", d.retries(), problems);
+        if (retries < 0 || retries > 20) {
+            problems.add("GROVE_GITHUB_RETRIES must be between 0 and 20, not " + retries);
+            retries = d.retries();
+        }
+        return new GitHubClientSettings(timeout, retries, backoff, d.maxBackoff(), maxWait);
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration dflt, List<String> problems) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return dflt;
+        }
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */
@@ -245,17 +275,6 @@ public record AppConfig(
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
             problems.add(name + " must be a whole number, not '" + v + "'");
-            return dflt;
-        }
-    }
-
-    private static Duration duration(Map<String, String> env, String name, Duration dflt, List<String> problems) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            return Durations.parse(v);
-        } catch (IllegalArgumentException e) {
-            problems.add(name + ": " + e.getMessage());
             return dflt;
         }
     }

@@ -10,8 +10,10 @@ import dev.grove.git.JGitClient;
 import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
+import dev.grove.github.GitHubRetries;
 import dev.grove.github.InstallationTokens;
 import dev.grove.github.RedactingGitHubGateway;
+import dev.grove.github.RetryingGitHubGateway;
 import dev.grove.github.TokenSource;
 import dev.grove.report.Redactor;
 import dev.grove.pipeline.Cleaner;
@@ -126,11 +128,13 @@ public final class GroveServer implements AutoCloseable {
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
         // What Grove posts and shows passes through one redactor: known secrets, and tokens as they are issued.
         Redactor redactor = new Redactor(config.secretValues());
-        TokenSource tokens = id -> {
+        TokenSource apiTokens = id -> {
             String token = appTokens.installationToken(id);
             redactor.addSecret(token);
             return token;
         };
+        // git's tokens are asked for again on a GitHub fault; API calls retry whole (RetryingGitHubGateway)
+        TokenSource tokens = new GitHubRetries(config.githubClient()).tokens(apiTokens);
 
         GroveMetrics metrics = new GroveMetrics();
         appTokens.reportingTo(metrics);
@@ -146,8 +150,9 @@ public final class GroveServer implements AutoCloseable {
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
-                id -> gateways.computeIfAbsent(id, i -> new RedactingGitHubGateway(
-                        new Hub4jGitHubGateway(config.githubApi(), tokens, i, metrics), redactor));
+                id -> gateways.computeIfAbsent(id, i -> new RedactingGitHubGateway(new RetryingGitHubGateway(
+                        new Hub4jGitHubGateway(config.githubApi(), apiTokens, i, config.githubClient(), clock, metrics),
+                        config.githubClient(), clock), redactor));
         AgentActivity activity = new AgentActivity(clock);
         AgentCatalog agents = config.agentCatalog()
                 .decorated(r -> new MeteredAgentRunner(activity.tracking(r), metrics));

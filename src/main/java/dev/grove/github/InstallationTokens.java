@@ -91,11 +91,20 @@ public final class InstallationTokens implements TokenSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking GitHub for an installation token (POST " + path + ")", e);
+        } catch (IOException e) {
+            throw GitHubFaultException.ofNoAnswer("POST", path, e);
         } finally {
-            calls.githubCall("POST", GitHubRoutes.template(path), response == null ? 0 : response.statusCode(),
-                    java.time.Duration.ofNanos(System.nanoTime() - start), response == null ? null
-                            : MeteredConnector.rateRemaining(response.headers().firstValue("x-ratelimit-remaining")
+            HttpResponse<String> answered = response;
+            calls.githubCall("POST", GitHubRoutes.template(path), answered == null ? 0 : answered.statusCode(),
+                    java.time.Duration.ofNanos(System.nanoTime() - start), answered == null ? null
+                            : MeteredConnector.rateRemaining(answered.headers().firstValue("x-ratelimit-remaining")
                                     .orElse(null)));
+        }
+        HttpResponse<String> answer = response;
+        GitHubFaultException fault = GitHubFaultException.ofAnswer("POST", path, answer.statusCode(),
+                name -> answer.headers().firstValue(name).orElse(null), answer.body(), clock);
+        if (fault != null) {
+            throw fault; // a new token is harmless to ask for again: RetryingGitHubGateway does
         }
         if (response.statusCode() != 201) {
             throw new IOException("GitHub answered " + response.statusCode() + " to POST " + path + ": "

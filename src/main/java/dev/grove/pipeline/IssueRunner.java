@@ -398,7 +398,7 @@ public final class IssueRunner {
      */
     private Plan planIssue(RunRequest req, CachedRepo[] synced, int maxTasks) {
         try {
-            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
+            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody(), maxTasks);
             if (written.isPresent()) {
                 return written.get();
             }

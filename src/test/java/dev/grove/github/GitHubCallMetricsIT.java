@@ -26,7 +26,8 @@ class GitHubCallMetricsIT {
     @Test
     void countsCallsByRouteTemplateAndStatusWithLatencyAndRateLimitRemaining() throws Exception {
         GroveMetrics metrics = new GroveMetrics();
-        GitHubGateway gateway = new Hub4jGitHubGateway(github.baseUrl(), id -> "ghs_metrics", 77, metrics);
+        GitHubGateway gateway = new Hub4jGitHubGateway(github.baseUrl(), id -> "ghs_metrics", 77,
+                GitHubClientSettings.DEFAULTS, java.time.Clock.systemUTC(), metrics);
         ObjectNode comment = (ObjectNode) github.example("post_repos_owner_repo_issues_issue_number_comments.json", 201);
         comment.put("id", 555);
         github.server().stubFor(post(urlPathEqualTo("/repos/octo-org/widgets/issues/12/comments"))
