@@ -121,8 +121,8 @@ public final class GroveServer implements AutoCloseable {
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake, boolean webhooks) throws IOException {
         Clock clock = Clock.systemUTC();
         DataDir.prepare(config.dataDir());
+        var key = AppPrivateKey.read(config.privateKeyFile()); // a bad key is the first thing said, and the only one
         startSandbox(config);
-        var key = AppPrivateKey.read(config.privateKeyFile());
         InstallationTokens appTokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();

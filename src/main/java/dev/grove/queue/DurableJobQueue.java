@@ -218,12 +218,25 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
             return;
         }
         WebhookEvent event = event(deliveryId, stored.get());
-        Routing routing = router.route(event);
-        if (routing instanceof Routing.Enqueue job) {
-            log.info("delivery {}: running {}", deliveryId, job.description());
-            job.job().run();
+        // the job's log lines carry its delivery, repository and issue, as intake's did (GROVE_LOG_FORMAT=json)
+        org.slf4j.MDC.put(dev.grove.webhook.LogContext.DELIVERY, deliveryId);
+        String repository = event.payload().path("repository").path("full_name").asText("");
+        if (!repository.isEmpty()) org.slf4j.MDC.put(dev.grove.webhook.LogContext.REPOSITORY, repository);
+        JsonNode number = event.payload().path("issue").path("number").isMissingNode()
+                ? event.payload().path("pull_request").path("number") : event.payload().path("issue").path("number");
+        if (number.canConvertToInt()) org.slf4j.MDC.put(dev.grove.webhook.LogContext.ISSUE, number.asText());
+        try {
+            Routing routing = router.route(event);
+            if (routing instanceof Routing.Enqueue job) {
+                log.info("delivery {}: running {}", deliveryId, job.description());
+                job.job().run();
+            }
+            finish(deliveryId, "DONE", null);
+        } finally {
+            org.slf4j.MDC.remove(dev.grove.webhook.LogContext.DELIVERY);
+            org.slf4j.MDC.remove(dev.grove.webhook.LogContext.REPOSITORY);
+            org.slf4j.MDC.remove(dev.grove.webhook.LogContext.ISSUE);
         }
-        finish(deliveryId, "DONE", null);
     }
 
     private void gaveUp(String deliveryId, Throwable cause) {

@@ -126,8 +126,10 @@ class MainIT {
                 synchronized (err) {
                     for (String l : err.toString().split("\n")) {
                         JsonNode j = JSON.readTree(l);
-                        jobLine |= j.path("thread").asText().startsWith("grove-job")
-                                && "d-json-1".equals(j.path("delivery").asText());
+                        // the queue's worker thread says it runs the delivery's job, and knows the delivery
+                        jobLine |= j.path("message").asText().startsWith("delivery d-json-1: running")
+                                && "d-json-1".equals(j.path("delivery").asText())
+                                && "octo/shop".equals(j.path("repository").asText());
                     }
                 }
             }

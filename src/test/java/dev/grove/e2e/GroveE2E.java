@@ -121,7 +121,7 @@ abstract class GroveE2E {
         env.put("GROVE_MAX_PARALLEL", "3");
         env.put("GROVE_AGENT_TIMEOUT", "60s");
         // the flows assert intermediate states of the tracking comment; per-issue pacing has its own tests
-        env.put("GROVE_COMMENT_INTERVAL", "0s");
+        env.put("GROVE_COMMENT_INTERVAL", "0"); // no pacing: the flows assert intermediate states
         env.put("GROVE_AGENT_COMMAND", agentCommand);
         env.putAll(extraEnv);
         server = GroveProcess.serve(env, tmp.resolve("logs"));
