@@ -85,8 +85,13 @@ class IssueCommentPacingIT {
         for (int i = 1; i <= 16; i++) {
             body.append("- [ ] Task number ").append(i).append("\n  paths: area").append(i).append("/**\n");
         }
+        // 16 tasks: the repository's max_tasks allows them (the default is 8)
+        dev.grove.config.RepoConfig d = dev.grove.config.RepoConfig.defaults("grove", 16);
+        dev.grove.config.RepoConfig config = new dev.grove.config.RepoConfig(d.triggerLabel(), 16, d.branchPrefix(),
+                d.base(), d.permission(), d.requireCodeOwners(), d.agent(), d.verify(), d.verifyTimeout(),
+                d.draftOnFailure(), d.deleteBranchOnMerge(), 16, d.measure(), d.budget(), d.closeIssue());
         IssueRunner.Result result = runner.run(new RunRequest(REPO, 1, 9, "Sixteen", body.toString(), "octocat",
-                GitFixtures.fileUrl(origin), "main"));
+                GitFixtures.fileUrl(origin), "main"), new RunOptions(config, java.util.Set.of(), null, true));
 
         assertEquals(16, result.tasks().size());
         for (TaskRecord t : result.tasks()) assertEquals(TaskStatus.PR_OPENED, t.status(), t.toString());
