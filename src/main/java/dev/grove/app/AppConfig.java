@@ -71,7 +71,10 @@ public record AppConfig(
             new Variable("GROVE_TRIGGER_LABEL", false), new Variable("GROVE_AGENTS_FILE", false),
             new Variable("GROVE_ISSUE_BUDGET_USD", false), new Variable("GROVE_ISSUE_AGENT_TIME", false),
             new Variable("GROVE_ADMIN_PORT", false), new Variable("GROVE_ADMIN_BIND", false),
-            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false));
+            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false),
+            new Variable("GROVE_SANDBOX", false), new Variable("GROVE_SANDBOX_UID", false),
+            new Variable("GROVE_SANDBOX_MEMORY", false), new Variable("GROVE_SANDBOX_PROCESSES", false),
+            new Variable("GROVE_SANDBOX_RO_BIND", false), new Variable("GROVE_SANDBOX_BIND", false));
 
     /** Reads the settings; every problem is listed in one exception whose message says what to set. */
     public static AppConfig fromEnv(Map<String, String> env) {
