@@ -80,6 +80,7 @@ class AgentsFlowIT {
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);
+        github.stubReactions(REPO); // the trigger label is acknowledged
         github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
         github.stubCreateCheckRun(REPO, 7001);
         github.stubUpdateCheckRun(REPO, 7001);
