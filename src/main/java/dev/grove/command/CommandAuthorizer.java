@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CommandAuthorizer {
     public static final Duration TTL = Duration.ofSeconds(60);
+    /** A user refused on an issue hears it once in this time, however often they comment. */
+    public static final Duration REFUSAL_INTERVAL = Duration.ofHours(1);
+    private static final int REFUSALS_KEPT = 10_000;
 
     private record Cached(String role, Instant at) {
     }
@@ -27,13 +30,19 @@ public final class CommandAuthorizer {
 
     private final Clock clock;
     private final Map<String, Cached> roles = new ConcurrentHashMap<>();
+    private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
 
     public CommandAuthorizer(Clock clock) {
         this.clock = clock;
     }
 
+    /** Logins of bots (GitHub Apps, Grove included) end in {@code [bot]}; they never command Grove. */
+    public static boolean isBot(String user) {
+        return user == null || user.isBlank() || user.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]");
+    }
+
     public Decision check(GitHubGateway github, RepoRef repo, String user, RepoConfig config) throws IOException {
-        if (user == null || user.isBlank() || user.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
+        if (isBot(user)) {
             return new Decision(false, "bot");
         }
         String key = repo.fullName() + "\n" + user.toLowerCase(java.util.Locale.ROOT);
@@ -51,5 +60,33 @@ public final class CommandAuthorizer {
         return "@" + user + " Grove takes commands only from people with " + config.permission() + " access to "
                 + repo.fullName() + " (or more; yours: " + role + "), so nothing was started. Ask a maintainer to"
                 + " run the command.";
+    }
+
+    /**
+     * Whether to answer this refusal: once per user and issue in {@link #REFUSAL_INTERVAL}, so an outsider who comments
+     * again and again does not make Grove comment again and again.
+     */
+    public boolean shouldAnswerRefusal(RepoRef repo, int issue, String user) {
+        Instant now = clock.instant();
+        String key = repo.fullName() + "#" + issue + "\n" + user.toLowerCase(java.util.Locale.ROOT);
+        if (refusals.size() > REFUSALS_KEPT) {
+            refusals.values().removeIf(at -> Duration.between(at, now).compareTo(REFUSAL_INTERVAL) >= 0);
+        }
+        boolean[] answer = new boolean[1];
+        refusals.compute(key, (k, last) -> {
+            if (last == null || Duration.between(last, now).compareTo(REFUSAL_INTERVAL) >= 0) {
+                answer[0] = true;
+                return now;
+            }
+            return last;
+        });
+        return answer[0];
+    }
+
+    /** The reply when the permission could not be read (GitHub failing even after retries): nothing started. */
+    public static String couldNotCheck(String user, RepoRef repo, String reason) {
+        String why = reason == null ? "" : reason.length() > 300 ? reason.substring(0, 300) + "…" : reason;
+        return "@" + user + " Grove could not check your permission on " + repo.fullName() + " (GitHub: "
+                + why.replace("`", "'") + "), so nothing was started. Please try the command again in a few minutes.";
     }
 }

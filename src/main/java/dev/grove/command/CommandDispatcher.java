@@ -73,7 +73,10 @@ public final class CommandDispatcher {
     public void onLabel(Triggers.Label t) {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
+        if (config == null) {
+            return; // fail closed: the issue says why
+        }
         if (!t.label().equalsIgnoreCase(config.triggerLabel())) {
             log.info("{}#{}: label '{}' is not the trigger label '{}'", req.repo(), req.issueNumber(), t.label(),
                     config.triggerLabel());
@@ -103,8 +106,8 @@ public final class CommandDispatcher {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
         acknowledge(github, req, t.commentId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
-        if (!authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
+        if (config == null || !authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
             return;
         }
         if (parsed instanceof ParseResult.Reply reply) {
@@ -128,9 +131,9 @@ public final class CommandDispatcher {
         }
         GitHubGateway github = gateways.apply(r.installationId());
         TaskRecord task = rec.get();
-        RepoConfig config = config(github, r.repo(), r.defaultBranch(), task.key().issue());
+        RepoConfig config = config(github, r.repo(), r.defaultBranch(), task.key().issue(), t.sender());
         int replyOn = task.prNumber() != null ? task.prNumber() : task.key().issue();
-        if (!authorized(github, r.repo(), replyOn, t.sender(), config)) {
+        if (config == null || !authorized(github, r.repo(), replyOn, t.sender(), config)) {
             return;
         }
         switch (t.action()) {
@@ -161,8 +164,8 @@ public final class CommandDispatcher {
             log.info("{}#{} is not a Grove pull request; the review is not Grove's business", r.repo(), t.pullNumber());
             return;
         }
-        RepoConfig config = config(github, r.repo(), r.defaultBranch(), t.pullNumber());
-        if (!authorized(github, r.repo(), t.pullNumber(), t.sender(), config)) {
+        RepoConfig config = config(github, r.repo(), r.defaultBranch(), t.pullNumber(), t.sender());
+        if (config == null || !authorized(github, r.repo(), t.pullNumber(), t.sender(), config)) {
             return;
         }
         List<ReviewComment> comments;
@@ -197,9 +200,9 @@ public final class CommandDispatcher {
     public void onIssueStopped(Triggers.IssueStopped t) {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
-        if (t.label() != null && !t.label().equalsIgnoreCase(config.triggerLabel())) {
-            return; // another label
+        RepoConfigLoader.Loaded loaded = configs.load(github, req.repo(), req.defaultBranch());
+        if (t.label() != null && (!loaded.readable() || !t.label().equalsIgnoreCase(loaded.config().triggerLabel()))) {
+            return; // another label (or, the config unreadable, one Grove cannot tell for its own); a close always stops
         }
         List<String> stopped = new ArrayList<>();
         for (TaskRecord task : store.tasks(req.repo(), req.issueNumber())) {
@@ -397,7 +400,11 @@ public final class CommandDispatcher {
             }
             return allowed;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read CODEOWNERS of " + req.repo(), e);
+            log.warn("{}#{}: could not read the permission or CODEOWNERS: {}", req.repo(), req.issueNumber(), e.getMessage());
+            comment(github, req.repo(), req.issueNumber(), "@" + req.requestedBy() + " Grove could not read the code"
+                    + " owners of " + req.repo().fullName() + " or your permission (GitHub: " + e.getMessage()
+                    + "), so nothing was started. Please try again in a few minutes.");
+            return Set.of();
         }
     }
 
@@ -439,20 +446,29 @@ public final class CommandDispatcher {
         try {
             d = authorizer.check(github, repo, user, config);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the permission of " + user + " on " + repo, e);
+            log.warn("{}#{}: could not read the permission of {}: {}", repo, replyOn, user, e.getMessage());
+            comment(github, repo, replyOn, CommandAuthorizer.couldNotCheck(user, repo, e.getMessage()));
+            return false;
         }
         if (d.allowed()) {
             return true;
         }
         log.info("{}#{}: {} ({}) may not command Grove", repo, replyOn, user, d.role());
-        if (!"bot".equals(d.role())) {
+        if (!"bot".equals(d.role()) && authorizer.shouldAnswerRefusal(repo, replyOn, user)) {
             comment(github, repo, replyOn, CommandAuthorizer.refusal(user, repo, config, d.role()));
         }
         return false;
     }
 
-    private RepoConfig config(GitHubGateway github, RepoRef repo, String defaultBranch, int reportOn) {
+    /** The repository's config; null when it could not be read (fail closed: the issue is told, unless a bot asked). */
+    private RepoConfig config(GitHubGateway github, RepoRef repo, String defaultBranch, int reportOn, String user) {
         RepoConfigLoader.Loaded loaded = configs.load(github, repo, defaultBranch);
+        if (!loaded.readable()) {
+            if (!CommandAuthorizer.isBot(user)) {
+                comment(github, repo, reportOn, RepoConfigLoader.unreadableComment(loaded.unreadable()));
+            }
+            return null;
+        }
         List<ConfigProblem> problems = loaded.problems();
         if (!problems.isEmpty() && reportedConfigs.add(repo.fullName() + "#" + reportOn + "@" + loaded.sha())) {
             comment(github, repo, reportOn, RepoConfigLoader.problemsComment(problems));

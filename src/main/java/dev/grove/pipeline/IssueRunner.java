@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class IssueRunner {
     private static final Logger log = LoggerFactory.getLogger(IssueRunner.class);
     private static final Set<String> MAY_RUN = Set.of("admin", "write");
+    /** Where a task is while its run goes on: found at the start of a run, its earlier run was stopped. */
+    private static final Set<TaskStatus> INTERRUPTED = Set.of(TaskStatus.QUEUED, TaskStatus.WAITING, TaskStatus.RUNNING);
 
     private final LongFunction<GitHubGateway> gateways;
     private final TokenSource tokens;
@@ -69,6 +71,7 @@ public final class IssueRunner {
     private final Clock clock;
     private final PlanSource plans;
     private final Cancellations cancellations = new Cancellations();
+    private volatile CommentPacer comments;
     /** The most tasks a planner agent may propose (the repository's {@code max_tasks}, once config is wired). */
 
     /**
@@ -99,6 +102,13 @@ public final class IssueRunner {
         this.taskPool = taskPool;
         this.clock = clock;
         this.plans = new PlanSource(git, agents.get(agents.defaultName()), settings);
+        this.comments = CommentPacer.withTimer(clock, CommentPacer.DEFAULT_INTERVAL);
+    }
+
+    /** Paces tracking-comment edits with {@code pacer} (at most one per issue per its interval); returns this runner. */
+    public IssueRunner pacingComments(CommentPacer pacer) {
+        this.comments = pacer;
+        return this;
     }
 
     /** The agents running now, to cancel them ({@code /grove cancel}). */
@@ -154,12 +164,12 @@ public final class IssueRunner {
 
     private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {
         Instant started = clock.instant();
-        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber(), comments);
         CachedRepo[] synced = new CachedRepo[1];
         Plan plan = opts.plan() != null ? opts.plan() : planIssue(req, synced, opts.config().maxTasks());
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, clock.instant());
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
+            tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
                     plan.problem()));
             return new Result(plan, List.of(), wall);
         }
@@ -188,6 +198,12 @@ public final class IssueRunner {
                 interruptedPushes.add(t); // decided once origin is fetched: did that push land?
                 continue;
             }
+            if (rec != null && INTERRUPTED.contains(rec.status()) && rec.branch() != null) {
+                // left going by a process that stopped (this run holds the issue's claim, so no one else runs it):
+                // its leftovers are removed once origin is fetched, and it runs again on the same branch name
+                interruptedPushes.add(t);
+                continue;
+            }
             if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
                 if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
                     leftovers.put(t, rec.branch());
@@ -214,7 +230,7 @@ public final class IssueRunner {
                     : git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
             String baseSha = git.remoteBranchHead(clone, base);
             leftovers.forEach((t, branch) -> removeLeftover(clone, runSettings, req, branch, baseSha));
-            interruptedPushes.forEach(t -> settleInterruptedPush(clone, keys.get(t)));
+            interruptedPushes.forEach(t -> settleInterrupted(clone, runSettings, req, keys.get(t), baseSha));
             assignBranches(req, plan, keys, clone, runSettings, selected);
             String agentName = agents.names().contains(opts.config().agent()) ? opts.config().agent()
                     : agents.defaultName();
@@ -235,14 +251,14 @@ public final class IssueRunner {
                 refresh.run();
                 List<Future<?>> running = new ArrayList<>();
                 for (Task t : wave) {
-                    running.add(taskPool.submit(() -> {
+                    running.add(taskPool.submit(dev.grove.webhook.LogContext.carry(() -> {
                         slots.acquireUninterruptibly();
                         try {
                             pipeline.run(t, keys.get(t));
                         } finally {
                             slots.release();
                         }
-                    }));
+                    }, dev.grove.webhook.LogContext.TASK, keys.get(t).task())));
                 }
                 for (Future<?> f : running) {
                     try {
@@ -266,30 +282,38 @@ public final class IssueRunner {
         RunTotals totals = new RunTotals(wall, records(plan, keys).stream().filter(r -> runNow.contains(r.key()))
                 .map(TaskRecord::elapsed).filter(d -> d != null).reduce(Duration.ZERO, Duration::plus));
         store.savePlan(new SavedPlan(req, plan, totals));
-        tracking.show(view(req, plan, keys, totals, problem, outside, mergeCheck[0]));
+        tracking.settle(view(req, plan, keys, totals, problem, outside, mergeCheck[0]));
         return new Result(plan, records(plan, keys), wall, mergeCheck[0], totals);
     }
 
     /**
-     * A task left {@code PUSHING} (the process stopped during its push): origin is the truth. If origin holds the
-     * branch, the push landed and the task resumes at its pull request, without running its agent or pushing again;
-     * if not, it runs again on a new branch name, and its old local branch (with its unpushed commit) is kept.
+     * A task left going by a process that stopped ({@code PUSHING}, or before: {@code RUNNING}, {@code QUEUED},
+     * {@code WAITING}): origin is the truth. If origin holds the branch, the push landed and the task resumes at its
+     * pull request, without running its agent or pushing again. If not, its worktree and local branch (whatever they
+     * hold) are removed, and it runs again from the base on the same branch name: never a second branch for one task.
      */
-    private void settleInterruptedPush(CachedRepo clone, TaskKey key) {
+    private void settleInterrupted(CachedRepo clone, RunnerSettings runSettings, RunRequest req, TaskKey key,
+            String baseSha) {
         TaskRecord rec = store.task(key).orElseThrow();
         String onOrigin = null;
         try {
             onOrigin = git.remoteBranchHead(clone, rec.branch());
         } catch (RuntimeException e) {
-            log.info("{}: origin has no {}; the interrupted push did not land", key, rec.branch());
+            log.info("{}: origin has no {}; the task's earlier run did not push", key, rec.branch());
         }
         if (onOrigin != null) {
             store.saveTask(rec.withStatus(TaskStatus.PUSHED).withHeadSha(onOrigin)
                     .withMessage("resumed: origin already held the branch"));
-        } else {
-            store.saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withAgentRun(rec.agentRun() == null ? null
-                    : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
+            return;
         }
+        removeLeftover(clone, runSettings, req, rec.branch(), baseSha);
+        try {
+            git.discardLocalBranch(clone, rec.branch());
+        } catch (RuntimeException e) {
+            log.warn("{}: could not discard the local branch {}: {}", key, rec.branch(), e.getMessage());
+        }
+        store.saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withBranch(rec.branch())
+                .withAgentRun(rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
     }
 
     /**
@@ -351,16 +375,16 @@ public final class IssueRunner {
 
     /**
      * Names every task's branch before any task starts, so tasks starting at once never pick the same name. A task
-     * that pushed keeps its branch; every other one gets a name no branch in the clone or on origin has.
+     * that pushed, or whose stopped run is resumed, keeps its branch; every other one gets a name no branch in the
+     * clone or on origin has.
      */
     private void assignBranches(RunRequest req, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone,
             RunnerSettings runSettings, Set<Task> selected) {
         Set<String> taken = new HashSet<>(git.branchNames(clone));
         for (Task t : plan.tasks()) {
             TaskRecord rec = store.task(keys.get(t)).orElseThrow();
-            if (!selected.contains(t)
-                    || rec.branch() != null && (rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
-                continue;
+            if (!selected.contains(t) || rec.branch() != null) {
+                continue; // a task that pushed, or one resumed after a stop, keeps its branch name
             }
             String branch = BranchNamer.branchName(runSettings.branchPrefix(), req.issueNumber(), t.title(), taken);
             taken.add(branch);
@@ -374,7 +398,7 @@ public final class IssueRunner {
      */
     private Plan planIssue(RunRequest req, CachedRepo[] synced, int maxTasks) {
         try {
-            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody());
+            Optional<Plan> written = plans.fromIssueText(req.issueTitle(), req.issueBody(), maxTasks);
             if (written.isPresent()) {
                 return written.get();
             }
@@ -420,7 +444,15 @@ public final class IssueRunner {
      */
     public boolean cancel(TaskKey key, String by) {
         cancellations.cancel(key, by);
+        cancelBroadcast.accept(key, by);
         return running.cancel(key, "cancelled by @" + by);
+    }
+
+    private volatile java.util.function.BiConsumer<TaskKey, String> cancelBroadcast = (k, by) -> { };
+
+    /** Where a cancel is also sent, so that another process running the task stops it (the shared database). */
+    public void broadcastCancels(java.util.function.BiConsumer<TaskKey, String> broadcast) {
+        this.cancelBroadcast = broadcast;
     }
 
     /**
@@ -430,9 +462,9 @@ public final class IssueRunner {
     public Plan plan(RunRequest req, int maxTasks) {
         GitHubGateway github = gateways.apply(req.installationId());
         Plan plan = planIssue(req, new CachedRepo[1], maxTasks);
-        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber());
+        TrackingComment tracking = new TrackingComment(github, store, req.repo(), req.issueNumber(), comments);
         if (plan.problem() != null) {
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
+            tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
             return plan;
         }
         store.savePlan(new SavedPlan(req, plan, null, true));
@@ -446,7 +478,7 @@ public final class IssueRunner {
         }
         List<String> notes = new ArrayList<>(plan.notes());
         notes.add("Nothing runs yet: `/grove run` runs this plan, `/grove run 2,3` only those tasks.");
-        tracking.show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
+        tracking.settle(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
                 plan));
         return plan;
     }
@@ -481,8 +513,8 @@ public final class IssueRunner {
         // the last run's own figures, as kept with it; never recomputed from task times
         RunTotals totals = going ? null : Objects.requireNonNullElse(saved.get().lastRun(), RunTotals.NONE);
         boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
-        new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
+        new TrackingComment(gateways.apply(req.installationId()), store, req.repo(), req.issueNumber(), comments)
+                .settle(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
                         Map.of(), null, plan));
         return true;
     }

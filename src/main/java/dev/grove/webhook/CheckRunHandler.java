@@ -35,6 +35,7 @@ public final class CheckRunHandler implements EventHandler {
                 : p.path("requested_action").path("identifier").asText("");
         Triggers.CheckRun t = new Triggers.CheckRun(Payloads.repo(p), run.path("external_id").asText(""), action,
                 p.path("sender").path("login").asText());
-        return new Routing.Enqueue(action + " from check run " + run.path("id").asText(), () -> checks.accept(t));
+        return new Routing.Enqueue(action + " from check run " + run.path("id").asText(), () -> checks.accept(t),
+                action.equals("cancel") ? Routing.Lane.SHORT : Routing.Lane.LONG);
     }
 }

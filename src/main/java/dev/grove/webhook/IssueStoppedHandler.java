@@ -33,6 +33,6 @@ public final class IssueStoppedHandler implements EventHandler {
                 Payloads.issueRequest(p, p.path("sender").path("login").asText()),
                 closed ? null : p.path("label").path("name").asText(""));
         return new Routing.Enqueue((closed ? "issue closed: " : "label '" + t.label() + "' removed from ")
-                + t.req().repo() + "#" + t.req().issueNumber(), () -> stops.accept(t));
+                + t.req().repo() + "#" + t.req().issueNumber(), () -> stops.accept(t), Routing.Lane.SHORT);
     }
 }

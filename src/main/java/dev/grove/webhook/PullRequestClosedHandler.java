@@ -25,6 +25,7 @@ public final class PullRequestClosedHandler implements EventHandler {
         }
         Triggers.PullRequestClosed t = new Triggers.PullRequestClosed(Payloads.repo(p), pr.path("number").asInt(),
                 pr.path("merged").asBoolean(false), head);
-        return new Routing.Enqueue("clean up after " + t.repo().repo() + "#" + t.pullNumber(), () -> closed.accept(t));
+        return new Routing.Enqueue("clean up after " + t.repo().repo() + "#" + t.pullNumber(), () -> closed.accept(t),
+                Routing.Lane.SHORT);
     }
 }

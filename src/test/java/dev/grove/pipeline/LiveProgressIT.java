@@ -96,7 +96,10 @@ class LiveProgressIT {
         RunnerSettings settings = new RunnerSettings(tmp.resolve("data"), 2, Duration.ofMinutes(1), RunnerSettings.BRANCH_PREFIX);
         IssueRunner runner = new IssueRunner(id -> github, null, new JGitClient(settings.cacheDir()),
                 AgentCatalog.single(chatty(clock, step)), IssueBudget.UNLIMITED, (key, line) -> heard.add(line),
-                new FileStateStore(settings.dataDir().resolve("state.json")), settings, pool, clock);
+                new FileStateStore(settings.dataDir().resolve("state.json")), settings, pool, clock)
+                // no per-issue pacing here: this test is about each task's own throttle (CommentPacerTest and
+                // IssueCommentPacingIT test the issue's)
+                .pacingComments(new CommentPacer(clock, Duration.ZERO, (job, delay) -> job.run()));
         runner.run(new RunRequest(REPO, 1, 3, "Notes", "- [ ] Write the notes\n  paths: NOTES.md\n", "octocat",
                 GitFixtures.fileUrl(origin), "main"));
         Path events = settings.tasksDir().resolve("octo-org/shop/3/write-the-notes/events.log");
