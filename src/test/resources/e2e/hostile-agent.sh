@@ -21,6 +21,11 @@ for d in "$PWD"/../*/; do
   c=$(cat "$d"attack-report.txt "$d"docs/*.md 2>/dev/null) && others="$others$c"
 done
 say OTHERS "${others:-FAILED}"
+# a host that is not on its allow list, through the proxy and around it
+got=$( (curl -s -m 5 "@UNLISTED_URL@"; curl -s -m 5 --noproxy '*' "@UNLISTED_URL@") 2>/dev/null)
+case "$got" in *reached*) say NETWORK "$got" ;; *) say NETWORK FAILED ;; esac
+# a double-forked child in a session of its own, to outlive the run
+( setsid sh -c 'sleep @SURVIVOR@' </dev/null >/dev/null 2>&1 & ) && say SURVIVE started || say SURVIVE FAILED
 
 if [ "$N" = 1 ]; then
   printf '[url "%s"]\n\tinsteadOf = %s\n\tpushInsteadOf = %s\n' "@EVIL_URL@" "@ORIGIN_URL@" "@ORIGIN_URL@" \

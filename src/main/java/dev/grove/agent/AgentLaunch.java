@@ -42,13 +42,14 @@ final class AgentLaunch {
 
     /**
      * The files and folders a program needs to be read in the sandbox, when it lives outside {@code /usr}: each word
-     * of a shell command that names an existing file (a script), and for a CLI found on a path, its folder and, if
-     * it is a Node package, the {@code node_modules} folder its real file sits in.
+     * of a shell command that names an existing file (a script; quotes, a leading {@code (} and a trailing {@code ;},
+     * {@code &}, {@code |} or {@code )} around it are not part of the name), and for a CLI found on a path, its
+     * folder and, if it is a Node package, the {@code node_modules} folder its real file sits in.
      */
     static List<Path> programPaths(String commandLine) {
         List<Path> out = new ArrayList<>();
         for (String word : commandLine.split("\\s+")) {
-            String w = word.replaceAll("^['\"]+|['\"]+$", "");
+            String w = word.replaceAll("^[('\"]+|['\";&|)]+$", "");
             if (w.startsWith("/")) {
                 Path p = Path.of(w);
                 if (Files.isRegularFile(p)) out.addAll(install(p));

@@ -82,6 +82,7 @@ public final class OrchestrationBench {
             github.stubRepository(REPO);
             github.stubPermission(REPO, LABELER, "write");
             github.stubListPulls(REPO);
+            github.stubReactions(REPO); // the trigger label is acknowledged
             github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
             github.stubCreateCheckRun(REPO, 7001);
             github.stubUpdateCheckRun(REPO, 7001);
@@ -144,6 +145,9 @@ public final class OrchestrationBench {
         env.put("GROVE_AGENT_COMMAND", agent);
         env.put("GROVE_AGENT_ENV", "BENCH_MARKS");
         env.put("BENCH_MARKS", marks.toString());
+        // the sandboxed agents write their marks there: the one folder outside their worktrees they may write
+        Files.setPosixFilePermissions(marks, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        env.put("GROVE_SANDBOX_BIND", marks.toString());
         return JvmProcess.start("dev.grove.app.Main", List.of("serve"), env, port, work.resolve("grove-" + n + ".log"));
     }
 
@@ -184,7 +188,11 @@ public final class OrchestrationBench {
         rss[0] = busy;
         if (rss.length > 1) rss[1] = peak;
         Map<Integer, Long> prAt = pullRequestTimes(github, issue);
-        if (prAt.size() != n) throw new IllegalStateException("issue " + issue + ": " + prAt.size() + " PRs of " + n);
+        if (prAt.size() != n) {
+            var edits = github.requests("PATCH", editPath);
+            throw new IllegalStateException("issue " + issue + ": " + prAt.size() + " PRs of " + n + "; the tracking "
+                    + "comment: " + (edits.isEmpty() ? "none" : edits.get(edits.size() - 1).body().path("body").asText()));
+        }
         List<Double> starts = new ArrayList<>();
         List<Double> exitToPr = new ArrayList<>();
         List<Double> agentTimes = new ArrayList<>();

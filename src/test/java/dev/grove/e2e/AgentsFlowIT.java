@@ -22,6 +22,7 @@ import dev.grove.testing.WebhookFixtures;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,10 @@ class AgentsFlowIT {
     Path origin;
     Path dataDir;
     Path keyFile;
+    /** The one folder outside its worktree a scripted agent may write (GROVE_SANDBOX_BIND), for what it reports. */
+    Path out;
+    /** Makes this test's sleeping processes findable among the machine's: {@code sleep 300.<mark>}. */
+    final String mark = String.valueOf(100000 + new java.util.Random().nextInt(899999));
     final Map<String, String> env = new HashMap<>();
 
     @BeforeEach
@@ -75,6 +80,7 @@ class AgentsFlowIT {
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);
+        github.stubReactions(REPO); // the trigger label is acknowledged
         github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults
         github.stubCreateCheckRun(REPO, 7001);
         github.stubUpdateCheckRun(REPO, 7001);
@@ -95,6 +101,9 @@ class AgentsFlowIT {
         env.put("GROVE_AGENT_TIMEOUT", "60s");
         env.put("ANTHROPIC_BASE_URL", anthropic.baseUrl());
         env.put("ANTHROPIC_API_KEY", API_KEY);
+        out = Files.createDirectories(tmp.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        env.put("GROVE_SANDBOX_BIND", out.toString());
     }
 
     @AfterEach
@@ -151,7 +160,8 @@ class AgentsFlowIT {
 
     Path script(String name, String body) throws Exception {
         Path f = Files.writeString(tmp.resolve(name), "#!/bin/sh\n" + body);
-        f.toFile().setExecutable(true);
+        // the sandbox runs the agent as its own uid: the script must be readable and executable by others
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
         return f;
     }
 
@@ -204,7 +214,7 @@ class AgentsFlowIT {
 
     @Test
     void aScriptedAgentThatReadsGrovesSecretsFindsNone() throws Exception {
-        Path dump = tmp.resolve("agent-env.txt");
+        Path dump = out.resolve("agent-env.txt");
         Path agent = script("snoop.sh", "env > '" + dump + "'\ncat /proc/$PPID/environ 2>/dev/null | tr '\\\\0' '\\\\n' >> '"
                 + dump + "'\necho found > NOTES.md\n");
         startServer("""
@@ -230,9 +240,9 @@ class AgentsFlowIT {
 
     @Test
     void anAgentThatSleepsPastItsTimeoutIsKilledWithItsChildren() throws Exception {
-        Path pids = tmp.resolve("pids");
-        Path agent = script("sleepy.sh", "sleep 300 &\necho $! > '" + pids + "'\n(sleep 301; echo late > late.txt) &\n"
-                + "echo $! >> '" + pids + "'\necho \"working on it\"\nsleep 302\n");
+        // a child, a subshell's child, and a double-forked child in a session of its own
+        Path agent = script("sleepy.sh", "sleep 300." + mark + " &\n(sleep 301." + mark + "; echo late > late.txt) &\n"
+                + "( setsid sh -c 'sleep 302." + mark + "' & ) &\necho \"working on it\"\nsleep 303." + mark + "\n");
         startServer("""
                 agents:
                   sleepy:
@@ -240,12 +250,15 @@ class AgentsFlowIT {
                     command: %s
                     timeout: 2s
                 """.formatted(agent));
-        label("delivery-sleepy");
+        deliver("delivery-sleepy");
+        List<String> children = List.of("sleep 300." + mark, "sleep 301." + mark, "sleep 302." + mark);
+        assertTrue(awaitRunning(children), "the agent's children ran: " + children);
+        assertTrue(server.awaitIdle(Duration.ofSeconds(120)), "the run finished");
 
         String last = lastTracking();
         assertTrue(last.contains("past its 2.0s timeout and was stopped"), last);
-        for (String pid : Files.readAllLines(pids)) {
-            assertFalse(alive(Long.parseLong(pid.trim())), "child " + pid + " was killed");
+        for (String child : children) {
+            assertFalse(running(child), "`" + child + "` outlived the timeout");
         }
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
         assertFalse(GitFixtures.refs(origin).containsKey("refs/heads/" + BRANCH), "nothing pushed");
@@ -253,6 +266,9 @@ class AgentsFlowIT {
 
     @Test
     void anAgentThatSwitchesBranchIsRefused() throws Exception {
+        // in the sandbox the agent cannot switch (the clone is read-only to it; see the next test): this is Grove's own
+        // check after every agent, which holds without the sandbox too
+        env.put("GROVE_SANDBOX", "off");
         Path agent = script("switcher.sh", "git checkout -q -b sneaky && echo x > NOTES.md && git add NOTES.md\n");
         startServer("""
                 agents:
@@ -270,9 +286,28 @@ class AgentsFlowIT {
     }
 
     @Test
+    void inTheSandboxAnAgentCannotSwitchBranchAndItsWorkLandsOnTheTaskBranch() throws Exception {
+        Path agent = script("switcher.sh", "git checkout -q -b sneaky; echo \"checkout: $?\" > '" + out.resolve("switch")
+                + "'\necho x > NOTES.md\ngit add NOTES.md\nexit 0\n");
+        startServer("""
+                agents:
+                  switcher:
+                    kind: command
+                    command: %s
+                """.formatted(agent));
+        label("delivery-switch-sandboxed");
+
+        assertFalse(Files.readString(out.resolve("switch")).contains("checkout: 0"), "the checkout failed in the sandbox");
+        assertEquals(1, github.requests("POST", "/repos/octo-org/shop/pulls").size(), lastTracking());
+        assertEquals("NOTES.md", GitFixtures.runGit(origin, "diff", "--name-only", "main", BRANCH));
+        Path clone = dataDir.resolve("cache").resolve(REPO.owner()).resolve(REPO.name() + ".git");
+        assertFalse(GitFixtures.runGit(clone, "for-each-ref", "--format=%(refname)").contains("sneaky"));
+        assertFalse(GitFixtures.refs(origin).keySet().stream().anyMatch(r -> r.contains("sneaky")));
+    }
+
+    @Test
     void aRunningAgentIsCancelledWithItsProcessTree() throws Exception {
-        Path pids = tmp.resolve("pids");
-        Path agent = script("long.sh", "sleep 300 &\necho $! > '" + pids + "'\necho started\nsleep 303\n");
+        Path agent = script("long.sh", "sleep 300." + mark + " &\necho started\nsleep 303." + mark + "\n");
         startServer("""
                 agents:
                   long:
@@ -280,8 +315,8 @@ class AgentsFlowIT {
                     command: %s
                 """.formatted(agent));
         deliver("delivery-cancel");
-        for (int i = 0; i < 200 && (!Files.exists(pids) || server.runningAgents().cancelIssue(REPO, ISSUE,
-                "cancelled by @octocat") == 0); i++) {
+        assertTrue(awaitRunning(List.of("sleep 300." + mark, "sleep 303." + mark)), "the agent and its child ran");
+        for (int i = 0; i < 200 && server.runningAgents().cancelIssue(REPO, ISSUE, "cancelled by @octocat") == 0; i++) {
             Thread.sleep(100);
         }
         assertTrue(server.awaitIdle(Duration.ofSeconds(60)));
@@ -289,7 +324,8 @@ class AgentsFlowIT {
         String last = lastTracking();
         // the tracking comment mentions nobody: a task's message can carry agent-written text (SafeMarkdown)
         assertTrue(last.contains(dev.grove.report.SafeMarkdown.neutralize("cancelled (cancelled by @octocat)")), last);
-        assertFalse(alive(Long.parseLong(Files.readString(pids).trim())), "the agent's child was killed");
+        assertFalse(running("sleep 300." + mark), "the agent's child was killed");
+        assertFalse(running("sleep 303." + mark), "the agent was killed");
         assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty());
     }
 
@@ -402,15 +438,45 @@ class AgentsFlowIT {
         assertTrue(e.getMessage().contains("agents.yml line 5: agent `claude`: unknown key `max_budget`"), e.getMessage());
     }
 
-    static boolean alive(long pid) throws Exception {
+    /**
+     * Whether a live process on this machine has {@code commandLine}. Processes in a sandbox have pids of their own
+     * inside; this looks at them from outside, through the host's {@code /proc}.
+     */
+    static boolean running(String commandLine) throws Exception {
         for (int i = 0; i < 30; i++) {
-            var h = ProcessHandle.of(pid);
-            Path stat = Path.of("/proc/" + pid + "/stat");
-            if (h.isEmpty() || !h.get().isAlive() || !Files.exists(stat)) return false;
-            String s = Files.readString(stat);
-            if (s.charAt(s.lastIndexOf(')') + 2) == 'Z') return false;
+            if (pidsOf(commandLine).isEmpty()) return false;
             Thread.sleep(100);
         }
         return true;
+    }
+
+    /** Waits (20 s at most) until each of {@code commandLines} has been seen running. */
+    static boolean awaitRunning(List<String> commandLines) throws Exception {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 400 && seen.size() < commandLines.size(); i++) {
+            for (String c : commandLines) {
+                if (!pidsOf(c).isEmpty()) seen.add(c);
+            }
+            Thread.sleep(50);
+        }
+        return seen.size() == commandLines.size();
+    }
+
+    /** Live (not zombie) processes whose command line is {@code commandLine}. */
+    static List<Long> pidsOf(String commandLine) throws Exception {
+        List<Long> pids = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ').trim();
+                    if (!cmd.equals(commandLine)) continue;
+                    String stat = Files.readString(p.resolve("stat"));
+                    if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') pids.add(Long.parseLong(p.getFileName().toString()));
+                } catch (java.io.IOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return pids;
     }
 }

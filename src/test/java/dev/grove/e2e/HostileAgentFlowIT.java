@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,7 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,11 +26,12 @@ import org.junit.jupiter.api.Test;
  * key file, an Anthropic key) and Grove's HOME its own folder. The agent (src/test/resources/e2e/hostile-agent.sh)
  * tries to read Grove's environment and key, make its log a link to the key, redirect pushes through
  * {@code ~/.gitconfig}, replace its worktree's {@code .git}, plant hooks, a remote URL and a filter in the shared clone,
- * write outside its worktree and read the other task's; then prints all it found, which Grove posts.
+ * write outside its worktree and read the other task's, reach a host not on its allow list and leave a double-forked
+ * child behind; then prints all it found, which Grove posts.
  *
- * <p>{@link #noAttackReachesGitOrWhatGrovePosts} holds today. {@link #theSandboxStopsEveryAttemptAtTheSource} needs
- * the process sandbox (issue #11, helper/sandbox): until it is merged the agent can still read what it finds; only
- * what Grove does with it is safe.
+ * <p>{@link #theSandboxStopsEveryAttemptAtTheSource}: in the sandbox (the default) every attempt fails where it is
+ * made. {@link #noAttackReachesGitOrWhatGrovePosts}: with {@code GROVE_SANDBOX=off} the agent gets its hands on
+ * things, and Grove's git isolation and redaction alone still keep them out of git and of what Grove posts.
  */
 class HostileAgentFlowIT extends GroveE2E {
 
@@ -48,9 +52,31 @@ class HostileAgentFlowIT extends GroveE2E {
     private Path marks;
     private Path outside;
     private Path home;
+    /** The sleep the agent leaves behind, findable among the machine's processes. */
+    private final String survivor = "30." + (100000 + new java.util.Random().nextInt(899999));
+    private HttpServer unlisted;
+    private final AtomicInteger unlistedHits = new AtomicInteger();
 
-    /** Runs the issue with the hostile agent; returns the App key's text. */
-    private String runHostileIssue() throws Exception {
+    @AfterEach
+    void stopUnlistedHost() throws Exception {
+        if (unlisted != null) unlisted.stop(0);
+        for (long pid : AgentsFlowIT.pidsOf("sleep " + survivor)) { // left behind without the sandbox
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Runs the issue with the hostile agent, sandboxed or not; returns the App key's text. */
+    private String runHostileIssue(boolean sandboxed) throws Exception {
+        // a host on no allow list: it answers anyone who reaches it
+        unlisted = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        unlisted.createContext("/", exchange -> {
+            unlistedHits.incrementAndGet();
+            byte[] body = "reached the unlisted host".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        unlisted.start();
         evil = tmp.resolve("evil.git");
         GitFixtures.runGit(tmp, "init", "--quiet", "--bare", evil.toString());
         marks = Files.createDirectories(tmp.resolve("marks"));
@@ -78,12 +104,17 @@ class HostileAgentFlowIT extends GroveE2E {
                 .replace("@ORIGIN_URL@", GitFixtures.fileUrl(origin))
                 .replace("@DECOY@", decoy.toString())
                 .replace("@MARKS@", marks.toString())
-                .replace("@PAYLOAD@", payload.toString()));
+                .replace("@PAYLOAD@", payload.toString())
+                .replace("@UNLISTED_URL@", "http://127.0.0.1:" + unlisted.getAddress().getPort() + "/")
+                .replace("@SURVIVOR@", survivor));
+        // the sandbox runs the agent as its own uid (mode 644 is enough for `sh file`)
+        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, String> env = new HashMap<>();
         env.put("ANTHROPIC_API_KEY", anthropicKey);
         env.put("HOME", home.toString());
         // JGit finds ~/.gitconfig through user.home, git through HOME: both point at the folder the agent writes
         env.put("JAVA_TOOL_OPTIONS", "-Duser.home=" + home);
+        if (!sandboxed) env.put("GROVE_SANDBOX", "off");
         startServer("sh '" + agent + "'", env);
         labelIssue(ISSUE_BODY);
         return Files.readString(key);
@@ -91,7 +122,7 @@ class HostileAgentFlowIT extends GroveE2E {
 
     @Test
     void noAttackReachesGitOrWhatGrovePosts() throws Exception {
-        String key = runHostileIssue();
+        String key = runHostileIssue(false);
 
         // the agent did get its hands on things (before the sandbox); what matters is what came of it
         assertTrue(Files.readString(home.resolve(".gitconfig")).contains("insteadOf"), "the agent wrote ~/.gitconfig");
@@ -150,10 +181,8 @@ class HostileAgentFlowIT extends GroveE2E {
     }
 
     @Test
-    @Disabled("needs the process sandbox (issue #11, helper/sandbox): the agent still reads /proc, the key, other "
-            + "worktrees and writes outside its worktree")
     void theSandboxStopsEveryAttemptAtTheSource() throws Exception {
-        String key = runHostileIssue();
+        String key = runHostileIssue(true);
         String report1 = GitFixtures.runGit(origin, "show", TASK1 + ":attack-report.txt");
         Path worktree2 = worktree(TASK2);
         String report2 = Files.readString(worktree2.resolve("attack-report.txt"));
@@ -163,7 +192,11 @@ class HostileAgentFlowIT extends GroveE2E {
             assertTrue(report.contains("OUTSIDE: FAILED"), report);
             assertTrue(report.contains("OTHERS: FAILED"), report);
             assertTrue(report.contains("LOGLINK: FAILED"), report);
+            assertTrue(report.contains("NETWORK: FAILED"), "the unlisted host was reached: " + report);
+            assertTrue(report.contains("SURVIVE: started"), "the double fork was tried: " + report);
         }
+        assertEquals(0, unlistedHits.get(), "a request reached the unlisted host");
+        assertFalse(AgentsFlowIT.running("sleep " + survivor), "the agent's double-forked child outlived its run");
         assertTrue(report1.contains("GITCONFIG: FAILED"), "the agent has a HOME of its own: " + report1);
         assertTrue(report2.contains("HOOKS: FAILED") && report2.contains("REMOTE: FAILED"),
                 "the clone is read-only to the agent: " + report2);
@@ -171,8 +204,11 @@ class HostileAgentFlowIT extends GroveE2E {
             assertEquals(0, files.count(), "the agent wrote outside its worktree");
         }
         assertFalse(Files.exists(home.resolve(".gitconfig")), "the agent wrote Grove's HOME");
+        // what the agent was never handed stays out of origin; its own ANTHROPIC_API_KEY (GROVE_AGENT_ENV hands it over
+        // so that it can call the model) is its to leak: Grove pushes what the agent wrote as it is (the APIKEY line
+        // shows this), and redacts it only from what it posts
         for (String secret : secrets(key)) {
-            assertFalse(report1.contains(secret), "a secret reached origin: " + secret);
+            if (!secret.equals(anthropicKey)) assertFalse(report1.contains(secret), "a secret reached origin: " + secret);
         }
         // with the clone untouched, task 2 is published too
         assertTrue(groveBranchesOnOrigin().contains(TASK2));

@@ -129,9 +129,10 @@ class PlanningFlowIT extends GroveE2E {
                   echo 'planner was here' > README.md
                   exit 0
                 fi
-                EXAMPLE_AGENT_SECONDS=0.2 exec sh '%s'
-                """.formatted(EXAMPLE_AGENT));
-        startServer("sh '" + agent + "'");
+                EXAMPLE_AGENT_SECONDS=0.2 exec sh "$1"
+                """);
+        // the example agent is named on the command line: the sandbox shows an agent only the files its command names
+        startServer("sh '" + agent + "' '" + EXAMPLE_AGENT + "'");
         labelIssue("Make the docs and the app nicer. No checklist here.");
 
         assertEquals(Set.copyOf(branches), groveBranchesOnOrigin());
