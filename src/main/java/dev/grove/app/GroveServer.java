@@ -306,6 +306,11 @@ public final class GroveServer implements AutoCloseable {
         return runningAgents;
     }
 
+    /** What this server knows of tasks, runs and plans (the database), for tools and tests in this process. */
+    public dev.grove.store.StateStore store() {
+        return state;
+    }
+
     /** Experiments for this server's installations, for the comment commands {@code /grove try} and {@code pick}. */
     public ExperimentRunner experiments() {
         return experiments;

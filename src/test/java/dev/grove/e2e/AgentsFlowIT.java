@@ -123,9 +123,12 @@ class AgentsFlowIT {
         assertTrue(server.awaitIdle(Duration.ofSeconds(120)), "the run finished");
     }
 
+    int deliveries;
+
     void deliver(String delivery) throws Exception {
-        byte[] body = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
-                ISSUE, "Release prep", BODY, "grove", INSTALLATION));
+        // each delivery is a new event (a new updated_at), not a replay of the same body under a new id
+        byte[] body = WebhookFixtures.bytes(WebhookFixtures.fresh(WebhookFixtures.issuesLabeled(REPO.fullName(),
+                GitFixtures.fileUrl(origin), ISSUE, "Release prep", BODY, "grove", INSTALLATION), ++deliveries));
         assertEquals(202, WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issues", delivery,
                 body, SECRET).statusCode());
     }
@@ -140,9 +143,10 @@ class AgentsFlowIT {
         return bodies.get(bodies.size() - 1);
     }
 
+    /** The issue's first task as the server's store has it, as JSON (the record's own field names). */
     JsonNode taskState() throws Exception {
-        JsonNode state = new ObjectMapper().readTree(dataDir.resolve("state.json").toFile());
-        return state.path("tasks").get(0);
+        ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+        return json.valueToTree(server.store().tasks(REPO, ISSUE).get(0));
     }
 
     /** An agents file with one claude-code agent: the CLI at {@code cli}, the stand-in's key, and one more setting. */
