@@ -99,6 +99,7 @@ class AgentsFlowIT {
         env.put("GROVE_GITHUB_API", github.baseUrl());
         env.put("GROVE_DATA_DIR", dataDir.toString());
         env.put("GROVE_AGENT_TIMEOUT", "60s");
+        env.put("GROVE_COMMENT_INTERVAL", "0"); // no pacing: the tests read the comment's intermediate states
         env.put("ANTHROPIC_BASE_URL", anthropic.baseUrl());
         env.put("ANTHROPIC_API_KEY", API_KEY);
         out = Files.createDirectories(tmp.resolve("out"));
