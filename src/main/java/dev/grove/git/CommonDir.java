@@ -45,7 +45,19 @@ final class CommonDir {
     /** The config bytes Grove last wrote or checked, per clone (JVM-wide: one cache has one set of clones). */
     private static final Map<Path, String> WRITTEN = new ConcurrentHashMap<>();
 
+    /** One monitor per clone: Grove's own config writes and the re-check of a changed config take it. */
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
+
     private CommonDir() {
+    }
+
+    /**
+     * The monitor under which Grove writes the clone's config and records it ({@link #written}). A check that finds
+     * the config changed takes it and reads again, so Grove's own write in another thread (a task setting its
+     * upstream while another pushes) is never mistaken for tampering.
+     */
+    static Object lockOf(Path gitDir) {
+        return LOCKS.computeIfAbsent(gitDir.toAbsolutePath().normalize(), k -> new Object());
     }
 
     /** Thrown when the clone's shared files are not what Grove wrote. */
@@ -64,6 +76,12 @@ final class CommonDir {
         Path key = gitDir.toAbsolutePath().normalize();
         String text = readConfig(key);
         String written = WRITTEN.get(key);
+        if (written != null && !written.equals(text)) {
+            synchronized (lockOf(key)) { // Grove may be writing it right now: read both again once it is done
+                text = readConfig(key);
+                written = WRITTEN.get(key);
+            }
+        }
         if (written == null) {
             List<String> wrong = foreignEntries(key, text, cloneUrl);
             if (!wrong.isEmpty()) {
@@ -125,8 +143,11 @@ final class CommonDir {
         }
         String freshText = fresh.toText();
         if (!freshText.equals(text) || Files.isSymbolicLink(config)) {
-            deleteTree(config);
-            Files.writeString(config, freshText, StandardCharsets.UTF_8);
+            synchronized (lockOf(key)) {
+                deleteTree(config);
+                Files.writeString(config, freshText, StandardCharsets.UTF_8);
+                WRITTEN.put(key, readConfig(key));
+            }
         }
         for (String hook : plantedHooks(key)) {
             Path file = key.resolve("hooks").resolve(hook);

@@ -349,8 +349,10 @@ public final class JGitClient implements GitClient {
                 StoredConfig config = r.getConfig();
                 config.load();
                 change.accept(config);
-                config.save();
-                CommonDir.written(gitDir);
+                synchronized (CommonDir.lockOf(gitDir)) {
+                    config.save();
+                    CommonDir.written(gitDir);
+                }
                 return;
             } catch (LockFailedException e) {
                 if (attempt >= 5) {
