@@ -15,6 +15,7 @@ import dev.grove.pipeline.Cleaner;
 import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
+import dev.grove.pipeline.PipelineSteps;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.metrics.GroveMetrics;
@@ -94,19 +95,17 @@ public final class GroveServer implements AutoCloseable {
         LongFunction<GitHubGateway> gatewayOf =
                 id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
         AgentCatalog agents = config.agentCatalog();
-        IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
-                TaskProgressListener.NONE, store, settings, taskPool, clock);
+        PipelineSteps steps = PipelineSteps.create(gatewayOf, tokens, git, agents, config.issueBudget(), store,
+                settings, clock);
+        IssueRunner runner = new IssueRunner(steps, settings, taskPool, TaskProgressListener.NONE);
         ExecutorJobQueue jobs = new ExecutorJobQueue(4);
         // `/grove try` and `/grove pick`
-        ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
-                store, settings, taskPool, clock);
+        ExperimentRunner experiments = new ExperimentRunner(steps, settings, taskPool);
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
                 new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
-                new CommandAuthorizer(clock), runner,
-                new Reviser(gatewayOf, tokens, git, runner::agentFor, runner.runningAgents(), store, settings,
-                        runner.cancellations(), clock),
-                new Cleaner(gatewayOf, tokens, git, store, settings), experiments, store);
+                new CommandAuthorizer(clock), new CommandDispatcher.Actions(runner, new Reviser(steps),
+                        new Cleaner(steps), experiments), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
                 "issues.labeled", new LabelTriggerHandler(commands::onLabel),

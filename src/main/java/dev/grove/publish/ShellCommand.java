@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,18 +12,18 @@ import java.util.concurrent.TimeUnit;
  * A repository's own command (verify, measure) run with {@code sh -c} in a worktree, with a small environment
  * (PATH, HOME, LANG: no secrets), a timeout, and its output kept in a log file.
  */
-final class ShellCommand {
+public final class ShellCommand {
     private ShellCommand() {
     }
 
     /** {@code exitCode} -1: it ran past its timeout (and was killed) or could not start. */
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
 
         /** The last non-blank line of the output. */
-        String lastLine() {
+        public String lastLine() {
             String last = "";
             for (String l : output.split("\\R")) {
                 if (!l.isBlank()) last = l.strip();
@@ -32,7 +32,7 @@ final class ShellCommand {
         }
     }
 
-    static Result run(String command, Path dir, Duration timeout, Path logFile) {
+    public static Result run(String command, Path dir, Duration timeout, Path logFile) {
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         Map<String, String> env = pb.environment();

@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import dev.grove.github.GitHubGateway;
 import dev.grove.model.RepoRef;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * run or a restart edits the same comment), edited in place after that. Updates are serialised; a failed update is
  * logged and the next one carries the whole state again.
  */
-final class TrackingComment {
+public final class TrackingComment {
     private static final Logger log = LoggerFactory.getLogger(TrackingComment.class);
     private final GitHubGateway github;
     private final StateStore store;
@@ -23,14 +23,14 @@ final class TrackingComment {
     private final TrackingCommentRenderer renderer = new TrackingCommentRenderer();
     private String lastBody;
 
-    TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue) {
+    public TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue) {
         this.github = github;
         this.store = store;
         this.repo = repo;
         this.issue = issue;
     }
 
-    synchronized void show(RunView view) {
+    public synchronized void show(RunView view) {
         String body = renderer.render(view);
         if (body.equals(lastBody)) {
             return;
