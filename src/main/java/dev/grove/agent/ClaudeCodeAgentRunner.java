@@ -138,9 +138,15 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
         } catch (IOException e) {
             return new AgentOutcome.Failed("could not prepare Claude Code's files: " + e, "", Duration.ZERO);
         }
+        Map<String, String> env = environmentFor(request, configDir);
+        if (!isExecutable(definition.command(), env.get("PATH"))) {
+            return new AgentOutcome.Failed("could not start Claude Code: `" + definition.command() + "` is not an "
+                    + "executable file or a command on the agent's PATH; install it on the runner (see README, "
+                    + "\"Claude Code on the runner\")", "", Duration.ZERO);
+        }
         StreamJsonReader events = new StreamJsonReader(request.workDir(), request.listener()::progress);
         SandboxedProcess.Result r = SandboxedProcess.run(command(request, resumeSession), request.workDir(),
-                environmentFor(request, configDir), prompt, request.timeout(), request.logFile(), events::accept,
+                env, prompt, request.timeout(), request.logFile(), events::accept,
                 request.cancel());
         AgentReport report = events.report(configDir.toString());
         String summary = events.resultText() == null ? "" : events.resultText();
@@ -162,7 +168,7 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
         }
         String reason;
         if (!events.hasResult()) {
-            String said = events.plainTail().isBlank() ? "" : ": " + lastLine(events.plainTail());
+            String said = events.plainTail().isBlank() ? "" : ": " + lastMessage(events.plainTail());
             reason = "Claude Code exited with code " + r.exitCode() + " before its result" + said;
             return new AgentOutcome.Failed(reason, events.plainTail(), r.elapsed(), report);
         }
@@ -180,6 +186,28 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
             reason += " (exit code " + r.exitCode() + ")";
         }
         return new AgentOutcome.Failed(reason, summary.isBlank() ? events.plainTail() : summary, r.elapsed(), report);
+    }
+
+    /**
+     * What the CLI last said in words: its last line that is not a cut-off stream-json fragment (a line starting with
+     * a brace), else its last line.
+     */
+    static String lastMessage(String plainTail) {
+        List<String> lines = plainTail.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (!lines.get(i).startsWith("{")) return lastLine(lines.get(i));
+        }
+        return lastLine(plainTail);
+    }
+
+    /** {@code command} names an executable file, or a program found on {@code path} (a command with no slash). */
+    static boolean isExecutable(String command, String path) {
+        if (command.contains("/")) return Files.isExecutable(Path.of(command));
+        if (path == null) return false;
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) return true;
+        }
+        return false;
     }
 
     private static String lastLine(String s) {

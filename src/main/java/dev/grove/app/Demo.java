@@ -16,6 +16,7 @@ import dev.grove.model.Durations;
 import dev.grove.report.PlanText;
 import dev.grove.store.FileStateStore;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -93,10 +94,12 @@ public final class Demo {
         out.println();
         Map<String, PullRequestDraft> prs = new java.util.HashMap<>();
         github.openedPullRequests().forEach(d -> prs.put(d.head(), d));
-        Duration sum = Duration.ZERO;
         List<String> problems = new ArrayList<>();
         for (TaskRecord t : result.tasks()) {
-            out.printf("Task %d: %s  [%s]%n", t.number(), t.title(), t.status().label());
+            // the demo has no GitHub: a task that got as far as its PR only had it drafted, and says so
+            String status = t.status() == TaskStatus.PR_OPENED ? "pushed; PR drafted, not opened (no GitHub in the demo)"
+                    : t.status().label();
+            out.printf("Task %d: %s  [%s]%n", t.number(), t.title(), status);
             if (t.message() != null) {
                 out.println("  note:     " + t.message());
             }
@@ -117,7 +120,6 @@ public final class Demo {
             } else {
                 problems.add("task " + t.number() + " opened no PR");
             }
-            if (t.elapsed() != null) sum = sum.plus(t.elapsed());
         }
         out.println();
         if (result.mergeCheck() != null) {
@@ -125,8 +127,8 @@ public final class Demo {
             out.println();
         }
         out.printf("Wall time of the run %s; sum of task times %s; parallel speed-up %.1fx%n",
-                Durations.format(result.wallTime()), Durations.format(sum),
-                (double) sum.toMillis() / Math.max(1, result.wallTime().toMillis()));
+                Durations.format(result.totals().wall()), Durations.format(result.totals().taskTime()),
+                result.totals().speedUp());
         out.println("Origin's main is untouched: " + git(origin, "log", "--oneline", "-1", "main").trim());
         out.println("Everything is under " + workDir + " (demo total " + Durations.format(
                 Duration.ofNanos(System.nanoTime() - t0)) + ")");

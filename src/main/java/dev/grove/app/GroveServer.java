@@ -118,6 +118,7 @@ public final class GroveServer implements AutoCloseable {
                 intake.apply(jobs));
 
         metrics.agentsRunning(runner.runningAgents()::count);
+        metrics.jobsPending(jobs::pending);
         Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
         return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());

@@ -38,6 +38,15 @@ public final class GroveMetrics {
                 .register(registry);
     }
 
+    /**
+     * Reports {@code count} as the jobs queued or running now ({@code grove_jobs_pending}); zero means the server is
+     * idle, which is also how the end-to-end tests know a delivery's work is done.
+     */
+    public void jobsPending(Supplier<Number> count) {
+        io.micrometer.core.instrument.Gauge.builder("grove.jobs.pending", count)
+                .description("Jobs queued or running now").register(registry);
+    }
+
     /** The Prometheus text exposition of everything above. */
     public String scrape() {
         return registry.scrape();

@@ -6,6 +6,7 @@ import dev.grove.github.GitHubGateway;
 import dev.grove.model.MergeCheck;
 import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
+import dev.grove.model.RunTotals;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -112,11 +114,11 @@ public final class IssuePlans {
         List<TaskRecord> recs = plan.tasks().stream().map(t -> steps.store().task(keys.get(t))
                 .orElse(TaskRecord.queued(keys.get(t), t.number(), t.title()).withStatus(TaskStatus.PLANNED))).toList();
         boolean going = recs.stream().anyMatch(r -> !r.status().finished() && r.status() != TaskStatus.PLANNED);
-        Duration wall = going ? null : recs.stream().map(TaskRecord::elapsed).filter(d -> d != null)
-                .reduce(Duration.ZERO, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        // the last run's own figures, as kept with it; never recomputed from task times
+        RunTotals totals = going ? null : Objects.requireNonNullElse(saved.get().lastRun(), RunTotals.NONE);
         boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
         new TrackingComment(steps.gateways().apply(req.installationId()), steps.store(), req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : wall, null,
+                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
                         Map.of(), null, plan));
         return true;
     }
@@ -140,7 +142,7 @@ public final class IssuePlans {
         return plan.tasks().stream().map(t -> steps.store().task(keys.get(t)).orElseThrow()).toList();
     }
 
-    RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Duration wall, String problem,
+    RunView view(RunRequest req, Plan plan, Map<Task, TaskKey> keys, RunTotals wall, String problem,
             Map<Integer, List<String>> outside, MergeCheck mergeCheck) {
         return new RunView(req.repo(), req.issueNumber(), records(plan, keys), plan.notes(), wall, problem,
                 Map.copyOf(outside), mergeCheck, plan);

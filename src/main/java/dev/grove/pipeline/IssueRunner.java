@@ -5,6 +5,7 @@ import dev.grove.git.CachedRepo;
 import dev.grove.github.GitHubGateway;
 import dev.grove.model.MergeCheck;
 import dev.grove.model.RunRequest;
+import dev.grove.model.RunTotals;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
@@ -65,9 +66,9 @@ public final class IssueRunner {
     }
 
     /** What a finished run left, task by task, in plan order. */
-    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime, MergeCheck mergeCheck) {
+    public record Result(Plan plan, List<TaskRecord> tasks, Duration wallTime, MergeCheck mergeCheck, RunTotals totals) {
         public Result(Plan plan, List<TaskRecord> tasks, Duration wallTime) {
-            this(plan, tasks, wallTime, null);
+            this(plan, tasks, wallTime, null, new RunTotals(wallTime, null));
         }
 
         /**
@@ -111,7 +112,8 @@ public final class IssueRunner {
         Plan plan = opts.plan() != null ? opts.plan() : plans.planIssue(req, opts.config(), synced);
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, steps.clock().instant());
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), wall, plan.problem()));
+            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
+                    plan.problem()));
             return new Result(plan, List.of(), wall);
         }
         Map<Task, TaskKey> keys = IssuePlans.keys(req.repo(), req.issueNumber(), plan.tasks());
@@ -126,7 +128,7 @@ public final class IssueRunner {
         refresh.run();
         if (plan.tasks().isEmpty()) {
             Duration wall = Duration.between(started, steps.clock().instant());
-            tracking.show(plans.view(req, plan, keys, wall, null, outside, null));
+            tracking.show(plans.view(req, plan, keys, new RunTotals(wall, null), null, outside, null));
             return new Result(plan, List.of(), wall);
         }
         String problem = null;
@@ -154,8 +156,12 @@ public final class IssueRunner {
             }
         }
         Duration wall = Duration.between(started, steps.clock().instant());
-        tracking.show(plans.view(req, plan, keys, wall, problem, outside, mergeCheck));
-        return new Result(plan, plans.records(plan, keys), wall, mergeCheck);
+        RunTotals totals = new RunTotals(wall, plans.records(plan, keys).stream()
+                .filter(r -> prepared.runNow().contains(r.key())).map(TaskRecord::elapsed).filter(d -> d != null)
+                .reduce(Duration.ZERO, Duration::plus));
+        steps.store().savePlan(new SavedPlan(req, plan, totals));
+        tracking.show(plans.view(req, plan, keys, totals, problem, outside, mergeCheck));
+        return new Result(plan, plans.records(plan, keys), wall, mergeCheck, totals);
     }
 
     /** The selected tasks, wave by wave, at most {@code maxParallel} agents at once. */

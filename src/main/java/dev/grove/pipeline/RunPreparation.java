@@ -30,13 +30,14 @@ final class RunPreparation {
     }
 
     /** What a run must settle before its tasks start: failed tasks' leftover branches, pushes cut off midway. */
-    record Prepared(List<String> leftovers, List<Task> interruptedPushes) {
+    record Prepared(List<String> leftovers, List<Task> interruptedPushes, Set<TaskKey> runNow) {
     }
 
     /** Every task gets a record; the selected ones are queued again unless they have their PR (or pushed). */
     Prepared prepare(Plan plan, Map<Task, TaskKey> keys, Set<Task> selected) {
         List<String> leftovers = new ArrayList<>();
         List<Task> interruptedPushes = new ArrayList<>();
+        Set<TaskKey> runNow = new HashSet<>(); // the tasks this run starts afresh: only their times make its figures
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
             TaskRecord rec = steps.store().task(key).orElse(null);
@@ -56,11 +57,12 @@ final class RunPreparation {
                     leftovers.add(rec.branch());
                 }
                 // what earlier runs of the task spent still counts against the budget
+                runNow.add(key);
                 steps.store().saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
                         : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
             }
         }
-        return new Prepared(leftovers, interruptedPushes);
+        return new Prepared(leftovers, interruptedPushes, runNow);
     }
 
     /** Removes the failed tasks' leftovers and settles the interrupted pushes, once origin is fetched. */

@@ -51,7 +51,7 @@ public final class CheckRunSummaryRenderer {
     }
 
     private static String fence(String text) {
-        String t = text.strip().replace("```", "ʼʼʼ");
+        String t = SafeMarkdown.neutralize(text.strip().replace("```", "ʼʼʼ"));
         if (t.length() > MAX_TAIL) {
             t = "…" + t.substring(t.length() - MAX_TAIL);
         }

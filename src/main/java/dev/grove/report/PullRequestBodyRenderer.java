@@ -3,7 +3,11 @@ package dev.grove.report;
 import dev.grove.plan.Task;
 import java.util.List;
 
-/** The body of a task's pull request: what it is part of, the task, what changed, what the agent said. */
+/**
+ * The body of a task's pull request: what it is part of, the task, what changed, what the agent said. Text an agent
+ * may have written (the task as a planner agent proposed it, the agent's output) passes through {@link SafeMarkdown}:
+ * only Grove's own {@code Part of #N} links the issue.
+ */
 public final class PullRequestBodyRenderer {
     static final int MAX_FILES = 100;
 
@@ -25,9 +29,9 @@ public final class PullRequestBodyRenderer {
                     .append(outsidePaths.size() > MAX_FILES ? ", …" : "")
                     .append(". Other tasks may touch them too; check before merging.\n\n");
         }
-        md.append("### Task ").append(task.number()).append(": ").append(task.title()).append('\n');
+        md.append("### Task ").append(task.number()).append(": ").append(SafeMarkdown.neutralize(task.title())).append('\n');
         if (task.instructions() != null && !task.instructions().isBlank()) {
-            md.append('\n').append(task.instructions().strip()).append('\n');
+            md.append('\n').append(SafeMarkdown.neutralize(task.instructions().strip())).append('\n');
         }
         if (!task.paths().isEmpty()) {
             md.append("\nMay touch: ");
@@ -42,7 +46,7 @@ public final class PullRequestBodyRenderer {
         }
         if (agentTail != null && !agentTail.isBlank()) {
             md.append("\n### Agent output (last lines)\n```text\n")
-                    .append(agentTail.strip().replace("```", "ʼʼʼ")).append("\n```\n");
+                    .append(SafeMarkdown.neutralize(agentTail.strip().replace("```", "ʼʼʼ"))).append("\n```\n");
         }
         md.append("\n<sub>Opened by Grove from branch `").append(branch)
                 .append("`. Review and merge it like any other pull request.</sub>\n");

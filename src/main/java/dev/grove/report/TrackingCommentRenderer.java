@@ -1,10 +1,12 @@
 package dev.grove.report;
 
 import dev.grove.model.AgentRun;
-import dev.grove.model.Durations;
 import dev.grove.model.MergeCheck;
-import dev.grove.model.Money;
+import dev.grove.plan.Plan;
+import dev.grove.plan.Task;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.Durations;
+import dev.grove.model.Money;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,17 +27,21 @@ public final class TrackingCommentRenderer {
         int n = run.tasks().size();
         md.append("### Grove: ").append(n).append(n == 1 ? " task" : " tasks").append(" for #").append(run.issue());
         boolean planned = !run.tasks().isEmpty() && run.tasks().stream().allMatch(t -> t.status() == TaskStatus.PLANNED);
-        md.append(planned ? " (planned)" : run.wallTime() == null ? " (running)" : " (done)").append("\n\n");
-        md.append("| # | Task | Status | Branch | PR | Time |\n");
-        md.append("|---|---|---|---|---|---|\n");
-        for (TaskRecord t : run.tasks()) {
-            md.append("| ").append(t.number())
-                    .append(" | ").append(cell(t.title()))
-                    .append(" | ").append(status(t))
-                    .append(" | ").append(t.branch() == null ? "" : "`" + t.branch() + "`")
-                    .append(" | ").append(t.prNumber() == null ? "" : "#" + t.prNumber())
-                    .append(" | ").append(time(t))
-                    .append(" |\n");
+        md.append(planned ? " (planned)" : run.totals() == null ? " (running)" : " (done)").append("\n\n");
+        if (planned && run.plan() != null) {
+            md.append(scope(run.plan()));
+        } else {
+            md.append("| # | Task | Status | Branch | PR | Time |\n");
+            md.append("|---|---|---|---|---|---|\n");
+            for (TaskRecord t : run.tasks()) {
+                md.append("| ").append(t.number())
+                        .append(" | ").append(cell(t.title()))
+                        .append(" | ").append(status(t))
+                        .append(" | ").append(t.branch() == null ? "" : "`" + t.branch() + "`")
+                        .append(" | ").append(t.prNumber() == null ? "" : "#" + t.prNumber())
+                        .append(" | ").append(time(t))
+                        .append(" |\n");
+            }
         }
         if (run.plan() != null && run.plan().waves().size() > 1) {
             md.append("\n**Waves**: ");
@@ -63,20 +69,38 @@ public final class TrackingCommentRenderer {
         if (run.problem() != null) {
             md.append("\n:warning: ").append(run.problem()).append('\n');
         }
-        if (run.wallTime() != null && !planned) {
-            Duration sum = run.tasks().stream().map(TaskRecord::elapsed).filter(d -> d != null)
-                    .reduce(Duration.ZERO, Duration::plus);
-            md.append("\n**Totals:** wall time ").append(Durations.format(run.wallTime()))
-                    .append(" · sum of task times ").append(Durations.format(sum));
-            if (!run.wallTime().isZero() && !sum.isZero()) {
-                md.append(String.format(" · parallel speed-up %.1f×", (double) sum.toMillis() / run.wallTime().toMillis()));
-            }
-            md.append('\n');
+        if (run.totals() != null && run.totals().anyTaskRan() && !planned) {
+            md.append("\n**Totals:** wall time ").append(Durations.format(run.totals().wall()))
+                    .append(" · sum of task times ").append(Durations.format(run.totals().taskTime()))
+                    .append(String.format(" · parallel speed-up %.1f×", run.totals().speedUp())).append('\n');
         }
         double spent = run.tasks().stream().map(TaskRecord::agentRun)
                 .filter(a -> a != null).mapToDouble(AgentRun::spentOrZero).sum();
         if (spent > 0) {
-            md.append(run.wallTime() == null ? "\n" : "").append("**Agent spend:** ").append(Money.usd(spent)).append('\n');
+            md.append(run.totals() == null || !run.totals().anyTaskRan() ? "\n" : "").append("**Agent spend:** ").append(Money.usd(spent)).append('\n');
+        }
+        return md.toString();
+    }
+
+    /**
+     * What {@code /grove plan} asks people to approve: every task with the paths it may touch, its wave and what it
+     * waits for, exactly as {@code /grove run} will execute the plan.
+     */
+    static String scope(Plan plan) {
+        Map<Integer, Integer> waveOf = new HashMap<>();
+        for (int w = 0; w < plan.waves().size(); w++) {
+            for (Task t : plan.waves().get(w)) waveOf.put(t.number(), w + 1);
+        }
+        StringBuilder md = new StringBuilder("| # | Task | May touch | Wave | Waits for |\n|---|---|---|---|---|\n");
+        for (Task t : plan.tasks()) {
+            md.append("| ").append(t.number())
+                    .append(" | ").append(cell(t.title()))
+                    .append(" | ").append(t.paths().isEmpty() ? "any file (no `paths:` given)"
+                            : t.paths().stream().map(p -> "`" + cell(p).replace("`", "") + "`").collect(Collectors.joining(", ")))
+                    .append(" | ").append(waveOf.containsKey(t.number()) ? String.valueOf(waveOf.get(t.number())) : "")
+                    .append(" | ").append(t.after().isEmpty() ? "" : t.after().stream().map(n -> "task " + n)
+                            .collect(Collectors.joining(", ")))
+                    .append(" |\n");
         }
         return md.toString();
     }
@@ -143,12 +167,12 @@ public final class TrackingCommentRenderer {
         };
         String s = icon + t.status().label();
         if (t.status() == TaskStatus.RUNNING && t.agentRun() != null && t.agentRun().progress() != null) {
-            s += ": " + t.agentRun().progress();
+            s += ": " + SafeMarkdown.neutralize(t.agentRun().progress());
         }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES || t.status() == TaskStatus.PR_OPENED
                 || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED)) {
-            s += ": " + t.message();
+            s += ": " + SafeMarkdown.neutralize(t.message());
         }
         return cell(s);
     }

@@ -100,8 +100,13 @@ class ProcessAgentRunnerIT {
         assertEquals("agent done\nto stderr\n", Files.readString(logFile));
     }
 
+    /**
+     * The environment an agent is handed holds only allow-listed variables. This is not the whole story: what an
+     * agent can reach beyond its environment (Grove's /proc, the key file) is the sandbox's job, tested through the
+     * shipped jar in {@code e2e/HostileAgentFlowIT}.
+     */
     @Test
-    void grovesSecretsNeverReachTheAgent() throws Exception {
+    void theAllowListKeepsGrovesSecretsOutOfTheAgentsEnvironment() throws Exception {
         Map<String, String> base = baseEnv();
         base.put("GROVE_WEBHOOK_SECRET", "s3cret");
         base.put("GROVE_PRIVATE_KEY_FILE", "/etc/grove/app.pem");

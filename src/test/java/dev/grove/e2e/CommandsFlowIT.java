@@ -33,7 +33,11 @@ class CommandsFlowIT extends GroveE2E {
         assertEquals(1, posted.size(), "only the tracking comment");
         String plan = posted.get(0);
         assertTrue(plan.contains("(planned)"), plan);
-        assertEquals(3, plan.split("\\| planned \\|", -1).length - 1, plan);
+        // what a reviewer approves: every task with the paths it may touch and its wave, as /grove run will run it
+        assertTrue(plan.contains("| # | Task | May touch | Wave | Waits for |"), plan);
+        assertTrue(plan.contains("| 1 | Add a discount rule | `src/cart/**` | 1 |  |"), plan);
+        assertTrue(plan.contains("| 2 | Make search ignore case | `src/search/**` | 1 |  |"), plan);
+        assertTrue(plan.contains("| 3 | Write the release notes | `docs/**` | 1 |  |"), plan);
         assertTrue(plan.contains("/grove run"), plan);
         assertCleanTraffic();
     }
@@ -82,6 +86,20 @@ class CommandsFlowIT extends GroveE2E {
             assertTrue(summary.contains("### Files changed (1)") && summary.contains("example agent: edited"), summary);
             assertEquals("retry", r.body().path("actions").get(0).path("identifier").asText());
         }
+        assertCleanTraffic();
+    }
+
+    @Test
+    void statusAfterARunShowsTheRunsOwnFiguresNotTheLongestTask() throws Exception {
+        startServer(exampleAgent(0.3));
+        comment("/grove run");
+        String done = lastTrackingComment();
+        String totals = done.lines().filter(l -> l.startsWith("**Totals:**")).findFirst().orElseThrow(() ->
+                new AssertionError("no totals after the run:\n" + done));
+        comment("/grove status");
+        String redrawn = lastTrackingComment();
+        assertTrue(redrawn.contains("(done)"), redrawn);
+        assertTrue(redrawn.contains(totals + "\n"), "the run's figures, kept with it:\n" + totals + "\n---\n" + redrawn);
         assertCleanTraffic();
     }
 

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.grove.app.AppConfig;
-import dev.grove.app.GroveServer;
 import dev.grove.github.PullRequestRef;
 import dev.grove.model.RepoRef;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.GitHubApiStub;
+import dev.grove.testing.GroveProcess;
 import dev.grove.testing.GitHubApiStub.ReceivedRequest;
 import dev.grove.testing.WebhookFixtures;
 import java.net.URI;
@@ -32,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every end-to-end test of the GitHub triggers shares: a real bare origin, a strict WireMock GitHub answering
- * with GitHub's examples, a running {@code grove serve}, and GitHub's published payloads, adjusted where noted,
- * signed and POSTed over HTTP.
+ * with GitHub's examples, the packaged jar running {@code grove serve} as its own process (as users run it, with its
+ * settings and secrets in its own environment), and GitHub's published payloads, adjusted where noted, signed and
+ * POSTed over HTTP.
  */
 abstract class GroveE2E {
     static final String SECRET = "e2e-webhook-secret";
@@ -62,7 +62,7 @@ abstract class GroveE2E {
     @TempDir
     Path tmp;
     GitHubApiStub github;
-    GroveServer server;
+    GroveProcess server;
     Path origin;
     Path dataDir;
     final AtomicInteger deliveries = new AtomicInteger();
@@ -98,6 +98,11 @@ abstract class GroveE2E {
     }
 
     void startServer(String agentCommand) throws Exception {
+        startServer(agentCommand, Map.of());
+    }
+
+    /** Starts {@code java -jar grove.jar serve}; {@code extraEnv} is added to (or overrides) the usual settings. */
+    void startServer(String agentCommand, Map<String, String> extraEnv) throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         String pem = "-----BEGIN PRIVATE KEY-----\n"
@@ -114,7 +119,8 @@ abstract class GroveE2E {
         env.put("GROVE_MAX_PARALLEL", "3");
         env.put("GROVE_AGENT_TIMEOUT", "60s");
         env.put("GROVE_AGENT_COMMAND", agentCommand);
-        server = GroveServer.start(AppConfig.fromEnv(env));
+        env.putAll(extraEnv);
+        server = GroveProcess.serve(env, tmp.resolve("logs"));
     }
 
     static String exampleAgent(double seconds) {

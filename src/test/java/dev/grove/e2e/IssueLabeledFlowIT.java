@@ -103,9 +103,12 @@ class IssueLabeledFlowIT extends GroveE2E {
         startServer(exampleAgent(0.2));
         labelIssue(BODY);
         Map<String, String> refs = GitFixtures.refs(origin);
+        assertTrue(lastTrackingComment().contains("parallel speed-up"), lastTrackingComment());
         labelIssue(BODY); // the label removed and added again: a new delivery
 
         assertEquals(refs, GitFixtures.refs(origin), "nothing pushed again");
+        assertFalse(lastTrackingComment().contains("speed-up"), "a run that ran nothing has no speed-up figure:\n"
+                + lastTrackingComment());
         assertEquals(3, github.requests("POST", "/repos/octo-org/shop/pulls").size());
         assertEquals(1, github.requests("POST", "/repos/octo-org/shop/issues/7/comments").size());
         github.assertNoUnmatchedRequests();

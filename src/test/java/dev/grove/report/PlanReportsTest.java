@@ -9,6 +9,7 @@ import dev.grove.model.RepoRef;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
 import dev.grove.plan.TaskPlanner;
+import dev.grove.model.RunTotals;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
@@ -37,7 +38,7 @@ class PlanReportsTest {
     void trackingCommentShowsWavesOutsidePathsAndTheMergeCheck() {
         Plan plan = new TaskPlanner().schedule(List.of(new Task(1, "A", "", List.of("src/**")),
                 new Task(2, "B", "", List.of("src/x.md")), new Task(3, "C", "", List.of("docs/**"))));
-        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, TASKS, plan.notes(), Duration.ofSeconds(3),
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, TASKS, plan.notes(), new RunTotals(Duration.ofSeconds(3), null),
                 null, Map.of(3, List.of("src/z.java")), CHECK, plan));
         assertTrue(md.contains("**Waves**: 1: task 1, task 3 · 2: task 2\n"), md);
         assertTrue(md.contains("- :warning: Task 3 changed `src/z.java`\n"), md);

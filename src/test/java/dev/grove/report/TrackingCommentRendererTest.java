@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.model.Durations;
 import dev.grove.model.RepoRef;
+import dev.grove.plan.Plan;
+import dev.grove.plan.Task;
+import dev.grove.plan.TaskPlanner;
+import dev.grove.model.RunTotals;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.model.Durations;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrackingCommentRendererTest {
@@ -44,14 +49,43 @@ class TrackingCommentRendererTest {
                 task(1, "a", TaskStatus.PR_OPENED).withElapsed(Duration.ofSeconds(10)),
                 task(2, "b", TaskStatus.PR_OPENED).withElapsed(Duration.ofSeconds(10)),
                 task(3, "c", TaskStatus.NO_CHANGES).withElapsed(Duration.ofSeconds(10)));
-        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, tasks, List.of(), Duration.ofSeconds(12), null));
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, tasks, List.of(),
+                new RunTotals(Duration.ofSeconds(12), Duration.ofSeconds(30)), null));
         assertTrue(md.contains("(done)"), md);
         assertTrue(md.contains("**Totals:** wall time 12.0s · sum of task times 30.0s · parallel speed-up 2.5×"), md);
     }
 
     @Test
+    void aRunInWhichNoTaskRanShowsNoSpeedUpWhateverTheTasksTookBefore() {
+        // a re-trigger: every task already had its PR from an earlier run, so this run ran nothing in 29ms
+        List<TaskRecord> tasks = List.of(
+                task(1, "a", TaskStatus.PR_OPENED).withElapsed(Duration.ofSeconds(5)),
+                task(2, "b", TaskStatus.PR_OPENED).withElapsed(Duration.ofMillis(121)));
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, tasks, List.of(),
+                new RunTotals(Duration.ofMillis(29), Duration.ZERO), null));
+        assertTrue(md.contains("(done)"), md);
+        assertFalse(md.contains("speed-up"), md);
+        assertFalse(md.contains("Totals"), md);
+    }
+
+    @Test
+    void aPlanShowsEveryTaskWithThePathsItMayTouchAndItsWave() {
+        Plan plan = new TaskPlanner().schedule(List.of(new Task(1, "Add the API", "", List.of("src/api/**")),
+                new Task(2, "Use it", "", List.of("src/ui/**", "docs/ui.md"), List.of(1)),
+                new Task(3, "Anything", "", List.of())));
+        List<TaskRecord> tasks = plan.tasks().stream().map(t -> task(t.number(), t.title(), TaskStatus.PLANNED)).toList();
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 12, tasks, plan.notes(), null, null,
+                Map.of(), null, plan));
+        assertTrue(md.contains("3 tasks for #12 (planned)"), md);
+        assertTrue(md.contains("| # | Task | May touch | Wave | Waits for |"), md);
+        assertTrue(md.contains("| 1 | Add the API | `src/api/**` | 1 |  |"), md);
+        assertTrue(md.contains("| 2 | Use it | `src/ui/**`, `docs/ui.md` | 2 | task 1 |"), md);
+        assertTrue(md.contains("| 3 | Anything | any file (no `paths:` given) | 3 |"), md);
+    }
+
+    @Test
     void showsARunLevelProblem() {
-        String md = new TrackingCommentRenderer().render(new RunView(REPO, 1, List.of(), List.of(), Duration.ZERO,
+        String md = new TrackingCommentRenderer().render(new RunView(REPO, 1, List.of(), List.of(), RunTotals.NONE,
                 "The run stopped: could not fetch"));
         assertTrue(md.contains(":warning: The run stopped: could not fetch"), md);
     }
