@@ -123,7 +123,8 @@ public final class Reviser {
         String session = rec.agentRun() == null ? null : rec.agentRun().sessionId();
         AgentRequest request = new AgentRequest(wt.dir(), RevisePrompts.resumed(instructions, comments),
                 taskDir.resolve("revise-prompt.md"), env, null, taskDir.resolve("revise.log"), progress, null, null);
-        AgentStep.Result result = steps.agents().run(key, config, request, null,
+        String eventLog = rec.agentRun() == null ? null : rec.agentRun().eventLog();
+        AgentStep.Result result = steps.agents().run(key, config, request, eventLog,
                 (agent, req) -> agent.revise(req, session, freshStart));
         if (result instanceof AgentStep.Result.NotRun n) {
             return "The revise did not start (" + n.message() + "); nothing was pushed.";

@@ -106,7 +106,7 @@ class ExperimentRunnerIT {
         assertEquals(List.of(true, true, false), attempts.stream().map(Attempt::verified).toList());
         assertEquals(List.of(1.0, 2.0, 3.0), attempts.stream().map(Attempt::measure).toList());
         assertEquals(new DiffStat(1, 2, 0), attempts.get(1).diff());
-        assertTrue(attempts.get(2).note().contains("exited with 1"), attempts.get(2).note());
+        assertTrue(attempts.get(2).note().contains("failed: verify command exited with code 1"), attempts.get(2).note());
 
         List<ReceivedRequest> comments = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
         assertEquals(1, comments.size(), "one comparison table");

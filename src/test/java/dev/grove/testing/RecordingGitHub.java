@@ -28,6 +28,7 @@ public final class RecordingGitHub implements GitHubGateway {
     }
 
     private final Map<String, String> roles = new LinkedHashMap<>();
+    private final Map<String, String> permissions = new LinkedHashMap<>();
     private final Map<String, String> files = new LinkedHashMap<>();
     private final Map<String, PullRequestRef> prs = new LinkedHashMap<>();
     private final List<PullRequestDraft> opened = new ArrayList<>();
@@ -46,6 +47,15 @@ public final class RecordingGitHub implements GitHubGateway {
 
     public synchronized RecordingGitHub role(String user, String role) {
         roles.put(user.toLowerCase(), role);
+        return this;
+    }
+
+    /**
+     * What {@link #permissionOf} (the legacy permission API) answers for {@code user}, where it should differ from
+     * what the role gives (GitHub answers the two APIs separately; a cached role may also be stale).
+     */
+    public synchronized RecordingGitHub permission(String user, String permission) {
+        permissions.put(user.toLowerCase(), permission);
         return this;
     }
 
@@ -96,6 +106,8 @@ public final class RecordingGitHub implements GitHubGateway {
     @Override
     public synchronized String permissionOf(RepoRef repo, String user) {
         calls.add(new Call("permissionOf", repo, 0, user));
+        String given = permissions.get(user.toLowerCase());
+        if (given != null) return given;
         String role = roles.getOrDefault(user.toLowerCase(), defaultRole);
         return switch (role) {
             case "maintain" -> "write";
