@@ -27,6 +27,7 @@ import dev.grove.store.StateStore;
 import dev.grove.webhook.CheckRunHandler;
 import dev.grove.webhook.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
+import dev.grove.webhook.IssueStoppedHandler;
 import dev.grove.queue.JobQueue;
 import dev.grove.webhook.LabelTriggerHandler;
 import dev.grove.webhook.PullRequestClosedHandler;
@@ -113,7 +114,9 @@ public final class GroveServer implements AutoCloseable {
                 "check_run.rerequested", checkRuns,
                 "check_run.requested_action", checkRuns,
                 "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),
-                "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed)));
+                "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed),
+                "issues.closed", new IssueStoppedHandler(commands::onIssueStopped),
+                "issues.unlabeled", new IssueStoppedHandler(commands::onIssueStopped)));
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), store, router,
                 intake.apply(jobs));
 

@@ -42,16 +42,16 @@ final class CancelCommand implements CommandHandler {
         } else {
             targets = tasks.store().tasks(ctx.req().repo(), ctx.req().issueNumber());
         }
-        List<String> stopped = new ArrayList<>();
+        List<TaskRecord> stopped = new ArrayList<>();
         for (TaskRecord t : targets) {
             if (!t.status().finished() && t.status() != TaskStatus.PLANNED && t.status() != TaskStatus.PUSHED) {
                 tasks.runner().cancel(t.key(), ctx.req().requestedBy());
-                stopped.add(t.key().label(t.number()));
+                stopped.add(t);
             }
         }
         ctx.reply(stopped.isEmpty()
                 ? "Nothing to cancel: no task of #" + ctx.req().issueNumber() + " is queued or running."
-                : "Cancelling " + String.join(", ", stopped) + " as @" + ctx.req().requestedBy()
+                : "Cancelling " + TaskActions.describe(stopped) + " as @" + ctx.req().requestedBy()
                         + " asked. Branches that already hold commits are kept.");
     }
 }

@@ -9,6 +9,7 @@ import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
@@ -177,12 +178,41 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge());
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
             done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()))
                     .ifPresent(saved -> tasks.runner().showStatus(saved.request()));
         } catch (IOException e) {
             throw new UncheckedIOException("clean-up of " + r.repo() + "#" + t.pullNumber() + " failed", e);
         }
+    }
+
+    /**
+     * The issue was closed, or its trigger label removed: every queued or running agent of the issue (tasks, attempts,
+     * the planner) is cancelled, then (once the issue's run has ended) the worktrees of tasks that pushed nothing are
+     * removed. Pushed branches and open PRs stay.
+     */
+    public void onIssueStopped(Triggers.IssueStopped t) {
+        RunRequest req = t.req();
+        GitHubGateway github = gateways.apply(req.installationId());
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
+        if (t.label() != null && !t.label().equalsIgnoreCase(config.triggerLabel())) {
+            return; // another label
+        }
+        List<TaskRecord> stopped = new ArrayList<>();
+        for (TaskRecord task : tasks.store().tasks(req.repo(), req.issueNumber())) {
+            if (!task.status().finished() && task.status() != TaskStatus.PLANNED && task.status() != TaskStatus.PUSHED) {
+                tasks.runner().cancel(task.key(), req.requestedBy());
+                stopped.add(task);
+            }
+        }
+        if (stopped.isEmpty()) {
+            return; // nothing was going: nothing to say
+        }
+        int removed = cleaner.removeUnpushedWorktrees(req, java.time.Duration.ofMinutes(2));
+        String why = t.label() == null ? "the issue was closed" : "the `" + t.label() + "` label was removed";
+        comment(github, req.repo(), req.issueNumber(), "Stopped " + TaskActions.describe(stopped) + ": " + why + " by @"
+                + req.requestedBy() + ". " + removed + (removed == 1 ? " worktree" : " worktrees") + " that pushed"
+                + " nothing removed; pushed branches and their pull requests are kept.");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

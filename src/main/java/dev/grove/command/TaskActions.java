@@ -39,6 +39,14 @@ final class TaskActions {
 
     /** Runs the plan's tasks {@code only} (empty: all), those the requester may run. */
     void run(GitHubGateway github, RunRequest req, RepoConfig config, Set<Integer> only) {
+        Optional<SavedPlan> shown = store.plan(req.repo(), req.issueNumber()).filter(SavedPlan::shownForApproval);
+        if (shown.isPresent() && !shown.get().madeFrom(req.issueBody())) {
+            // approval means what was approved: never run a plan nobody was shown
+            CommandContext.reply(github, req, "The issue changed since `/grove plan` showed its plan, so nothing was"
+                    + " started: what would run now is not what was shown. `/grove plan` shows the new plan; then"
+                    + " `/grove run` runs it.");
+            return;
+        }
         List<String> notes = new ArrayList<>();
         Plan plan = runner.planFor(req, notes, config);
         Set<Integer> numbers = plan.tasks().stream().map(t -> t.number()).collect(Collectors.toSet());
@@ -94,5 +102,17 @@ final class TaskActions {
 
     private List<TaskRecord> planTasks(RunRequest req) {
         return store.tasks(req.repo(), req.issueNumber()).stream().filter(t -> t.key().inPlan()).toList();
+    }
+
+    /** How a reply names the records it stopped: {@code task 2}, {@code tasks 2, 3}, {@code attempt 1}, {@code the planner}. */
+    static String describe(List<TaskRecord> stopped) {
+        List<String> numbers = stopped.stream().filter(t -> t.key().inPlan()).map(t -> String.valueOf(t.number()))
+                .toList();
+        List<String> parts = new ArrayList<>();
+        if (!numbers.isEmpty()) {
+            parts.add("task" + (numbers.size() == 1 ? " " : "s ") + String.join(", ", numbers));
+        }
+        stopped.stream().filter(t -> !t.key().inPlan()).forEach(t -> parts.add(t.key().label(t.number())));
+        return String.join(", ", parts);
     }
 }

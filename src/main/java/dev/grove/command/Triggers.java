@@ -31,4 +31,11 @@ public final class Triggers {
     /** A pull request closed, merged or not. */
     public record PullRequestClosed(Repo repo, int pullNumber, boolean merged, String headBranch) {
     }
+
+    /**
+     * The issue was closed ({@code label} null) or a label was removed from it ({@code label}: which one; only the
+     * repository's trigger label stops anything): its agents are stopped and its unpushed worktrees removed.
+     */
+    public record IssueStopped(RunRequest req, String label) {
+    }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  * branch; {@code verify} null means no verify step. {@code agent} is the name of one of the agents the server
  * defines: a repository never names a command for the agent. {@code maxTasks} caps a plan (and the attempts of
  * {@code /grove try}); {@code measure} (optional) scores experiments: the last line of its output is a number.
+ * {@code closeIssue}: when every task PR of an issue is merged, Grove posts a summary and closes the issue.
  */
 public record RepoConfig(
         String triggerLabel,
@@ -23,7 +24,8 @@ public record RepoConfig(
         boolean deleteBranchOnMerge,
         int maxTasks,
         String measure,
-        Budget budget) {
+        Budget budget,
+        boolean closeIssue) {
 
     /**
      * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per
@@ -42,7 +44,7 @@ public record RepoConfig(
     /** The defaults, with the server's trigger label and parallelism. */
     public static RepoConfig defaults(String triggerLabel, int maxParallel) {
         return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
-                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE);
+                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true);
     }
 
     /** Whether a user with {@code role} may command Grove under this config. */

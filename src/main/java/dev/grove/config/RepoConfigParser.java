@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class RepoConfigParser {
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
-            "delete_branch_on_merge", "max_tasks", "measure", "budget");
+            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -105,6 +105,7 @@ public final class RepoConfigParser {
         int maxTasks;
         String measure;
         RepoConfig.Budget budget;
+        boolean closeIssue;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -122,6 +123,7 @@ public final class RepoConfigParser {
             maxTasks = d.maxTasks();
             measure = d.measure();
             budget = d.budget();
+            closeIssue = d.closeIssue();
         }
 
         String describeDefault(String key) {
@@ -140,6 +142,7 @@ public final class RepoConfigParser {
                 case "max_tasks" -> d.maxTasks();
                 case "measure" -> d.measure() == null ? "none" : d.measure();
                 case "budget" -> "none";
+                case "close_issue" -> d.closeIssue();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -214,6 +217,10 @@ public final class RepoConfigParser {
                     if (!v.isBoolean()) return "must be true or false";
                     deleteBranchOnMerge = v.asBoolean();
                 }
+                case "close_issue" -> {
+                    if (!v.isBoolean()) return "must be true or false";
+                    closeIssue = v.asBoolean();
+                }
                 case "budget" -> {
                     return budget(v);
                 }
@@ -273,7 +280,7 @@ public final class RepoConfigParser {
 
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
-                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget);
+                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue);
         }
     }
 }

@@ -58,4 +58,19 @@ public interface GitHubGateway {
     default List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
         throw new UnsupportedOperationException("reviewComments");
     }
+
+    /** The issue's body as it is now ({@code ""} when it has none). */
+    default String issueBody(RepoRef repo, int issueNumber) throws IOException {
+        throw new UnsupportedOperationException("issueBody");
+    }
+
+    /** Replaces the issue's body (Grove only ever ticks one checkbox of it). */
+    default void editIssueBody(RepoRef repo, int issueNumber, String body) throws IOException {
+        throw new UnsupportedOperationException("editIssueBody");
+    }
+
+    /** Closes the issue as completed. */
+    default void closeIssue(RepoRef repo, int issueNumber) throws IOException {
+        throw new UnsupportedOperationException("closeIssue");
+    }
 }

@@ -63,6 +63,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code deleteBranch}: {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} directly (hub4j would GET the
  *       ref first). A 404 or 422 (already gone) is not an error.</li>
  *   <li>{@code reviewComments}: {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments?per_page=100} directly.</li>
+ *   <li>{@code issueBody}: {@code GET /repos/{o}/{r}/issues/{n}}; {@code editIssueBody}: {@code PATCH} it with
+ *       {@code {"body": ...}}; {@code closeIssue}: {@code PATCH} it with {@code {"state": "closed",
+ *       "state_reason": "completed"}}; all directly.</li>
  * </ul>
  *
  * <p>Repository objects come from {@code GET /repos/{o}/{r}} and are kept for {@link #REPOSITORY_TTL}: they only
@@ -248,13 +251,39 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
         return out;
     }
 
+    @Override
+    public String issueBody(RepoRef repo, int issueNumber) throws IOException {
+        return checked(send("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber),
+                "read issue #" + issueNumber).path("body").asText("");
+    }
+
+    @Override
+    public void editIssueBody(RepoRef repo, int issueNumber, String body) throws IOException {
+        ObjectNode patch = JSON.createObjectNode().put("body", body);
+        checked(send("PATCH", "/repos/" + repo.fullName() + "/issues/" + issueNumber, patch),
+                "edit the body of issue #" + issueNumber);
+    }
+
+    @Override
+    public void closeIssue(RepoRef repo, int issueNumber) throws IOException {
+        ObjectNode patch = JSON.createObjectNode().put("state", "closed").put("state_reason", "completed");
+        checked(send("PATCH", "/repos/" + repo.fullName() + "/issues/" + issueNumber, patch),
+                "close issue #" + issueNumber);
+    }
+
     private HttpResponse<String> send(String method, String path) throws IOException {
+        return send(method, path, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, JsonNode json) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(apiBase + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("Authorization", "token " + tokens.installationToken(installationId))
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json.toString()))
                 .build();
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofString());

@@ -1,10 +1,15 @@
 package dev.grove.pipeline;
 
 import dev.grove.git.CachedRepo;
+import dev.grove.github.GitHubGateway;
 import dev.grove.model.RepoRef;
+import dev.grove.model.RunRequest;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.plan.Checklist;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * After a Grove pull request is closed: the task's worktree is removed; when it was merged and the repository's
  * config says {@code delete_branch_on_merge}, the branch is deleted on GitHub and in the clone; otherwise the branch
- * is kept. The task's record says which, for the tracking comment.
+ * is kept. The task's record says which, for the tracking comment. A merge also ticks the task's checklist item in
+ * the issue body (that line's checkbox only); once every task of the issue is merged (or needed no change), Grove
+ * posts a summary and, with {@code close_issue} (the default), closes the issue.
  */
 public final class Cleaner {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
@@ -24,12 +31,17 @@ public final class Cleaner {
 
     /** Returns the task's new record, or empty when the PR is not one of Grove's. */
     public Optional<TaskRecord> closed(RepoRef repo, long installationId, String cloneUrl, int pullNumber,
-            boolean merged, boolean deleteBranchOnMerge) throws IOException {
+            boolean merged, boolean deleteBranchOnMerge, boolean closeIssue) throws IOException {
         Optional<TaskRecord> found = steps.store().taskByPullRequest(repo, pullNumber);
         if (found.isEmpty() || found.get().branch() == null) {
             return Optional.empty();
         }
         TaskRecord rec = found.get();
+        if (rec.status() == TaskStatus.MERGED || rec.status() == TaskStatus.CLOSED && !merged) {
+            // a redelivered close: done already, nothing to remove, delete or tick again (a PR closed, reopened
+            // and then merged does go on)
+            return Optional.of(rec);
+        }
         String branch = rec.branch();
         CachedRepo clone = steps.workspaces().sync(repo, cloneUrl, installationId);
         boolean delete = merged && deleteBranchOnMerge;
@@ -41,6 +53,81 @@ public final class Cleaner {
         TaskRecord updated = rec.withStatus(merged ? TaskStatus.MERGED : TaskStatus.CLOSED).withMessage(message);
         steps.store().saveTask(updated);
         log.info("{} #{} {}: {}", repo, pullNumber, merged ? "merged" : "closed", message);
+        if (merged) {
+            finishIssue(steps.gateways().apply(installationId), repo, updated, closeIssue);
+        }
         return Optional.of(updated);
+    }
+
+    /**
+     * After the issue's agents were told to stop: waits (up to {@code wait}) for its run to end, then removes the
+     * worktree of every task whose branch origin does not hold. The local branches stay (they may hold commits).
+     * Returns how many worktrees were removed.
+     */
+    public int removeUnpushedWorktrees(RunRequest req, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!steps.store().tryStartRun(req.repo(), req.issueNumber())) {
+            if (System.nanoTime() > deadline) {
+                log.warn("{}#{}: the run did not end within {}; its worktrees are left", req.repo(), req.issueNumber(),
+                        wait);
+                return 0;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+        try {
+            CachedRepo clone = steps.workspaces().sync(req.repo(), req.cloneUrl(), req.installationId());
+            int removed = 0;
+            for (TaskRecord t : steps.store().tasks(req.repo(), req.issueNumber())) {
+                if (t.branch() == null || t.status().hasPullRequest() || t.status() == TaskStatus.PUSHED) continue;
+                if (!steps.workspaces().hasWorktree(req.repo(), t.branch()) || onOrigin(clone, t.branch())) continue;
+                steps.workspaces().release(clone, t.branch(), t.headSha(), false);
+                removed++;
+            }
+            return removed;
+        } finally {
+            steps.store().finishRun(req.repo(), req.issueNumber());
+        }
+    }
+
+    private boolean onOrigin(CachedRepo clone, String branch) {
+        try {
+            return steps.git().remoteBranchHead(clone, branch) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void finishIssue(GitHubGateway github, RepoRef repo, TaskRecord merged, boolean closeIssue)
+            throws IOException {
+        int issue = merged.key().issue();
+        String body = github.issueBody(repo, issue);
+        Optional<String> ticked = Checklist.tick(body, merged.title());
+        if (ticked.isPresent()) {
+            github.editIssueBody(repo, issue, ticked.get());
+        }
+        // the plan's tasks only: attempts and the planner have records too
+        List<TaskRecord> tasks = steps.store().tasks(repo, issue).stream().filter(t -> t.key().inPlan()).toList();
+        boolean allDone = !tasks.isEmpty() && tasks.stream()
+                .allMatch(t -> t.status() == TaskStatus.MERGED || t.status() == TaskStatus.NO_CHANGES);
+        if (!allDone) {
+            return;
+        }
+        List<TaskRecord> prs = tasks.stream().filter(t -> t.status() == TaskStatus.MERGED).toList();
+        StringBuilder summary = new StringBuilder("All ").append(prs.size())
+                .append(prs.size() == 1 ? " task pull request of" : " task pull requests of").append(" #")
+                .append(issue).append(" are merged:\n");
+        prs.forEach(t -> summary.append("- #").append(t.prNumber()).append(" ").append(t.title()).append('\n'));
+        summary.append(closeIssue ? "\nGrove closes this issue (`close_issue: false` in `.github/grove.yml` keeps "
+                + "it open)." : "\nThe issue stays open (`close_issue: false`).");
+        github.commentOnIssue(repo, issue, summary.toString());
+        if (closeIssue) {
+            github.closeIssue(repo, issue);
+        }
+        log.info("{}#{}: every task merged; issue {}", repo, issue, closeIssue ? "closed" : "left open");
     }
 }

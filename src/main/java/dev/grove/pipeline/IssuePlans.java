@@ -72,7 +72,7 @@ public final class IssuePlans {
             tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
             return plan;
         }
-        steps.store().savePlan(new SavedPlan(req, plan));
+        steps.store().savePlan(new SavedPlan(req, plan, null, true));
         Map<Task, TaskKey> keys = keys(req.repo(), req.issueNumber(), plan.tasks());
         for (Task t : plan.tasks()) {
             TaskKey key = keys.get(t);
@@ -94,7 +94,7 @@ public final class IssuePlans {
      */
     public Plan planFor(RunRequest req, List<String> notes, RepoConfig config) {
         Optional<SavedPlan> saved = steps.store().plan(req.repo(), req.issueNumber());
-        if (saved.isPresent() && saved.get().request().issueBody().equals(req.issueBody())) {
+        if (saved.isPresent() && saved.get().madeFrom(req.issueBody())) {
             return saved.get().plan();
         }
         if (saved.isPresent()) {

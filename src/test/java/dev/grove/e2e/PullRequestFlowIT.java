@@ -173,11 +173,15 @@ class PullRequestFlowIT extends GroveE2E {
 
     /** GitHub's {@code pull_request.closed} example (unmerged), pointed at PR #101 on the task branch. */
     ObjectNode closed(boolean merged) {
+        return closed(101, BRANCH, merged);
+    }
+
+    ObjectNode closed(int number, String branch, boolean merged) {
         ObjectNode p = WebhookFixtures.payload("pull_request.closed.not-merged");
         pointAtRepo(p);
         ObjectNode pr = (ObjectNode) p.get("pull_request");
-        pr.put("number", 101);
-        ((ObjectNode) pr.get("head")).put("ref", BRANCH);
+        pr.put("number", number);
+        ((ObjectNode) pr.get("head")).put("ref", branch);
         if (merged) {
             // ADJUSTED: GitHub publishes no merged example; the docs say merged is true when a closed PR was merged.
             pr.put("merged", true);
@@ -190,10 +194,19 @@ class PullRequestFlowIT extends GroveE2E {
     void aMergedPullRequestRemovesTheWorktreeAndDeletesTheBranchWhenConfigured() throws Exception {
         github.stubFile(REPO, ".github/grove.yml", "delete_branch_on_merge: true\n", "cc33");
         github.stubDeleteBranch(REPO, BRANCH);
+        github.stubIssue(REPO, ISSUE, BODY);
+        github.stubEditIssue(REPO, ISSUE);
         startServer(exampleAgent(0));
         runTaskOne();
         assertTrue(Files.exists(worktree(BRANCH)));
         deliver("pull_request", closed(true));
+        deliver("pull_request", closed(true)); // redelivered under a new id: ticks nothing twice
+
+        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/7");
+        assertEquals(1, edits.size(), "the merged task's checklist item is ticked once");
+        assertEquals(BODY.replace("- [ ] Add a discount rule", "- [x] Add a discount rule"),
+                edits.get(0).body().path("body").asText(), "only that line's checkbox changes");
+        assertTrue(edits.get(0).body().path("state").isMissingNode(), "two tasks are not merged: the issue stays open");
 
         assertFalse(Files.exists(worktree(BRANCH)), "worktree removed");
         assertEquals(1, github.requests("DELETE", "/repos/octo-org/shop/git/refs/heads/" + BRANCH).size());
@@ -201,6 +214,29 @@ class PullRequestFlowIT extends GroveE2E {
         assertEquals(1, GitFixtures.runGit(cacheClone(), "worktree", "list").lines().count());
         String tracking = lastTrackingComment();
         assertTrue(tracking.contains("merged: worktree removed; branch deleted"), tracking);
+        assertCleanTraffic();
+    }
+
+    @Test
+    void whenEveryTaskIsMergedGrovePostsASummaryAndClosesTheIssue() throws Exception {
+        github.stubIssue(REPO, ISSUE, BODY);
+        github.stubEditIssue(REPO, ISSUE);
+        startServer(exampleAgent(0));
+        comment("/grove run");
+        for (int i = 0; i < BRANCHES.size(); i++) {
+            assertTrue(github.requests("PATCH", "/repos/octo-org/shop/issues/7").stream()
+                    .noneMatch(r -> r.body().has("state")), "not closed before the last merge");
+            deliver("pull_request", closed(101 + i, BRANCHES.get(i), true));
+        }
+
+        List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/7");
+        assertEquals(4, edits.size(), "three ticks, then the close: " + edits);
+        assertEquals("closed", edits.get(3).body().path("state").asText());
+        assertEquals("completed", edits.get(3).body().path("state_reason").asText());
+        String summary = commentsOn(ISSUE).get(commentsOn(ISSUE).size() - 1);
+        assertTrue(summary.startsWith("All 3 task pull requests of #7 are merged:"), summary);
+        assertTrue(summary.contains("- #101 Add a discount rule") && summary.contains("- #103 Write the release notes"),
+                summary);
         assertCleanTraffic();
     }
 

@@ -192,6 +192,23 @@ public final class GitHubApiStub implements AutoCloseable {
                 }));
     }
 
+    /** {@code GET /repos/{o}/{r}/issues/{n}} → 200, GitHub's example with this number and body. */
+    public void stubIssue(RepoRef repo, int number, String body) {
+        stubJson("GET", "/repos/" + repo.fullName() + "/issues/" + number, 200,
+                exampleObject("get_repos_owner_repo_issues_issue_number.json", 200, n -> {
+                    n.put("number", number);
+                    n.put("body", body);
+                    n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + number);
+                    n.put("html_url", "https://github.com/" + repo.fullName() + "/issues/" + number);
+                }));
+    }
+
+    /** {@code PATCH /repos/{o}/{r}/issues/{n}} (body edits, closing) → 200, GitHub's example with this number. */
+    public void stubEditIssue(RepoRef repo, int number) {
+        stubJson("PATCH", "/repos/" + repo.fullName() + "/issues/" + number, 200,
+                exampleObject("patch_repos_owner_repo_issues_issue_number.json", 200, n -> n.put("number", number)));
+    }
+
     /** {@code POST /repos/{o}/{r}/issues/{n}/comments} → 201, the new comment with this id. */
     public void stubCreateIssueComment(RepoRef repo, int issueNumber, long commentId) {
         stubJson("POST", "/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments", 201,

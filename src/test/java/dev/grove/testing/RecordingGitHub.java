@@ -35,6 +35,7 @@ public final class RecordingGitHub implements GitHubGateway {
     private final Map<Long, CheckRunRequest> checkRuns = new LinkedHashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final List<ReviewComment> reviewComments = new ArrayList<>();
+    private final Map<Integer, String> issueBodies = new LinkedHashMap<>();
     private final AtomicLong ids = new AtomicLong(9000);
     private final AtomicInteger prNumbers = new AtomicInteger(100);
     private String defaultRole = "admin";
@@ -63,6 +64,16 @@ public final class RecordingGitHub implements GitHubGateway {
     public synchronized RecordingGitHub file(String path, String text) {
         files.put(path, text);
         return this;
+    }
+
+    /** The body of an issue, as GitHub holds it (Grove edits it to tick a checklist item). */
+    public synchronized RecordingGitHub issue(int number, String body) {
+        issueBodies.put(number, body);
+        return this;
+    }
+
+    public synchronized String issueBodyNow(int number) {
+        return issueBodies.get(number);
     }
 
     public synchronized RecordingGitHub reviewComment(ReviewComment c) {
@@ -180,5 +191,22 @@ public final class RecordingGitHub implements GitHubGateway {
     public synchronized List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) {
         calls.add(new Call("reviewComments", repo, pullNumber, String.valueOf(reviewId)));
         return List.copyOf(reviewComments);
+    }
+
+    @Override
+    public synchronized String issueBody(RepoRef repo, int issueNumber) {
+        calls.add(new Call("issueBody", repo, issueNumber, null));
+        return issueBodies.getOrDefault(issueNumber, "");
+    }
+
+    @Override
+    public synchronized void editIssueBody(RepoRef repo, int issueNumber, String body) {
+        calls.add(new Call("editIssueBody", repo, issueNumber, body));
+        issueBodies.put(issueNumber, body);
+    }
+
+    @Override
+    public synchronized void closeIssue(RepoRef repo, int issueNumber) {
+        calls.add(new Call("closeIssue", repo, issueNumber, null));
     }
 }
