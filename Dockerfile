@@ -1,6 +1,8 @@
 # Build: docker build -t grove .
 # Run:   docker run -p 8080:8080 -v grove-data:/data -v /path/to/app.pem:/secrets/app.pem:ro \
 #          -e GROVE_APP_ID=... -e GROVE_WEBHOOK_SECRET=... grove
+#        The admin port (dashboard, /metrics) listens on 127.0.0.1 inside the container; to reach it, add
+#        -e GROVE_ADMIN_BIND=0.0.0.0 -e GROVE_ADMIN_TOKEN=<long random> -p 127.0.0.1:8081:8081
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .

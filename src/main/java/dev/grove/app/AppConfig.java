@@ -29,7 +29,27 @@ public record AppConfig(
         String triggerLabel,
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
-        Map<String, String> agentBaseEnv) {
+        Map<String, String> agentBaseEnv,
+        Admin admin) {
+
+    /**
+     * The admin surface ({@code GET /}, {@code GET /metrics}): its own port, bound to {@code bind}; {@code token} (a
+     * bearer token) is required on any address but loopback. Never logged.
+     */
+    public record Admin(int port, String bind, String token) {
+        public boolean loopbackOnly() {
+            return isLoopback(bind);
+        }
+
+        static boolean isLoopback(String bind) {
+            return bind.equals("localhost") || bind.equals("::1") || bind.equals("[::1]") || bind.startsWith("127.");
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[port=" + port + ", bind=" + bind + ", token=" + (token == null ? "none" : "****") + "]";
+        }
+    }
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
 
@@ -84,6 +104,21 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
+        int adminPort = intValue(env, "GROVE_ADMIN_PORT", 8081, problems);
+        String adminBind = env.getOrDefault("GROVE_ADMIN_BIND", "127.0.0.1").trim();
+        String adminToken = env.get("GROVE_ADMIN_TOKEN");
+        if (adminToken != null && adminToken.isBlank()) adminToken = null;
+        if (adminBind.isEmpty()) problems.add("GROVE_ADMIN_BIND is empty: leave it unset (127.0.0.1) or name an address");
+        else if (!Admin.isLoopback(adminBind) && adminToken == null) {
+            problems.add("GROVE_ADMIN_BIND is " + adminBind + ", which others can reach, and GROVE_ADMIN_TOKEN is not set: "
+                    + "set GROVE_ADMIN_TOKEN to a long random value (the dashboard and /metrics then need "
+                    + "`Authorization: Bearer <token>`), or bind the admin port to 127.0.0.1");
+        } else if (adminToken != null && adminToken.length() < 16) {
+            problems.add("GROVE_ADMIN_TOKEN is too short: use at least 16 random characters");
+        }
+        if (adminPort != 0 && adminPort == port) {
+            problems.add("GROVE_ADMIN_PORT and GROVE_PORT are both " + port + ": the admin port must be another one");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -96,7 +131,8 @@ public record AppConfig(
                 env.getOrDefault("GROVE_AGENT_COMMAND", DEFAULT_AGENT_COMMAND),
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
-                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env));
+                agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
+                new Admin(adminPort, adminBind, adminToken));
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */
@@ -110,6 +146,31 @@ public record AppConfig(
     public AgentCatalog agentCatalog() {
         return agents == null ? AgentCatalog.fromCommand(agentCommand, agentEnv, agentBaseEnv)
                 : AgentCatalog.of(agents, agentBaseEnv);
+    }
+
+    /** Names of environment variables whose values are secrets (API keys, tokens, passwords). */
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH).*");
+
+    /**
+     * Every value Grove knows to be secret, for the redactor: the webhook secret, the App key's text, and the value of
+     * every variable in Grove's environment whose name says it is a key, token, secret or password (agents' keys
+     * such as {@code ANTHROPIC_API_KEY} included).
+     */
+    public List<String> secretValues() {
+        List<String> values = new ArrayList<>();
+        values.add(webhookSecret);
+        try {
+            values.add(java.nio.file.Files.readString(privateKeyFile));
+        } catch (java.io.IOException | RuntimeException e) {
+            // AppPrivateKey.read reports an unreadable key; the patterns still catch PEM blocks
+        }
+        agentBaseEnv.forEach((name, value) -> {
+            if (SECRET_NAME.matcher(name).matches() && value != null) {
+                values.add(value);
+            }
+        });
+        return values;
     }
 
     private static int intValue(Map<String, String> env, String name, int dflt, List<String> problems) {
@@ -129,7 +190,7 @@ public record AppConfig(
 
     @Override
     public String toString() {
-        return "AppConfig[port=" + port + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
+        return "AppConfig[port=" + port + ", admin=" + admin.bind() + ":" + admin.port() + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
                 + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
                 + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
                         + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget + "]";

@@ -11,6 +11,9 @@ import dev.grove.github.AppPrivateKey;
 import dev.grove.github.GitHubGateway;
 import dev.grove.github.Hub4jGitHubGateway;
 import dev.grove.github.InstallationTokens;
+import dev.grove.github.RedactingGitHubGateway;
+import dev.grove.github.TokenSource;
+import dev.grove.report.Redactor;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.pipeline.ExperimentRunner;
@@ -57,16 +60,18 @@ public final class GroveServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroveServer.class);
 
     private final Javalin http;
+    private final Javalin adminHttp;
     private final ExecutorJobQueue jobs;
     private final ExecutorService taskPool;
     private final RunningAgents runningAgents;
     private final ExperimentRunner experiments;
 
-    private GroveServer(Javalin http, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments,
+    private GroveServer(Javalin http, Javalin adminHttp, ExecutorJobQueue jobs, ExecutorService taskPool, ExperimentRunner experiments,
             RunningAgents runningAgents) {
         this.runningAgents = runningAgents;
         this.experiments = experiments;
         this.http = http;
+        this.adminHttp = adminHttp;
         this.jobs = jobs;
         this.taskPool = taskPool;
     }
@@ -81,10 +86,18 @@ public final class GroveServer implements AutoCloseable {
      */
     static GroveServer start(AppConfig config, UnaryOperator<JobQueue> intake) throws IOException {
         Clock clock = Clock.systemUTC();
+        DataDir.prepare(config.dataDir());
         var key = AppPrivateKey.read(config.privateKeyFile());
-        InstallationTokens tokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
+        InstallationTokens appTokens = new InstallationTokens(config.githubApi(), config.appId(), key, clock,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         Map<Long, GitHubGateway> gateways = new ConcurrentHashMap<>();
+        // What Grove posts and shows passes through one redactor: known secrets, and tokens as they are issued.
+        Redactor redactor = new Redactor(config.secretValues());
+        TokenSource tokens = id -> {
+            String token = appTokens.installationToken(id);
+            redactor.addSecret(token);
+            return token;
+        };
 
         GroveMetrics metrics = new GroveMetrics();
         StateStore store = new MeteredStateStore(new FileStateStore(config.dataDir().resolve("state.json")), metrics);
@@ -94,7 +107,8 @@ public final class GroveServer implements AutoCloseable {
         git.pruneAll();
         ExecutorService taskPool = daemonPool("grove-task");
         LongFunction<GitHubGateway> gatewayOf =
-                id -> gateways.computeIfAbsent(id, i -> new Hub4jGitHubGateway(config.githubApi(), tokens, i));
+                id -> gateways.computeIfAbsent(id, i -> new RedactingGitHubGateway(
+                        new Hub4jGitHubGateway(config.githubApi(), tokens, i), redactor));
         AgentCatalog agents = config.agentCatalog();
         PipelineSteps steps = PipelineSteps.create(gatewayOf, tokens, git, agents, config.issueBudget(), store,
                 settings, clock);
@@ -122,9 +136,14 @@ public final class GroveServer implements AutoCloseable {
 
         metrics.agentsRunning(runner.runningAgents()::count);
         metrics.jobsPending(jobs::pending);
-        Javalin http = HttpServer.start(webhook, metrics, new Dashboard(store, settings, clock)::render, config.port());
+        AppConfig.Admin admin = config.admin();
+        Javalin adminHttp = HttpServer.startAdmin(metrics, new Dashboard(store, settings, clock, redactor)::render,
+                admin.bind(), admin.port(), admin.token());
+        log.info("Grove admin on port {} ({}{})", adminHttp.port(), admin.bind(),
+                admin.token() == null ? "" : ", bearer token required");
+        Javalin http = HttpServer.start(webhook, metrics, config.port());
         log.info("Grove is listening on port {} ({})", http.port(), config);
-        return new GroveServer(http, jobs, taskPool, experiments, runner.runningAgents());
+        return new GroveServer(http, adminHttp, jobs, taskPool, experiments, runner.runningAgents());
     }
 
     static ExecutorService daemonPool(String name) {
@@ -150,6 +169,11 @@ public final class GroveServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The admin port: the dashboard and {@code /metrics}. */
+    public int adminPort() {
+        return adminHttp.port();
+    }
+
     /** Waits until every queued job has finished (tests and graceful shutdown). */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         return jobs.awaitIdle(timeout);
@@ -158,6 +182,7 @@ public final class GroveServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        adminHttp.stop();
         jobs.close();
         taskPool.shutdownNow();
     }

@@ -84,8 +84,18 @@ public final class CommandDispatcher {
                     config.triggerLabel());
             return;
         }
+        acknowledge(github, req, 0);
         if (authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
             tasks.run(github, req, config, Set.of());
+        }
+    }
+
+    /** 👀 on the comment (or the issue, {@code commentId} 0) that asked: seen, before anything slow. Best effort. */
+    private void acknowledge(GitHubGateway github, RunRequest req, long commentId) {
+        try {
+            github.react(req.repo(), req.issueNumber(), commentId, "eyes");
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not react to {}#{} ({}): {}", req.repo(), req.issueNumber(), commentId, e.getMessage());
         }
     }
 
@@ -96,6 +106,7 @@ public final class CommandDispatcher {
         }
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
+        acknowledge(github, req, t.commentId());
         RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
         if (!authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
             return;

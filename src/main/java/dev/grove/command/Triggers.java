@@ -8,8 +8,14 @@ public final class Triggers {
     private Triggers() {
     }
 
-    /** A new comment on an issue ({@code req} is the issue) or on a pull request ({@code req} is the PR). */
-    public record Comment(RunRequest req, String body, boolean onPullRequest) {
+    /**
+     * A new comment on an issue ({@code req} is the issue) or on a pull request ({@code req} is the PR);
+     * {@code commentId} is the comment's own id (0 when unknown), for the acknowledging reaction.
+     */
+    public record Comment(RunRequest req, String body, boolean onPullRequest, long commentId) {
+        public Comment(RunRequest req, String body, boolean onPullRequest) {
+            this(req, body, onPullRequest, 0);
+        }
     }
 
     /** The trigger label (or another one: the repository's config decides) added to an issue. */

@@ -39,12 +39,10 @@ import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +63,13 @@ import org.slf4j.LoggerFactory;
  * <p>For a local origin (file:// or a path) pushes go through the real {@code git receive-pack}, so the origin's
  * hooks run as they would on a server; JGit's in-process receive-pack would skip them.
  *
- * <p>Credentials go only to JGit's {@link UsernamePasswordCredentialsProvider}: never into a URL, an argument, the
- * git config or a log line.
+ * <p>Worktrees and the clone are untrusted data (an agent works in one): JGit opens repositories by explicit git dir
+ * with hooks off and no user or system config ({@link IsolatedJGit}); the git CLI is told its git dir, common dir and
+ * work tree ({@link GitCli}); and the clone's config, hooks and attributes are checked against what Grove wrote
+ * before every step and restored at every sync ({@link CommonDir}).
+ *
+ * <p>Credentials go only to Grove's in-memory credentials provider, which answers only for the clone URL's host
+ * ({@link HostBoundCredentials}): never into a URL, an argument, the git config, a file or a log line.
  */
 public final class JGitClient implements GitClient {
 
@@ -93,6 +96,7 @@ public final class JGitClient implements GitClient {
     JGitClient(Path cacheDir, GitCli cli) {
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.cli = cli;
+        IsolatedJGit.isolate();
     }
 
     // ---- cache ---------------------------------------------------------------------------------------------------
@@ -105,13 +109,18 @@ public final class JGitClient implements GitClient {
                 boolean fresh = !Files.isRegularFile(gitDir.resolve("HEAD"));
                 if (fresh) {
                     Files.createDirectories(gitDir);
-                    Git.init().setBare(true).setInitialBranch("main").setDirectory(gitDir.toFile()).call().close();
+                    Git.init().setBare(true).setInitialBranch("main").setDirectory(gitDir.toFile())
+                            .setFs(new IsolatedJGit.HooklessFS()).call().close();
+                }
+                List<String> undone = CommonDir.restore(gitDir, cloneUrl);
+                if (!undone.isEmpty()) {
+                    LOG.warn("the cached clone {} had been changed by someone other than Grove; undid: {}", gitDir,
+                            String.join(", ", undone));
                 }
                 try (Repository r = open(gitDir); Git git = new Git(r)) {
-                    configureOrigin(r, cloneUrl);
                     FetchCommand fetch = git.fetch().setRemote(REMOTE).setRemoveDeletedRefs(true);
                     if (credentials != null) {
-                        fetch.setCredentialsProvider(provider(credentials));
+                        fetch.setCredentialsProvider(provider(credentials, cloneUrl));
                     }
                     fetch.call();
                 }
@@ -121,18 +130,6 @@ public final class JGitClient implements GitClient {
                 throw new GitException("could not sync " + repo + " into " + gitDir + ": " + e.getMessage(), e);
             }
         });
-    }
-
-    private static void configureOrigin(Repository r, String cloneUrl) throws IOException {
-        StoredConfig config = r.getConfig();
-        String url = config.getString("remote", REMOTE, "url");
-        String fetch = config.getString("remote", REMOTE, "fetch");
-        String refspec = "+refs/heads/*:" + REMOTES_PREFIX + "*";
-        if (!cloneUrl.equals(url) || !refspec.equals(fetch)) {
-            config.setString("remote", REMOTE, "url", cloneUrl);
-            config.setString("remote", REMOTE, "fetch", refspec);
-            config.save();
-        }
     }
 
     @Override
@@ -186,7 +183,8 @@ public final class JGitClient implements GitClient {
         withRepoLock(gitDir, () -> {
             List<String> args = List.of("worktree", "add", "--no-checkout", "--no-track", "-b", branch,
                     target.toString(), startSha);
-            GitCli.Result added = cli.runRetryingOnLocks(gitDir, args, WORKTREE_ADD_ATTEMPTS,
+            CommonDir.verify(gitDir, repo.cloneUrl());
+            GitCli.Result added = cli.runRetryingOnLocks(GitCli.Target.bare(gitDir), args, WORKTREE_ADD_ATTEMPTS,
                     () -> cleanUpHalfAddedWorktree(gitDir, branch, target));
             if (!added.ok()) {
                 throw new GitException("could not add a worktree for " + branch + " at " + target + ": "
@@ -194,7 +192,8 @@ public final class JGitClient implements GitClient {
             }
             return null;
         });
-        GitCli.Result checkout = cli.runRetryingOnLocks(target, List.of("reset", "--hard", "--quiet", "HEAD"),
+        Worktree added = new Worktree(repo, target, branch, startSha);
+        GitCli.Result checkout = cli.runRetryingOnLocks(cliTarget(added), List.of("reset", "--hard", "--quiet", "HEAD"),
                 WORKTREE_ADD_ATTEMPTS, () -> { });
         if (!checkout.ok()) {
             withRepoLock(gitDir, () -> {
@@ -204,56 +203,53 @@ public final class JGitClient implements GitClient {
             throw new GitException("could not check out " + startSha + " into " + target + ": " + checkout.describe());
         }
         LOG.info("added worktree {} on {} at {}", target, branch, startSha);
-        return new Worktree(repo, target, branch, startSha);
+        return added;
     }
 
     /** After a failed {@code worktree add}: forget a half-made worktree and the branch it created. */
     private void cleanUpHalfAddedWorktree(Path gitDir, String branch, Path target) {
         deleteRecursively(target);
-        cli.run(gitDir, List.of("worktree", "prune"));
+        cli.run(GitCli.Target.bare(gitDir), List.of("worktree", "prune"));
         if (localBranch(gitDir, branch).isPresent()) {
-            cli.run(gitDir, List.of("branch", "-D", branch));
+            deleteLocalBranch(gitDir, branch);
         }
     }
 
     @Override
     public Optional<String> currentBranch(Worktree worktree) {
-        try (Repository r = openWorktree(worktree)) {
-            String full = r.getFullBranch();
-            if (full != null && full.startsWith(Constants.R_HEADS)) {
-                return Optional.of(full.substring(Constants.R_HEADS.length()));
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new GitException("could not read HEAD of " + worktree.dir() + ": " + e.getMessage(), e);
+        String head = readWorktreeHead(worktree);
+        if (head.startsWith("ref: " + Constants.R_HEADS)) {
+            return Optional.of(head.substring(("ref: " + Constants.R_HEADS).length()).strip());
         }
+        return Optional.empty();
     }
 
     @Override
     public Optional<String> commitAll(Worktree worktree, String message, String authorName, String authorEmail) {
         Path dir = worktree.dir();
-        cli.check(dir, "add", "--all", "--", ".");
-        GitCli.Result staged = cli.run(dir, List.of("diff", "--cached", "--quiet"));
+        GitCli.Target target = cliTarget(worktree);
+        cli.check(target, "add", "--all", "--", ".");
+        GitCli.Result staged = cli.run(target, List.of("diff", "--cached", "--quiet", "--no-ext-diff"));
         if (staged.ok()) {
             return Optional.empty();
         }
         if (staged.exitCode() != 1) {
             throw new GitException("could not tell what is staged in " + dir + ": " + staged.describe());
         }
-        cli.check(dir, "-c", "user.name=" + authorName, "-c", "user.email=" + authorEmail,
+        cli.check(target, "-c", "user.name=" + authorName, "-c", "user.email=" + authorEmail,
                 "-c", "commit.gpgSign=false", "commit", "--quiet", "--no-verify",
                 "--author=" + authorName + " <" + authorEmail + ">", "-m", message);
-        String sha = cli.check(dir, "rev-parse", "--verify", "HEAD^{commit}");
+        String sha = cli.check(target, "rev-parse", "--verify", "HEAD^{commit}");
         LOG.info("committed {} on {} in {}", sha, worktree.branch(), dir);
         return Optional.of(sha);
     }
 
     @Override
     public List<String> changedFiles(Worktree worktree) {
-        try (Repository r = openWorktree(worktree); RevWalk walk = new RevWalk(r);
+        try (Repository r = open(worktree.repo().gitDir()); RevWalk walk = new RevWalk(r);
                 ObjectReader reader = r.newObjectReader()) {
             RevCommit base = walk.parseCommit(r.resolve(worktree.baseSha()));
-            RevCommit head = walk.parseCommit(r.resolve(Constants.HEAD));
+            RevCommit head = walk.parseCommit(headId(r, worktree));
             CanonicalTreeParser oldTree = new CanonicalTreeParser(null, reader, base.getTree());
             CanonicalTreeParser newTree = new CanonicalTreeParser(null, reader, head.getTree());
             List<String> files = new ArrayList<>();
@@ -273,8 +269,8 @@ public final class JGitClient implements GitClient {
 
     @Override
     public int commitsAhead(Worktree worktree) {
-        try (Repository r = openWorktree(worktree); RevWalk walk = new RevWalk(r)) {
-            walk.markStart(walk.parseCommit(r.resolve(Constants.HEAD)));
+        try (Repository r = open(worktree.repo().gitDir()); RevWalk walk = new RevWalk(r)) {
+            walk.markStart(walk.parseCommit(headId(r, worktree)));
             walk.markUninteresting(walk.parseCommit(r.resolve(worktree.baseSha())));
             int count = 0;
             while (walk.next() != null) {
@@ -288,12 +284,8 @@ public final class JGitClient implements GitClient {
 
     @Override
     public String head(Worktree worktree) {
-        try (Repository r = openWorktree(worktree)) {
-            ObjectId head = r.resolve(Constants.HEAD);
-            if (head == null) {
-                throw new GitException("worktree " + worktree.dir() + " has no HEAD commit");
-            }
-            return head.name();
+        try (Repository r = open(worktree.repo().gitDir())) {
+            return headId(r, worktree).name();
         } catch (IOException e) {
             throw new GitException("could not read HEAD of " + worktree.dir() + ": " + e.getMessage(), e);
         }
@@ -308,6 +300,7 @@ public final class JGitClient implements GitClient {
         String localSha = localBranch(repo.gitDir(), branch)
                 .orElseThrow(() -> new GitException("there is no local branch " + branch + " to push in " + repo.repo()));
 
+        CommonDir.verify(repo.gitDir(), repo.cloneUrl());
         try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
             PushCommand push = pushTo(git, repo, new RefSpec(ref + ":" + ref), credentials);
             for (PushResult result : push.call()) {
@@ -340,7 +333,7 @@ public final class JGitClient implements GitClient {
 
     private void setUpstreamToItself(CachedRepo repo, String branch) {
         withRepoLock(repo.gitDir(), () -> {
-            writeConfig(repo, config -> {
+            writeConfig(repo.gitDir(), config -> {
                 config.setString("branch", branch, "remote", REMOTE);
                 config.setString("branch", branch, "merge", Constants.R_HEADS + branch);
             });
@@ -348,31 +341,35 @@ public final class JGitClient implements GitClient {
         });
     }
 
-    private void writeConfig(CachedRepo repo, java.util.function.Consumer<StoredConfig> change) {
+    /** Changes the clone's config, which must be what Grove last wrote; call under the clone's lock. */
+    private void writeConfig(Path gitDir, java.util.function.Consumer<StoredConfig> change) {
         for (int attempt = 1; ; attempt++) {
-            try (Repository r = open(repo.gitDir())) {
+            CommonDir.verify(gitDir, null);
+            try (Repository r = open(gitDir)) {
                 StoredConfig config = r.getConfig();
                 config.load();
                 change.accept(config);
                 config.save();
+                CommonDir.written(gitDir);
                 return;
             } catch (LockFailedException e) {
                 if (attempt >= 5) {
-                    throw new GitException("could not write the config of " + repo.repo() + ": " + e.getMessage(), e);
+                    throw new GitException("could not write the config of " + gitDir + ": " + e.getMessage(), e);
                 }
                 pause(50L << attempt);
             } catch (IOException | org.eclipse.jgit.errors.ConfigInvalidException e) {
-                throw new GitException("could not write the config of " + repo.repo() + ": " + e.getMessage(), e);
+                throw new GitException("could not write the config of " + gitDir + ": " + e.getMessage(), e);
             }
         }
     }
 
     /** The commit origin holds for {@code ref} right now (ls-remote), or null when it has no such ref. */
     private String readBack(CachedRepo repo, String ref, GitCredentials credentials) {
+        CommonDir.verify(repo.gitDir(), repo.cloneUrl());
         try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
             LsRemoteCommand ls = git.lsRemote().setRemote(REMOTE).setHeads(true);
             if (credentials != null) {
-                ls.setCredentialsProvider(provider(credentials));
+                ls.setCredentialsProvider(provider(credentials, repo.cloneUrl()));
             }
             Collection<Ref> refs = ls.call();
             return refs.stream().filter(x -> x.getName().equals(ref)).findFirst()
@@ -415,7 +412,10 @@ public final class JGitClient implements GitClient {
         if (Files.exists(worktree.dir())) {
             throw new GitException("could not delete worktree folder " + worktree.dir());
         }
-        withRepoLock(gitDir, () -> cli.check(gitDir, "worktree", "prune"));
+        withRepoLock(gitDir, () -> {
+            CommonDir.verify(gitDir, worktree.repo().cloneUrl());
+            return cli.check(GitCli.Target.bare(gitDir), "worktree", "prune");
+        });
         LOG.info("removed worktree {}", worktree.dir());
         if (deleteBranch) {
             deleteBranchIfSafe(worktree);
@@ -438,9 +438,10 @@ public final class JGitClient implements GitClient {
                 LOG.warn("kept branch {} in {}: it holds commits origin does not have", branch, gitDir);
                 return false;
             }
-            GitCli.Result deleted = cli.run(gitDir, List.of("branch", "-D", branch));
-            if (!deleted.ok()) {
-                LOG.warn("kept branch {} in {}: {}", branch, gitDir, deleted.describe());
+            try {
+                deleteLocalBranch(gitDir, branch);
+            } catch (GitException e) {
+                LOG.warn("kept branch {} in {}: {}", branch, gitDir, e.getMessage());
                 return false;
             }
             LOG.info("deleted branch {} in {}", branch, gitDir);
@@ -473,7 +474,14 @@ public final class JGitClient implements GitClient {
                 try (Stream<Path> repos = Files.list(owner)) {
                     for (Path gitDir : repos.filter(p -> p.getFileName().toString().endsWith(".git")
                             && Files.isRegularFile(p.resolve("HEAD"))).toList()) {
-                        GitCli.Result result = withRepoLock(gitDir, () -> cli.run(gitDir, List.of("worktree", "prune")));
+                        GitCli.Result result = withRepoLock(gitDir, () -> {
+                            try {
+                                CommonDir.verify(gitDir, null);
+                            } catch (GitException e) {
+                                return new GitCli.Result(List.of("worktree", "prune"), -1, "", e.getMessage());
+                            }
+                            return cli.run(GitCli.Target.bare(gitDir), List.of("worktree", "prune"));
+                        });
                         if (!result.ok()) {
                             LOG.warn("could not prune worktrees of {}: {}", gitDir, result.describe());
                         }
@@ -555,7 +563,7 @@ public final class JGitClient implements GitClient {
             push.setReceivePack(LOCAL_RECEIVE_PACK);
         }
         if (credentials != null) {
-            push.setCredentialsProvider(provider(credentials));
+            push.setCredentialsProvider(provider(credentials, repo.cloneUrl()));
         }
         return push;
     }
@@ -564,6 +572,7 @@ public final class JGitClient implements GitClient {
     public void deleteBranch(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials) {
         PushGuard.check(branch, protectedBranch);
         String ref = Constants.R_HEADS + branch;
+        CommonDir.verify(repo.gitDir(), repo.cloneUrl());
         try (Repository r = open(repo.gitDir()); Git git = new Git(r)) {
             PushCommand push = pushTo(git, repo, new RefSpec(":" + ref), credentials);
             for (PushResult result : push.call()) {
@@ -597,7 +606,7 @@ public final class JGitClient implements GitClient {
             } catch (IOException e) {
                 throw new GitException("could not delete " + branch + " in " + repo.repo() + ": " + e.getMessage(), e);
             }
-            writeConfig(repo, config -> config.unsetSection("branch", branch));
+            writeConfig(repo.gitDir(), config -> config.unsetSection("branch", branch));
             return null;
         });
         LOG.info("deleted branch {} of {} here and on origin", branch, repo.repo());
@@ -605,7 +614,8 @@ public final class JGitClient implements GitClient {
 
     @Override
     public DiffStat diffStat(Worktree worktree) {
-        String out = cli.check(worktree.dir(), "diff", "--numstat", "--no-renames", worktree.baseSha(), "HEAD");
+        String out = cli.check(cliTarget(worktree), "diff", "--numstat", "--no-renames", "--no-ext-diff",
+                "--no-textconv", worktree.baseSha(), "HEAD");
         int files = 0;
         int added = 0;
         int removed = 0;
@@ -650,15 +660,96 @@ public final class JGitClient implements GitClient {
     }
 
     private static Repository open(Path gitDir) throws IOException {
-        return new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+        return IsolatedJGit.open(gitDir);
     }
 
-    private static Repository openWorktree(Worktree worktree) throws IOException {
-        return Git.open(worktree.dir().toFile()).getRepository();
+    private static HostBoundCredentials provider(GitCredentials credentials, String cloneUrl) {
+        return new HostBoundCredentials(credentials, cloneUrl);
     }
 
-    private static UsernamePasswordCredentialsProvider provider(GitCredentials credentials) {
-        return new UsernamePasswordCredentialsProvider(credentials.username(), credentials.password());
+    /**
+     * The worktree's own folder in the clone ({@code worktrees/<id>}), found from the clone's side: the one whose
+     * {@code gitdir} names this worktree. The worktree's {@code .git} file is never read.
+     */
+    static Path adminDir(Worktree worktree) {
+        Path common = worktree.repo().gitDir();
+        Path dir = worktree.dir().toAbsolutePath().normalize();
+        // git records the real path (a data folder reached through a symbolic link is resolved)
+        Set<String> expected = new java.util.HashSet<>(List.of(dir.resolve(".git").toString()));
+        try {
+            expected.add(dir.getParent().toRealPath().resolve(dir.getFileName()).resolve(".git").toString());
+        } catch (IOException | RuntimeException e) {
+            // no parent folder: only the path as given can match
+        }
+        Path worktrees = common.resolve("worktrees");
+        if (Files.isDirectory(worktrees, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> ids = Files.list(worktrees)) {
+                for (Path id : ids.toList()) {
+                    Path gitdir = id.resolve("gitdir");
+                    if (Files.isRegularFile(gitdir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && expected.contains(Files.readString(gitdir).strip())) {
+                        return id;
+                    }
+                }
+            } catch (IOException e) {
+                throw new GitException("could not list the worktrees of " + common + ": " + e.getMessage(), e);
+            }
+        }
+        throw new GitException(worktree.dir() + " is not a worktree of " + common);
+    }
+
+    /** The git CLI's view of a worktree: its admin folder, the clone and the folder; the clone checked first. */
+    private static GitCli.Target cliTarget(Worktree worktree) {
+        CommonDir.verify(worktree.repo().gitDir(), worktree.repo().cloneUrl());
+        return new GitCli.Target(adminDir(worktree), worktree.repo().gitDir(), worktree.dir());
+    }
+
+    /** The worktree's HEAD file, as written ({@code ref: refs/heads/B} or a commit id). */
+    private static String readWorktreeHead(Worktree worktree) {
+        Path head = adminDir(worktree).resolve(Constants.HEAD);
+        try {
+            if (!Files.isRegularFile(head, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new GitException("worktree " + worktree.dir() + " has no HEAD");
+            }
+            return Files.readString(head).strip();
+        } catch (IOException e) {
+            throw new GitException("could not read HEAD of " + worktree.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The commit the worktree's HEAD points at, resolved in the clone. */
+    private static ObjectId headId(Repository clone, Worktree worktree) throws IOException {
+        String head = readWorktreeHead(worktree);
+        ObjectId id;
+        if (head.startsWith("ref: ")) {
+            String ref = head.substring("ref: ".length()).strip();
+            if (!ref.startsWith(Constants.R_HEADS) || !Repository.isValidRefName(ref)) {
+                throw new GitException("worktree " + worktree.dir() + " has HEAD at " + ref + ", not a branch");
+            }
+            Ref r = clone.exactRef(ref);
+            id = r == null ? null : r.getObjectId();
+        } else {
+            id = ObjectId.isId(head) ? ObjectId.fromString(head) : null;
+        }
+        if (id == null) {
+            throw new GitException("worktree " + worktree.dir() + " has no HEAD commit");
+        }
+        return id;
+    }
+
+    /** Deletes a local branch and its config section; call under the clone's lock. */
+    private void deleteLocalBranch(Path gitDir, String branch) {
+        try (Repository r = open(gitDir)) {
+            RefUpdate u = r.updateRef(Constants.R_HEADS + branch);
+            u.setForceUpdate(true);
+            RefUpdate.Result res = u.delete();
+            if (res != RefUpdate.Result.FORCED && res != RefUpdate.Result.NO_CHANGE) {
+                throw new GitException("could not delete branch " + branch + " in " + gitDir + ": " + res);
+            }
+        } catch (IOException e) {
+            throw new GitException("could not delete branch " + branch + " in " + gitDir + ": " + e.getMessage(), e);
+        }
+        writeConfig(gitDir, config -> config.unsetSection("branch", branch));
     }
 
     static boolean isLocal(String cloneUrl) {

@@ -59,6 +59,14 @@ public interface GitHubGateway {
         throw new UnsupportedOperationException("reviewComments");
     }
 
+    /**
+     * Adds a reaction ({@code eyes}, {@code +1}, ...) to an issue or PR comment ({@code commentId}), or to the issue
+     * or PR itself when {@code commentId} is 0.
+     */
+    default void react(RepoRef repo, int issueNumber, long commentId, String content) throws IOException {
+        throw new UnsupportedOperationException("react");
+    }
+
     /** The issue's body as it is now ({@code ""} when it has none). */
     default String issueBody(RepoRef repo, int issueNumber) throws IOException {
         throw new UnsupportedOperationException("issueBody");

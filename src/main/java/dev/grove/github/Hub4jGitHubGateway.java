@@ -63,6 +63,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code deleteBranch}: {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} directly (hub4j would GET the
  *       ref first). A 404 or 422 (already gone) is not an error.</li>
  *   <li>{@code reviewComments}: {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments?per_page=100} directly.</li>
+ *   <li>{@code react}: {@code POST /repos/{o}/{r}/issues/comments/{id}/reactions}, or
+ *       {@code /issues/{n}/reactions} for the issue itself, with {@code {"content": ...}}, directly.</li>
  *   <li>{@code issueBody}: {@code GET /repos/{o}/{r}/issues/{n}}; {@code editIssueBody}: {@code PATCH} it with
  *       {@code {"body": ...}}; {@code closeIssue}: {@code PATCH} it with {@code {"state": "closed",
  *       "state_reason": "completed"}}; all directly.</li>
@@ -249,6 +251,13 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                     c.path("body").asText("")));
         }
         return out;
+    }
+
+    @Override
+    public void react(RepoRef repo, int issueNumber, long commentId, String content) throws IOException {
+        String path = "/repos/" + repo.fullName() + "/issues/" + (commentId == 0 ? String.valueOf(issueNumber)
+                : "comments/" + commentId) + "/reactions";
+        checked(send("POST", path, JSON.createObjectNode().put("content", content)), "react to " + path);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class IssueCommentCreatedHandler implements EventHandler {
             return new Routing.Ignore("the delivery names no App installation");
         }
         Triggers.Comment t = new Triggers.Comment(Payloads.issueRequest(p, author.path("login").asText()), body,
-                p.path("issue").has("pull_request"));
+                p.path("issue").has("pull_request"), p.path("comment").path("id").asLong(0));
         return new Routing.Enqueue("command on " + t.req().repo() + "#" + t.req().issueNumber(), () -> comments.accept(t));
     }
 }

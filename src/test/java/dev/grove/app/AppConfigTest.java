@@ -31,6 +31,23 @@ class AppConfigTest {
         assertEquals(List.of("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"), c.agentEnv());
         assertTrue(c.agentCommand().startsWith("claude"));
         assertFalse(c.toString().contains("s3cret"), "the secret is never printed");
+        assertEquals(new AppConfig.Admin(8081, "127.0.0.1", null), c.admin());
+    }
+
+    @Test
+    void theAdminPortOnAnAddressOthersCanReachNeedsAToken() throws Exception {
+        Path key = Files.writeString(tmp.resolve("app.pem"), "x");
+        Map<String, String> env = Map.of("GROVE_WEBHOOK_SECRET", "s3cret", "GROVE_APP_ID", "42",
+                "GROVE_PRIVATE_KEY_FILE", key.toString(), "GROVE_ADMIN_BIND", "0.0.0.0", "GROVE_ADMIN_PORT", "9191");
+        String m = assertThrows(IllegalArgumentException.class, () -> AppConfig.fromEnv(env)).getMessage();
+        assertTrue(m.contains("GROVE_ADMIN_TOKEN is not set"), m);
+
+        Map<String, String> withToken = new java.util.HashMap<>(env);
+        withToken.put("GROVE_ADMIN_TOKEN", "an-admin-token-0123456789");
+        AppConfig c = AppConfig.fromEnv(withToken);
+        assertEquals(new AppConfig.Admin(9191, "0.0.0.0", "an-admin-token-0123456789"), c.admin());
+        assertFalse(c.toString().contains("an-admin-token"), "the token is never printed");
+        assertTrue(c.secretValues().contains("an-admin-token-0123456789"), "and never posted");
     }
 
     @Test

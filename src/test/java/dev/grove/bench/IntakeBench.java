@@ -88,6 +88,7 @@ public final class IntakeBench {
         Sink sink = new Sink();
         Map<String, String> env = new HashMap<>();
         env.put("GROVE_PORT", "0");
+        env.put("GROVE_ADMIN_PORT", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", "12345");
         env.put("GROVE_PRIVATE_KEY_FILE", BenchKeys.writePrivateKey(work.resolve("app.pem")).toString());

@@ -133,6 +133,7 @@ public final class OrchestrationBench {
         int port = JvmProcess.freePort();
         Map<String, String> env = new HashMap<>();
         env.put("GROVE_PORT", String.valueOf(port));
+        env.put("GROVE_ADMIN_PORT", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", "12345");
         env.put("GROVE_PRIVATE_KEY_FILE", BenchKeys.writePrivateKey(work.resolve("app.pem")).toString());

@@ -39,6 +39,10 @@ class CommandsFlowIT extends GroveE2E {
         assertTrue(plan.contains("| 2 | Make search ignore case | `src/search/**` | 1 |  |"), plan);
         assertTrue(plan.contains("| 3 | Write the release notes | `docs/**` | 1 |  |"), plan);
         assertTrue(plan.contains("/grove run"), plan);
+        long commentId = issueComment("/grove plan", USER, "User").path("comment").path("id").asLong();
+        var seen = github.requests("POST", "/repos/octo-org/shop/issues/comments/" + commentId + "/reactions");
+        assertEquals(1, seen.size(), "the command is acknowledged with a reaction on its comment");
+        assertEquals("eyes", seen.get(0).body().path("content").asText());
         assertCleanTraffic();
     }
 
@@ -217,7 +221,8 @@ class CommandsFlowIT extends GroveE2E {
 
         assertTrue(groveBranchesOnOrigin().isEmpty(), "nothing pushed");
         String tracking = lastTrackingComment();
-        assertTrue(tracking.contains("cancelled by @" + USER), tracking);
+        // the task's message can carry agent-written text, so the tracking comment mentions nobody (SafeMarkdown)
+        assertTrue(tracking.contains(dev.grove.report.SafeMarkdown.neutralize("cancelled by @" + USER)), tracking);
         assertTrue(commentsOn(ISSUE).stream().anyMatch(c -> c.contains("Cancelling task 1")), commentsOn(ISSUE).toString());
         GitFixtures.runGit(cacheClone(), "rev-parse", "--verify", "refs/heads/" + BRANCHES.get(0)); // branch kept
         assertCleanTraffic();

@@ -74,6 +74,7 @@ abstract class GroveE2E {
         dataDir = tmp.resolve("data");
         github.stubAccessToken(INSTALLATION, TOKEN, Instant.now().plus(Duration.ofHours(1)));
         github.stubRepository(REPO);
+        github.stubReactions(REPO);
         github.stubPermission(REPO, USER, "write");
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
@@ -111,6 +112,7 @@ abstract class GroveE2E {
         Path key = Files.writeString(tmp.resolve("app.pem"), pem);
         Map<String, String> env = new HashMap<>();
         env.put("GROVE_PORT", "0");
+        env.put("GROVE_ADMIN_PORT", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", APP_ID);
         env.put("GROVE_PRIVATE_KEY_FILE", key.toString());

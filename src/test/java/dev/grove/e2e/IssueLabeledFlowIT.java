@@ -64,6 +64,8 @@ class IssueLabeledFlowIT extends GroveE2E {
         }
 
         assertEquals(1, github.requests("POST", "/repos/octo-org/shop/issues/7/comments").size(), "one tracking comment");
+        assertEquals("eyes", github.requests("POST", "/repos/octo-org/shop/issues/7/reactions").get(0).body()
+                .path("content").asText(), "the label is acknowledged with a reaction on the issue");
         List<ReceivedRequest> edits = github.requests("PATCH", "/repos/octo-org/shop/issues/comments/" + TRACKING_COMMENT);
         assertFalse(edits.isEmpty(), "the tracking comment is edited in place");
         String last = edits.get(edits.size() - 1).body().path("body").asText();
@@ -81,15 +83,17 @@ class IssueLabeledFlowIT extends GroveE2E {
         }
         assertTokenNowhereUnder(dataDir);
 
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                URI.create("http://localhost:" + server.port() + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = server.getAdmin("/metrics").body();
         assertTrue(metrics.contains("grove_webhook_deliveries_total{event=\"issues\",status=\"202\"} 1.0"), metrics);
         assertTrue(metrics.contains("grove_tasks_finished_total{outcome=\"pr_opened\"} 3.0"), metrics);
         assertTrue(metrics.contains("grove_agents_running 0.0"), metrics);
-        String dashboard = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                URI.create("http://localhost:" + server.port() + "/")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String dashboard = server.getAdmin("/").body();
+        for (String adminPath : List.of("/", "/metrics")) {
+            assertEquals(404, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.port() + adminPath)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(),
+                    "the webhook port serves " + adminPath);
+        }
         for (String b : BRANCH_FILES.keySet()) {
             assertTrue(dashboard.contains("<code>" + b + "</code>"), dashboard);
         }

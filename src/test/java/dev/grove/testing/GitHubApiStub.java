@@ -41,6 +41,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.request;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
@@ -190,6 +191,17 @@ public final class GitHubApiStub implements AutoCloseable {
                     n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + number);
                     n.put("html_url", "https://github.com/" + repo.fullName() + "/issues/" + number);
                 }));
+    }
+
+    /**
+     * {@code POST /repos/{o}/{r}/issues/comments/{id}/reactions} and {@code POST /repos/{o}/{r}/issues/{n}/reactions}
+     * (any comment or issue) → 201, GitHub's example reaction.
+     */
+    public void stubReactions(RepoRef repo) {
+        server.stubFor(request("POST", urlPathMatching("/repos/" + repo.fullName() + "/issues/(comments/)?\\d+/reactions"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody(example("post_repos_owner_repo_issues_comments_comment_id_reactions.json", 201)
+                                .toString())));
     }
 
     /** {@code GET /repos/{o}/{r}/issues/{n}} → 200, GitHub's example with this number and body. */
