@@ -53,6 +53,26 @@ public record AppConfig(
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
 
+    /** An environment variable Grove reads, and whether {@code grove serve} refuses to start without it. */
+    public record Variable(String name, boolean required) {
+    }
+
+    /**
+     * Every environment variable Grove reads, in one place: {@code DeploymentFilesTest} fails when the sources name a
+     * {@code GROVE_*} variable missing here, and checks the Dockerfile and the files in {@code infra/} against it.
+     * ({@code GROVE_DATABASE_URL}: the shared database, read by the database-backed store.)
+     */
+    public static final List<Variable> VARIABLES = List.of(
+            new Variable("GROVE_APP_ID", true), new Variable("GROVE_PRIVATE_KEY_FILE", true),
+            new Variable("GROVE_WEBHOOK_SECRET", true), new Variable("GROVE_PORT", false),
+            new Variable("GROVE_GITHUB_API", false), new Variable("GROVE_DATA_DIR", false),
+            new Variable("GROVE_MAX_PARALLEL", false), new Variable("GROVE_AGENT_COMMAND", false),
+            new Variable("GROVE_AGENT_TIMEOUT", false), new Variable("GROVE_AGENT_ENV", false),
+            new Variable("GROVE_TRIGGER_LABEL", false), new Variable("GROVE_AGENTS_FILE", false),
+            new Variable("GROVE_ISSUE_BUDGET_USD", false), new Variable("GROVE_ISSUE_AGENT_TIME", false),
+            new Variable("GROVE_ADMIN_PORT", false), new Variable("GROVE_ADMIN_BIND", false),
+            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false));
+
     /** Reads the settings; every problem is listed in one exception whose message says what to set. */
     public static AppConfig fromEnv(Map<String, String> env) {
         List<String> problems = new ArrayList<>();

@@ -42,8 +42,13 @@ public final class AnthropicStandIn implements AutoCloseable {
     private volatile int status = 200;
 
     public AnthropicStandIn() {
+        this("127.0.0.1");
+    }
+
+    /** Listening on {@code bindAddress} (e.g. {@code 0.0.0.0}, for a CLI in a container reaching the host). */
+    public AnthropicStandIn(String bindAddress) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(bindAddress, 0), 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -57,7 +62,11 @@ public final class AnthropicStandIn implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public AnthropicStandIn writes(String relativePath, String content) {
