@@ -48,9 +48,17 @@ public final class AgentCatalog {
         return new AgentCatalog(FALLBACK_NAME, Map.of(FALLBACK_NAME, d), Map.of(FALLBACK_NAME, runner));
     }
 
+    /** The same agents, each runner wrapped by {@code decorate} (metrics, logging). */
+    public AgentCatalog decorated(java.util.function.UnaryOperator<AgentRunner> decorate) {
+        Map<String, AgentRunner> wrapped = new LinkedHashMap<>();
+        runners.forEach((name, r) -> wrapped.put(name, decorate.apply(r)));
+        return new AgentCatalog(defaultName, definitions, wrapped);
+    }
+
     static AgentRunner runnerFor(AgentDefinition d, Map<String, String> serverEnv) {
         return switch (d.kind()) {
-            case COMMAND -> new ProcessAgentRunner(shellLine(d.command(), d.args()), serverEnv, d.env());
+            case COMMAND -> new ProcessAgentRunner(shellLine(d.command(), d.args()), serverEnv, d.env(), d.network(),
+                    "agent");
             case CLAUDE_CODE -> new ClaudeCodeAgentRunner(d, new AgentEnvironment(serverEnv, d.env()));
         };
     }

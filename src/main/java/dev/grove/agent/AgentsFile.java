@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.grove.model.Durations;
+import dev.grove.sandbox.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import java.util.Set;
  * default: claude
  * agents:
  *   claude: {kind: claude-code, command: claude, args: [...], env: [ANTHROPIC_API_KEY], timeout: 30m,
- *            max_turns: 40, max_budget_usd: 5, allowed_tools: [Read, Write, Edit]}
+ *            max_turns: 40, max_budget_usd: 5, allowed_tools: [Read, Write, Edit],
+ *            network: allow, allow: [api.anthropic.com]}
  *   script: {kind: command, command: /opt/agents/fix.sh}
  * </pre>
  * Every problem is an {@link AgentsFileException} naming the file and the line; unknown keys are problems too, so a
@@ -29,7 +31,7 @@ import java.util.Set;
 public final class AgentsFile {
     private static final Set<String> TOP_KEYS = Set.of("default", "agents");
     private static final Set<String> AGENT_KEYS = Set.of("kind", "command", "args", "env", "timeout", "max_turns",
-            "max_budget_usd", "allowed_tools");
+            "max_budget_usd", "allowed_tools", "network", "allow");
     private static final Set<String> CLAUDE_ONLY = Set.of("max_turns", "max_budget_usd", "allowed_tools");
 
     /** What the file defines, in file order. */
@@ -181,7 +183,41 @@ public final class AgentsFile {
             if (!(budget > 0)) throw problem(src, n.line, "agent `" + name + "`: max_budget_usd must be a number of dollars > 0");
         }
         List<String> tools = f.containsKey("allowed_tools") ? f.get("allowed_tools").strings(src, "allowed_tools") : List.of();
-        return new AgentDefinition(name, kind, command, args, env, timeout, maxTurns, budget, tools);
+        return new AgentDefinition(name, kind, command, args, env, timeout, maxTurns, budget, tools,
+                network(f, name, src));
+    }
+
+    /**
+     * {@code network: none | allow | open} and {@code allow: [host, host:port]}. Absent: null (the kind's default).
+     * {@code allow:} without {@code network:} means {@code network: allow}; {@code open} and {@code none} take no list.
+     */
+    private static NetworkPolicy network(Map<String, Node> f, String name, String src) {
+        Node modeNode = f.get("network");
+        Node allowNode = f.get("allow");
+        if (modeNode == null && allowNode == null) return null;
+        NetworkPolicy.Mode mode = NetworkPolicy.Mode.ALLOW;
+        if (modeNode != null) {
+            mode = NetworkPolicy.Mode.of(modeNode.text(src, "network").trim());
+            if (mode == null) {
+                throw problem(src, modeNode.line, "agent `" + name + "`: network must be `none`, `allow` or `open`, not `"
+                        + modeNode.value + "`");
+            }
+        }
+        List<String> hosts = allowNode == null ? List.of() : allowNode.strings(src, "allow");
+        if (mode != NetworkPolicy.Mode.ALLOW && allowNode != null) {
+            throw problem(src, allowNode.line, "agent `" + name + "`: `allow:` goes with `network: allow`, not `"
+                    + mode.word() + "`; remove one of them");
+        }
+        if (mode == NetworkPolicy.Mode.ALLOW && allowNode == null) {
+            throw problem(src, modeNode.line, "agent `" + name + "`: `network: allow` needs `allow: [host, ...]` "
+                    + "(e.g. api.anthropic.com); leave both out for the default (the Anthropic API's host)");
+        }
+        for (String h : hosts) {
+            if (!h.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw problem(src, allowNode.line, "agent `" + name + "`: `" + h + "` is not a host or host:port");
+            }
+        }
+        return new NetworkPolicy(mode, hosts);
     }
 
     private static void unknownKeys(Map<String, Node> m, Set<String> known, String src, String where) {

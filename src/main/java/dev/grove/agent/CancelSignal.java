@@ -8,7 +8,7 @@ import java.util.List;
  * process tree, and its run ends as {@link AgentOutcome.Cancelled}. Cancelling before the agent starts makes it not
  * start. Thread-safe; cancelling twice is harmless.
  */
-public final class CancelSignal {
+public final class CancelSignal implements dev.grove.sandbox.Cancellable {
     private final List<Runnable> onCancel = new ArrayList<>();
     private String reason;
 
@@ -25,6 +25,7 @@ public final class CancelSignal {
         actions.forEach(Runnable::run);
     }
 
+    @Override
     public synchronized boolean isCancelled() {
         return reason != null;
     }
@@ -35,7 +36,8 @@ public final class CancelSignal {
     }
 
     /** Runs {@code action} on cancel, or now if already cancelled. */
-    void onCancel(Runnable action) {
+    @Override
+    public void onCancel(Runnable action) {
         synchronized (this) {
             if (reason == null) {
                 onCancel.add(action);
@@ -45,7 +47,8 @@ public final class CancelSignal {
         action.run();
     }
 
-    void forget(Runnable action) {
+    @Override
+    public void forget(Runnable action) {
         synchronized (this) {
             onCancel.remove(action);
         }

@@ -2,6 +2,8 @@ package dev.grove.agent;
 
 import dev.grove.model.Durations;
 import dev.grove.model.Money;
+import dev.grove.sandbox.NetworkPolicy;
+import dev.grove.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * The {@code claude-code} agent kind: the real {@code claude} CLI, headless, in the worktree, as a
- * {@link SandboxedProcess} with an {@link AgentEnvironment} built from this agent's own allow-list:
+ * sandboxed process ({@link dev.grove.sandbox.Sandbox}, with the agent's network policy: by default only the API
+ * host) with an {@link AgentEnvironment} built from this agent's own allow-list:
  * <pre>
  * claude [args] -p --output-format stream-json --verbose --permission-mode acceptEdits
  *        [--max-turns N] [--max-budget-usd X] [--allowedTools a,b] --append-system-prompt "task, paths, do not push"
@@ -53,6 +56,12 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
             }
         }
         return start(request.withPrompt(freshStartPrompt), null);
+    }
+
+    /** The agent's own policy, else {@code allow} with the API host (ANTHROPIC_BASE_URL's host when it is passed). */
+    NetworkPolicy network() {
+        if (definition.network() != null) return definition.network();
+        return NetworkPolicy.anthropicDefault(environment.build(Map.of()).get("ANTHROPIC_BASE_URL"));
     }
 
     static Path configDir(AgentRequest request) {
@@ -145,9 +154,8 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
                     + "\"Claude Code on the runner\")", "", Duration.ZERO);
         }
         StreamJsonReader events = new StreamJsonReader(request.workDir(), request.listener()::progress);
-        SandboxedProcess.Result r = SandboxedProcess.run(command(request, resumeSession), request.workDir(),
-                env, prompt, request.timeout(), request.logFile(), events::accept,
-                request.cancel());
+        Sandbox.Result r = AgentLaunch.run("agent", command(request, resumeSession), request, env, prompt,
+                events::accept, network(), AgentLaunch.install(Path.of(definition.command())), List.of(configDir));
         AgentReport report = events.report(configDir.toString());
         String summary = events.resultText() == null ? "" : events.resultText();
         return switch (r.ending()) {
@@ -161,7 +169,7 @@ public final class ClaudeCodeAgentRunner implements AgentRunner {
         };
     }
 
-    private AgentOutcome exited(SandboxedProcess.Result r, StreamJsonReader events, AgentReport report, String summary,
+    private AgentOutcome exited(Sandbox.Result r, StreamJsonReader events, AgentReport report, String summary,
             AgentRequest request) {
         if (r.exitCode() == 0 && events.hasResult() && !events.isError()) {
             return new AgentOutcome.Finished(summary, r.elapsed(), report);

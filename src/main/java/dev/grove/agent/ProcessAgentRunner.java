@@ -1,5 +1,7 @@
 package dev.grove.agent;
 
+import dev.grove.sandbox.NetworkPolicy;
+import dev.grove.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@code command} agent kind: {@code /bin/sh -c <command>} in the worktree, run as a {@link SandboxedProcess}.
+ * The {@code command} agent kind: {@code /bin/sh -c <command>} in the worktree, run in Grove's sandbox
+ * ({@link dev.grove.sandbox.Sandbox}) with the agent's network policy.
  * The command is the server operator's setting, never repository input.
  *
  * <p>The environment comes from {@link AgentEnvironment} (an allow-list) plus the task's variables and
@@ -20,12 +23,14 @@ import java.util.Objects;
  * outcome's tail; each non-blank output line is a progress line.
  */
 public final class ProcessAgentRunner implements AgentRunner {
-    static final long LOG_CAP_BYTES = SandboxedProcess.LOG_CAP_BYTES;
-    static final int TAIL_LINES = SandboxedProcess.TAIL_LINES;
+    static final long LOG_CAP_BYTES = dev.grove.sandbox.SandboxSettings.DEFAULT_LOG_CAP;
+    static final int TAIL_LINES = Sandbox.TAIL_LINES;
     static final int MAX_PROGRESS_CHARS = 200;
 
     private final String command;
     private final AgentEnvironment environment;
+    private final NetworkPolicy network;
+    private final String what;
 
     /**
      * @param baseEnvironment      where allowed variables are taken from (normally the server's environment)
@@ -33,8 +38,21 @@ public final class ProcessAgentRunner implements AgentRunner {
      * @throws IllegalArgumentException if a pass-through variable is one of Grove's own secrets
      */
     public ProcessAgentRunner(String command, Map<String, String> baseEnvironment, List<String> passThroughVariables) {
+        this(command, baseEnvironment, passThroughVariables, null, "agent");
+    }
+
+    /**
+     * @param network what the agent may reach (see {@link NetworkPolicy}); null: {@code allow} with the Anthropic API's
+     *                host (the host of ANTHROPIC_BASE_URL when it is passed), as the default command is Claude Code
+     * @param what    what it is, for Grove's log ({@code agent}, {@code verify})
+     */
+    public ProcessAgentRunner(String command, Map<String, String> baseEnvironment, List<String> passThroughVariables,
+            NetworkPolicy network, String what) {
         this.command = Objects.requireNonNull(command, "command");
         this.environment = new AgentEnvironment(baseEnvironment, passThroughVariables);
+        this.network = network != null ? network
+                : NetworkPolicy.anthropicDefault(environment.build(Map.of()).get("ANTHROPIC_BASE_URL"));
+        this.what = what;
     }
 
     /** Takes allowed variables from this server's environment. */
@@ -65,9 +83,9 @@ public final class ProcessAgentRunner implements AgentRunner {
         } catch (IOException e) {
             return new AgentOutcome.Failed("could not prepare the agent's files: " + e, "", Duration.ZERO);
         }
-        SandboxedProcess.Result r = SandboxedProcess.run(List.of("/bin/sh", "-c", command), request.workDir(),
-                environmentFor(request), promptBytes, request.timeout(), request.logFile(),
-                line -> progress(request.listener(), line), request.cancel());
+        Sandbox.Result r = AgentLaunch.run(what, List.of("/bin/sh", "-c", command), request, environmentFor(request),
+                promptBytes, line -> progress(request.listener(), line), network, AgentLaunch.programPaths(command),
+                List.of());
         return switch (r.ending()) {
             case NOT_STARTED -> new AgentOutcome.Failed("could not start the agent (" + command + "): " + r.problem(),
                     "", r.elapsed());

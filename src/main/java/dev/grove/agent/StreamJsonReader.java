@@ -155,6 +155,17 @@ final class StreamJsonReader {
         Double cost = result.hasNonNull("total_cost_usd") ? result.get("total_cost_usd").asDouble()
                 : result.hasNonNull("cost_usd") ? result.get("cost_usd").asDouble() : null;
         Duration duration = result.hasNonNull("duration_ms") ? Duration.ofMillis(result.get("duration_ms").asLong()) : null;
-        return new AgentReport(resultText(), turns, cost, duration, sessionId, configDir);
+        return new AgentReport(resultText(), turns, cost, duration, sessionId, configDir, tokens(result.path("usage")));
+    }
+
+    /** Input, output and cache tokens of a {@code usage} object; null without one. */
+    private static Long tokens(com.fasterxml.jackson.databind.JsonNode usage) {
+        if (!usage.isObject()) return null;
+        long n = 0;
+        for (String f : new String[] {"input_tokens", "output_tokens", "cache_creation_input_tokens",
+                "cache_read_input_tokens"}) {
+            n += usage.path(f).asLong(0);
+        }
+        return n;
     }
 }

@@ -2,6 +2,7 @@ package dev.grove.app;
 
 import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentsFile;
+import dev.grove.github.GitHubClientSettings;
 import dev.grove.pipeline.IssueBudget;
 import dev.grove.model.Durations;
 import java.nio.file.Path;
@@ -30,7 +31,10 @@ public record AppConfig(
         AgentsFile.Agents agents,
         IssueBudget issueBudget,
         Map<String, String> agentBaseEnv,
-        Admin admin) {
+        GitHubClientSettings githubClient,
+        Admin admin,
+        Durability durability,
+        Duration commentInterval) {
 
     /**
      * The admin surface ({@code GET /}, {@code GET /metrics}): its own port, bound to {@code bind}; {@code token} (a
@@ -49,6 +53,19 @@ public record AppConfig(
         public String toString() {
             return "Admin[port=" + port + ", bind=" + bind + ", token=" + (token == null ? "none" : "****") + "]";
         }
+    }
+
+    /**
+     * Where state and jobs live and how they outlive a process: {@code databaseUrl} (GROVE_DATABASE_URL; null: H2 in
+     * the data folder), how long SIGTERM waits for running jobs (GROVE_DRAIN_TIMEOUT), how often a process beats
+     * (GROVE_HEARTBEAT; its jobs are revived by another process, or the next start, after 4 missed beats), and how
+     * long delivery ids are remembered (GROVE_DELIVERY_RETENTION); a failing job is tried GROVE_JOB_ATTEMPTS times,
+     * GROVE_JOB_BACKOFF apart (doubling).
+     */
+    public record Durability(String databaseUrl, Duration drainTimeout, Duration heartbeat, Duration deliveryRetention,
+            int jobAttempts, Duration jobBackoff) {
+        public static final Durability DEFAULTS = new Durability(null, Duration.ofMinutes(10), Duration.ofSeconds(10),
+                Duration.ofHours(72), 3, Duration.ofSeconds(5));
     }
 
     public static final String DEFAULT_AGENT_COMMAND = "claude -p --permission-mode acceptEdits";
@@ -71,7 +88,20 @@ public record AppConfig(
             new Variable("GROVE_TRIGGER_LABEL", false), new Variable("GROVE_AGENTS_FILE", false),
             new Variable("GROVE_ISSUE_BUDGET_USD", false), new Variable("GROVE_ISSUE_AGENT_TIME", false),
             new Variable("GROVE_ADMIN_PORT", false), new Variable("GROVE_ADMIN_BIND", false),
-            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false));
+            new Variable("GROVE_ADMIN_TOKEN", false), new Variable("GROVE_DATABASE_URL", false),
+            new Variable("GROVE_DRAIN_TIMEOUT", false), new Variable("GROVE_HEARTBEAT", false),
+            new Variable("GROVE_DELIVERY_RETENTION", false), new Variable("GROVE_JOB_ATTEMPTS", false),
+            new Variable("GROVE_JOB_BACKOFF", false), new Variable("GROVE_COMMENT_INTERVAL", false),
+            new Variable("GROVE_LOG_FORMAT", false), new Variable("GROVE_SANDBOX", false),
+            new Variable("GROVE_GITHUB_TIMEOUT", false), new Variable("GROVE_GITHUB_RETRIES", false),
+            new Variable("GROVE_GITHUB_BACKOFF", false), new Variable("GROVE_GITHUB_MAX_WAIT", false),
+            new Variable("GROVE_SANDBOX_UID", false), new Variable("GROVE_SANDBOX_MEMORY", false),
+            new Variable("GROVE_SANDBOX_PROCESSES", false), new Variable("GROVE_SANDBOX_RO_BIND", false),
+            new Variable("GROVE_SANDBOX_BIND", false),
+            // `grove setup` only
+            new Variable("GROVE_PUBLIC_URL", false), new Variable("GROVE_SETUP_PORT", false),
+            new Variable("GROVE_GITHUB_URL", false), new Variable("GROVE_GITHUB_ORG", false),
+            new Variable("GROVE_APP_MANIFEST", false));
 
     /** Reads the settings; every problem is listed in one exception whose message says what to set. */
     public static AppConfig fromEnv(Map<String, String> env) {
@@ -124,6 +154,7 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_ISSUE_AGENT_TIME: " + e.getMessage());
         }
+        GitHubClientSettings githubClient = githubClient(env, problems);
         int adminPort = intValue(env, "GROVE_ADMIN_PORT", 8081, problems);
         String adminBind = env.getOrDefault("GROVE_ADMIN_BIND", "127.0.0.1").trim();
         String adminToken = env.get("GROVE_ADMIN_TOKEN");
@@ -139,6 +170,25 @@ public record AppConfig(
         if (adminPort != 0 && adminPort == port) {
             problems.add("GROVE_ADMIN_PORT and GROVE_PORT are both " + port + ": the admin port must be another one");
         }
+        Durability durability = new Durability(blankToNull(env.get("GROVE_DATABASE_URL")),
+                duration(env, "GROVE_DRAIN_TIMEOUT", Durability.DEFAULTS.drainTimeout(), problems),
+                duration(env, "GROVE_HEARTBEAT", Durability.DEFAULTS.heartbeat(), problems),
+                duration(env, "GROVE_DELIVERY_RETENTION", Durability.DEFAULTS.deliveryRetention(), problems),
+                intValue(env, "GROVE_JOB_ATTEMPTS", Durability.DEFAULTS.jobAttempts(), problems),
+                duration(env, "GROVE_JOB_BACKOFF", Durability.DEFAULTS.jobBackoff(), problems));
+        if (durability.jobAttempts() < 1) problems.add("GROVE_JOB_ATTEMPTS must be at least 1");
+        if (durability.databaseUrl() != null && !durability.databaseUrl().startsWith("jdbc:postgresql:")) {
+            problems.add("GROVE_DATABASE_URL must be a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://db.example:5432/grove?user=grove&password=...");
+        }
+        Duration commentInterval = Duration.ofSeconds(5);
+        try {
+            if (env.get("GROVE_COMMENT_INTERVAL") != null) {
+                commentInterval = Durations.parse(env.get("GROVE_COMMENT_INTERVAL"));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("GROVE_COMMENT_INTERVAL: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -152,7 +202,32 @@ public record AppConfig(
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
                 agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
-                new Admin(adminPort, adminBind, adminToken));
+                githubClient, new Admin(adminPort, adminBind, adminToken), durability, commentInterval);
+    }
+
+    /** GROVE_GITHUB_TIMEOUT, GROVE_GITHUB_RETRIES, GROVE_GITHUB_BACKOFF, GROVE_GITHUB_MAX_WAIT over the defaults. */
+    private static GitHubClientSettings githubClient(Map<String, String> env, List<String> problems) {
+        GitHubClientSettings d = GitHubClientSettings.DEFAULTS;
+        Duration timeout = duration(env, "GROVE_GITHUB_TIMEOUT", d.timeout(), problems);
+        Duration backoff = duration(env, "GROVE_GITHUB_BACKOFF", d.backoff(), problems);
+        Duration maxWait = duration(env, "GROVE_GITHUB_MAX_WAIT", d.maxWait(), problems);
+        int retries = intValue(env, "GROVE_GITHUB_RETRIES", d.retries(), problems);
+        if (retries < 0 || retries > 20) {
+            problems.add("GROVE_GITHUB_RETRIES must be between 0 and 20, not " + retries);
+            retries = d.retries();
+        }
+        return new GitHubClientSettings(timeout, retries, backoff, d.maxBackoff(), maxWait);
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration dflt, List<String> problems) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return dflt;
+        }
     }
 
     /** Where agents' allowed variables come from: this process's environment, with the given settings on top. */
@@ -204,6 +279,10 @@ public record AppConfig(
         }
     }
 
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
@@ -213,6 +292,8 @@ public record AppConfig(
         return "AppConfig[port=" + port + ", admin=" + admin.bind() + ":" + admin.port() + ", appId=" + appId + ", githubApi=" + githubApi + ", dataDir=" + dataDir
                 + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
                 + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
-                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget + "]";
+                        + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget
+                + ", database=" + (durability.databaseUrl() == null ? "embedded H2 in " + dataDir
+                        : dev.grove.store.Database.redact(durability.databaseUrl())) + "]";
     }
 }

@@ -14,21 +14,31 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskRecord;
+
 import java.util.Objects;
 
 /**
- * {@code GET /}: the latest tasks from the store, with the tail of each agent's log read from the data folder, the
- * whole page passed through the {@link Redactor}.
+ * {@code GET /} and one page per issue: the latest tasks from the store, every agent run (tasks, planner, revise,
+ * {@code /grove try}) and the failed jobs, with the tail of each agent's log read from the data folder; {@code GET
+ * /tails} gives the pages the newest tails, which they poll. Everything shown passes through the {@link Redactor}.
  *
  * <p>An agent may have replaced its log (or a folder above it) by a symbolic or hard link to a file it wants shown,
  * such as the App's key. So a log is read only when every folder from the data folder down is a real folder, and the
- * log itself a regular file, not a link, with a single name, owned by the data folder's owner (Grove), and still the same file once
- * opened (without following links).
+ * log itself a regular file, not a link, with a single name, owned by the data folder's owner (Grove), and still the
+ * same file once opened (without following links).
  */
-final class Dashboard {
+final class Dashboard implements HttpServer.AdminPages {
     static final int TASKS_SHOWN = 100;
     static final int TAIL_LINES = 15;
+    static final int AGENTS_SHOWN = 50;
     static final int TAIL_BYTES = 16 * 1024;
     static final String NOT_SHOWN = "(log not shown: it is not a file Grove wrote)";
 
@@ -36,21 +46,78 @@ final class Dashboard {
     private final RunnerSettings settings;
     private final Clock clock;
     private final Redactor redactor;
+    private final AgentActivity agents;
+    private final Supplier<List<DashboardRenderer.FailedJob>> failures;
     private final DashboardRenderer renderer = new DashboardRenderer();
+    private final ObjectMapper json = new ObjectMapper();
 
     Dashboard(StateStore store, RunnerSettings settings, Clock clock, Redactor redactor) {
+        this(store, settings, clock, redactor, new AgentActivity(clock), List::of);
+    }
+
+    Dashboard(StateStore store, RunnerSettings settings, Clock clock, Redactor redactor, AgentActivity agents,
+            Supplier<List<DashboardRenderer.FailedJob>> failures) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.redactor = redactor;
+        this.agents = agents;
+        this.failures = failures;
     }
 
-    String render() {
-        Path root = settings.dataDir();
-        List<DashboardRenderer.Row> rows = store.recentTasks(TASKS_SHOWN).stream()
-                .map(t -> new DashboardRenderer.Row(t, tail(root, settings.taskDir(t.key()).resolve("agent.log"))))
+    /** {@code GET /}: the latest tasks, agents and failed jobs of every issue. */
+    @Override
+    public String render() {
+        return redactor.redact(renderer.render(page(null, null, 0)));
+    }
+
+    /** {@code GET /issues/{owner}/{repo}/{number}}: one issue's tasks, agents and failed jobs. */
+    @Override
+    public String renderIssue(String owner, String repo, int issue) {
+        return redactor.redact(renderer.render(page(owner, repo, issue)));
+    }
+
+    /** {@code GET /tails[?issue=owner/repo#n]}: each shown log's id and newest tail, as a JSON object. */
+    @Override
+    public String tails(String issue) {
+        DashboardRenderer.Page page;
+        if (issue != null && issue.matches("[^/#]+/[^/#]+#\\d+")) {
+            String[] parts = issue.split("[/#]");
+            page = page(parts[0], parts[1], Integer.parseInt(parts[2]));
+        } else {
+            page = page(null, null, 0);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        page.tasks().forEach(r -> out.put(DashboardRenderer.taskLogId(r.task()), redactor.redact(r.logTail())));
+        page.agents().forEach(a -> out.put(a.logId(), redactor.redact(a.logTail())));
+        try {
+            return json.writeValueAsString(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private DashboardRenderer.Page page(String owner, String repo, int issue) {
+        boolean one = owner != null;
+        String name = one ? owner + "/" + repo : null;
+        List<TaskRecord> tasks = one ? store.tasks(new RepoRef(owner, repo), issue) : store.recentTasks(TASKS_SHOWN);
+        List<DashboardRenderer.Row> rows = tasks.stream()
+                .map(t -> new DashboardRenderer.Row(t, tail(settings.dataDir(), settings.taskDir(t.key()).resolve("agent.log"))))
                 .toList();
-        return redactor.redact(renderer.render(rows, clock.instant()));
+        List<DashboardRenderer.AgentRow> agentRows = agents.runs().stream()
+                .filter(a -> !one || (a.repository().equals(name) && a.issue().equals(String.valueOf(issue))))
+                .limit(AGENTS_SHOWN)
+                .map(a -> new DashboardRenderer.AgentRow("agent/" + a.id(), a.kind(), a.repository(), a.issue(),
+                        a.title(), a.started(), a.running() ? "running" : a.outcome(),
+                        a.log() == null ? "" : tail(settings.dataDir(), a.log())))
+                .toList();
+        List<DashboardRenderer.FailedJob> failed = failures.get().stream()
+                .filter(f -> !one || f.description().contains(name + "#" + issue))
+                .toList();
+        String url = one ? "/tails?issue=" + java.net.URLEncoder.encode(name + "#" + issue,
+                java.nio.charset.StandardCharsets.UTF_8) : "/tails";
+        return new DashboardRenderer.Page(one ? name + "#" + issue : null, rows, agentRows, failed, clock.instant(),
+                url);
     }
 
     /**

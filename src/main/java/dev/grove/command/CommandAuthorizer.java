@@ -7,7 +7,6 @@ import dev.grove.config.CodeOwners;
 import dev.grove.github.RepoFile;
 import dev.grove.plan.Task;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one permission gate, for every command, label and check-run action: users whose role on the repository is at least the config's {@code permission} (default
@@ -25,7 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code [bot]}, and Grove is one of them, so it never obeys itself. With {@code require_code_owners}, {@link #tasks} also decides which tasks a user may run.
  */
 public final class CommandAuthorizer {
+    private static final Logger log = LoggerFactory.getLogger(CommandAuthorizer.class);
     public static final Duration TTL = Duration.ofSeconds(60);
+    /** A user refused on an issue hears it once in this time, however often they comment. */
+    public static final Duration REFUSAL_INTERVAL = Duration.ofHours(1);
+    private static final int REFUSALS_KEPT = 10_000;
 
     private record Cached(String role, Instant at) {
     }
@@ -36,13 +41,19 @@ public final class CommandAuthorizer {
 
     private final Clock clock;
     private final Map<String, Cached> roles = new ConcurrentHashMap<>();
+    private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
 
     public CommandAuthorizer(Clock clock) {
         this.clock = clock;
     }
 
+    /** Logins of bots (GitHub Apps, Grove included) end in {@code [bot]}; they never command Grove. */
+    public static boolean isBot(String user) {
+        return user == null || user.isBlank() || user.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]");
+    }
+
     public Decision check(GitHubGateway github, RepoRef repo, String user, RepoConfig config) throws IOException {
-        if (user == null || user.isBlank() || user.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
+        if (isBot(user)) {
             return new Decision(false, "bot");
         }
         String key = repo.fullName() + "\n" + user.toLowerCase(java.util.Locale.ROOT);
@@ -63,20 +74,27 @@ public final class CommandAuthorizer {
     }
 
     /**
-     * The gate every command, label and check-run action passes: empty when {@code user} may command Grove under the
-     * config; else the reply to post (empty text for bots, who get no reply).
+     * The gate every command, label and check-run action passes on {@code issue}: empty when {@code user} may command
+     * Grove under the config; else the reply to post. The reply is empty (nothing to post) for bots, and for a user
+     * already told on this issue within {@link #REFUSAL_INTERVAL}. When GitHub cannot say the user's permission, the
+     * reply says so ({@link #couldNotCheck}) and nothing starts.
      */
-    public Optional<String> refusal(GitHubGateway github, RepoRef repo, String user, RepoConfig config) {
+    public Optional<String> refusal(GitHubGateway github, RepoRef repo, int issue, String user, RepoConfig config) {
         Decision d;
         try {
             d = check(github, repo, user, config);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the permission of " + user + " on " + repo, e);
+            log.warn("{}#{}: could not read the permission of {}: {}", repo, issue, user, e.getMessage());
+            return Optional.of(couldNotCheck(user, repo, e.getMessage()));
         }
         if (d.allowed()) {
             return Optional.empty();
         }
-        return Optional.of("bot".equals(d.role()) ? "" : refusal(user, repo, config, d.role()));
+        log.info("{}#{}: {} ({}) may not command Grove", repo, issue, user, d.role());
+        if ("bot".equals(d.role()) || !shouldAnswerRefusal(repo, issue, user)) {
+            return Optional.of("");
+        }
+        return Optional.of(refusal(user, repo, config, d.role()));
     }
 
     /** Which of the wanted tasks the requester may run, and the reply naming the owners of the others (null: none). */
@@ -122,7 +140,38 @@ public final class CommandAuthorizer {
                     + "." + (allowed.isEmpty() ? " Nothing was started." : " Starting the others: " + allowed + ".");
             return new TaskPermission(allowed, reply);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read CODEOWNERS of " + repo, e);
+            log.warn("{}: could not read the permission of {} or CODEOWNERS: {}", repo, user, e.getMessage());
+            return new TaskPermission(Set.of(), "@" + user + " Grove could not read the code owners of "
+                    + repo.fullName() + " or your permission (GitHub: " + e.getMessage()
+                    + "), so nothing was started. Please try again in a few minutes.");
         }
+    }
+
+    /**
+     * Whether to answer this refusal: once per user and issue in {@link #REFUSAL_INTERVAL}, so an outsider who comments
+     * again and again does not make Grove comment again and again.
+     */
+    public boolean shouldAnswerRefusal(RepoRef repo, int issue, String user) {
+        Instant now = clock.instant();
+        String key = repo.fullName() + "#" + issue + "\n" + user.toLowerCase(java.util.Locale.ROOT);
+        if (refusals.size() > REFUSALS_KEPT) {
+            refusals.values().removeIf(at -> Duration.between(at, now).compareTo(REFUSAL_INTERVAL) >= 0);
+        }
+        boolean[] answer = new boolean[1];
+        refusals.compute(key, (k, last) -> {
+            if (last == null || Duration.between(last, now).compareTo(REFUSAL_INTERVAL) >= 0) {
+                answer[0] = true;
+                return now;
+            }
+            return last;
+        });
+        return answer[0];
+    }
+
+    /** The reply when the permission could not be read (GitHub failing even after retries): nothing started. */
+    public static String couldNotCheck(String user, RepoRef repo, String reason) {
+        String why = reason == null ? "" : reason.length() > 300 ? reason.substring(0, 300) + "…" : reason;
+        return "@" + user + " Grove could not check your permission on " + repo.fullName() + " (GitHub: "
+                + why.replace("`", "'") + "), so nothing was started. Please try the command again in a few minutes.";
     }
 }

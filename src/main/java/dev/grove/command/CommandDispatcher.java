@@ -78,7 +78,10 @@ public final class CommandDispatcher {
     public void onLabel(Triggers.Label t) {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
+        if (config == null) {
+            return; // fail closed: the issue says why
+        }
         if (!t.label().equalsIgnoreCase(config.triggerLabel())) {
             log.info("{}#{}: label '{}' is not the trigger label '{}'", req.repo(), req.issueNumber(), t.label(),
                     config.triggerLabel());
@@ -107,8 +110,8 @@ public final class CommandDispatcher {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
         acknowledge(github, req, t.commentId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
-        if (!authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
+        if (config == null || !authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
             return;
         }
         CommandContext ctx = new CommandContext(github, req, config, t.onPullRequest());
@@ -135,9 +138,9 @@ public final class CommandDispatcher {
         }
         GitHubGateway github = gateways.apply(r.installationId());
         TaskRecord task = rec.get();
-        RepoConfig config = config(github, r.repo(), r.defaultBranch(), task.key().issue());
+        RepoConfig config = config(github, r.repo(), r.defaultBranch(), task.key().issue(), t.sender());
         int replyOn = task.prNumber() != null ? task.prNumber() : task.key().issue();
-        if (!authorized(github, r.repo(), replyOn, t.sender(), config)) {
+        if (config == null || !authorized(github, r.repo(), replyOn, t.sender(), config)) {
             return;
         }
         switch (t.action()) {
@@ -168,8 +171,8 @@ public final class CommandDispatcher {
             log.info("{}#{} is not a Grove pull request; the review is not Grove's business", r.repo(), t.pullNumber());
             return;
         }
-        RepoConfig config = config(github, r.repo(), r.defaultBranch(), t.pullNumber());
-        if (!authorized(github, r.repo(), t.pullNumber(), t.sender(), config)) {
+        RepoConfig config = config(github, r.repo(), r.defaultBranch(), t.pullNumber(), t.sender());
+        if (config == null || !authorized(github, r.repo(), t.pullNumber(), t.sender(), config)) {
             return;
         }
         List<ReviewComment> comments;
@@ -205,9 +208,9 @@ public final class CommandDispatcher {
     public void onIssueStopped(Triggers.IssueStopped t) {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber());
-        if (t.label() != null && !t.label().equalsIgnoreCase(config.triggerLabel())) {
-            return; // another label
+        RepoConfigLoader.Loaded loaded = configs.load(github, req.repo(), req.defaultBranch());
+        if (t.label() != null && (!loaded.readable() || !t.label().equalsIgnoreCase(loaded.config().triggerLabel()))) {
+            return; // another label (or, the config unreadable, one Grove cannot tell for its own); a close always stops
         }
         List<TaskRecord> stopped = new ArrayList<>();
         for (TaskRecord task : tasks.store().tasks(req.repo(), req.issueNumber())) {
@@ -247,19 +250,25 @@ public final class CommandDispatcher {
     }
 
     private boolean authorized(GitHubGateway github, RepoRef repo, int replyOn, String user, RepoConfig config) {
-        Optional<String> refusal = authorizer.refusal(github, repo, user, config);
+        Optional<String> refusal = authorizer.refusal(github, repo, replyOn, user, config);
         if (refusal.isEmpty()) {
             return true;
         }
-        log.info("{}#{}: {} may not command Grove", repo, replyOn, user);
         if (!refusal.get().isEmpty()) {
             comment(github, repo, replyOn, refusal.get());
         }
         return false;
     }
 
-    private RepoConfig config(GitHubGateway github, RepoRef repo, String defaultBranch, int reportOn) {
+    /** The repository's config; null when it could not be read (fail closed: the issue is told, unless a bot asked). */
+    private RepoConfig config(GitHubGateway github, RepoRef repo, String defaultBranch, int reportOn, String user) {
         RepoConfigLoader.Loaded loaded = configs.load(github, repo, defaultBranch);
+        if (!loaded.readable()) {
+            if (!CommandAuthorizer.isBot(user)) {
+                comment(github, repo, reportOn, RepoConfigLoader.unreadableComment(loaded.unreadable()));
+            }
+            return null;
+        }
         List<ConfigProblem> problems = loaded.problems();
         if (!problems.isEmpty() && reportedConfigs.add(repo.fullName() + "#" + reportOn + "@" + loaded.sha())) {
             comment(github, repo, reportOn, RepoConfigLoader.problemsComment(problems));

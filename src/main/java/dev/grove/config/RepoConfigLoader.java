@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code .github/grove.yml} from the default branch through the contents API on each trigger; the parsed
- * result is cached by the file's blob sha, so an unchanged file is parsed once. No file means the defaults; a file
- * that cannot be fetched means the defaults and a problem, never a crashed run.
+ * result is cached by the file's blob sha, so an unchanged file is parsed once. No file means the defaults. A file
+ * that cannot be fetched (GitHub failing even after retries) fails closed: {@link Loaded#unreadable()} says why, and
+ * nothing may run on the defaults, which could be looser than the file (e.g. {@code permission: admin}).
  */
 public final class RepoConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(RepoConfigLoader.class);
@@ -32,8 +33,19 @@ public final class RepoConfigLoader {
         this.agents = Set.copyOf(agents);
     }
 
-    /** The repository's config, its problems, and the blob sha it came from (null: no file). */
-    public record Loaded(RepoConfig config, List<ConfigProblem> problems, String sha) {
+    /**
+     * The repository's config, its problems, and the blob sha it came from (null: no file). {@code unreadable} is set
+     * (and {@code config} is only the defaults, not to be run on) when the file could not be read from GitHub.
+     */
+    public record Loaded(RepoConfig config, List<ConfigProblem> problems, String sha, String unreadable) {
+        public Loaded(RepoConfig config, List<ConfigProblem> problems, String sha) {
+            this(config, problems, sha, null);
+        }
+
+        /** False when the file could not be read: then nothing may run. */
+        public boolean readable() {
+            return unreadable == null;
+        }
     }
 
     public RepoConfig defaults() {
@@ -46,8 +58,7 @@ public final class RepoConfigLoader {
             file = github.readFile(repo, RepoConfig.PATH, defaultBranch);
         } catch (IOException | RuntimeException e) {
             log.warn("could not read {} of {}: {}", RepoConfig.PATH, repo, e.getMessage());
-            return new Loaded(defaults, List.of(new ConfigProblem(0, "could not be read from GitHub (" + e.getMessage()
-                    + "); the defaults are used")), null);
+            return new Loaded(defaults, List.of(), null, String.valueOf(e.getMessage()));
         }
         if (file.isEmpty()) {
             return new Loaded(defaults, List.of(), null);
@@ -58,6 +69,13 @@ public final class RepoConfigLoader {
         }
         RepoConfigParser.Result r = bySha.computeIfAbsent(f.sha(), sha -> parser.parse(f.text(), defaults, agents));
         return new Loaded(r.config(), r.problems(), f.sha());
+    }
+
+    /** The comment that says nothing was started because the config could not be read. */
+    public static String unreadableComment(String reason) {
+        String why = reason == null ? "" : reason.length() > 300 ? reason.substring(0, 300) + "…" : reason;
+        return "Grove could not read `" + RepoConfig.PATH + "` from GitHub (" + why.replace("`", "'") + "), so nothing"
+                + " was started: running on the defaults could allow what the file forbids. Try again in a few minutes.";
     }
 
     /** The comment that reports a config's problems on an issue. */

@@ -67,6 +67,13 @@ public interface GitClient {
      */
     void removeWorktree(Worktree worktree, boolean deleteBranch);
 
+    /**
+     * Deletes the local branch whatever it holds ({@code git branch -D}); no-op when there is none. For a task whose
+     * run stopped before its push: origin is the truth, and the task runs again from its base on the same branch
+     * name. A worktree on the branch must be removed first.
+     */
+    void discardLocalBranch(CachedRepo repo, String branch);
+
     /** {@code git worktree prune} on every cached clone. */
     void pruneAll();
 

@@ -422,6 +422,21 @@ public final class JGitClient implements GitClient {
         }
     }
 
+    @Override
+    public void discardLocalBranch(CachedRepo repo, String branch) {
+        Path gitDir = repo.gitDir();
+        if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
+            throw new GitException("not a valid branch name: " + branch);
+        }
+        withRepoLock(gitDir, () -> {
+            if (localBranch(gitDir, branch).isPresent()) {
+                deleteLocalBranch(gitDir, branch);
+                LOG.info("discarded local branch {} in {}: it was never pushed", branch, gitDir);
+            }
+            return null;
+        });
+    }
+
     /**
      * Deletes the local branch when every commit on it is reachable from origin's branches (as last fetched or
      * pushed) or it never moved from its base; otherwise keeps it. Returns whether it was deleted.

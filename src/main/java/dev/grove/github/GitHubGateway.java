@@ -2,6 +2,7 @@ package dev.grove.github;
 
 import dev.grove.model.RepoRef;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,5 +81,22 @@ public interface GitHubGateway {
     /** Closes the issue as completed. */
     default void closeIssue(RepoRef repo, int issueNumber) throws IOException {
         throw new UnsupportedOperationException("closeIssue");
+    }
+
+    // ---- look-ups that let a create be retried without making a second one (see RetryingGitHubGateway) ----------
+
+    /** The comments on an issue or pull request updated at or after {@code since}, oldest first. */
+    default List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
+        throw new UnsupportedOperationException("issueComments");
+    }
+
+    /** The open pull request whose head is this branch of the repository itself, if there is one. */
+    default Optional<PullRequestRef> findOpenPullRequest(RepoRef repo, String headBranch) throws IOException {
+        throw new UnsupportedOperationException("findOpenPullRequest");
+    }
+
+    /** The check runs named {@code name} on commit {@code headSha}, newest first. */
+    default List<CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) throws IOException {
+        throw new UnsupportedOperationException("checkRuns");
     }
 }

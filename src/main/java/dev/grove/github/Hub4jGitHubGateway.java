@@ -17,7 +17,9 @@ import org.kohsuke.github.GHPullRequest;
 import org.kohsuke.github.GHPullRequestQueryBuilder;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
+import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
+import org.kohsuke.github.GitHubRateLimitHandler;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -27,7 +29,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -68,7 +73,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code issueBody}: {@code GET /repos/{o}/{r}/issues/{n}}; {@code editIssueBody}: {@code PATCH} it with
  *       {@code {"body": ...}}; {@code closeIssue}: {@code PATCH} it with {@code {"state": "closed",
  *       "state_reason": "completed"}}; all directly.</li>
+ *   <li>the look-ups {@link RetryingGitHubGateway} makes before sending a create again, directly:
+ *       {@code issueComments}: {@code GET /repos/{o}/{r}/issues/{n}/comments?since=...&per_page=100&page=N};
+ *       {@code findOpenPullRequest}: {@code GET /repos/{o}/{r}/pulls?state=open&head={o}:{branch}&per_page=100};
+ *       {@code checkRuns}: {@code GET /repos/{o}/{r}/commits/{sha}/check-runs?check_name=...&filter=all&per_page=100}.</li>
  * </ul>
+ *
+ * <p>Faults (5xx, rate limits, no answer within {@link GitHubClientSettings#timeout()}) are thrown as
+ * {@link GitHubFaultException}, here and through hub4j (whose transport is {@link FaultAwareConnector}); nothing
+ * here retries.
  *
  * <p>Repository objects come from {@code GET /repos/{o}/{r}} and are kept for {@link #REPOSITORY_TTL}: they only
  * serve to build URLs, so a slightly stale one is harmless. Comments are different: hub4j has no way to reach an
@@ -81,6 +94,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Hub4jGitHubGateway implements GitHubGateway {
 
     static final Duration REPOSITORY_TTL = Duration.ofMinutes(5);
+    /** Pages of 100 comments read when looking for a comment Grove may have made. */
+    static final int LOOKUP_PAGES = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record CachedRepository(GHRepository repository, long fetchedAtNanos) {
@@ -91,18 +106,41 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
     private final String apiBase;
     private final TokenSource tokens;
     private final long installationId;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final GitHubClientSettings settings;
+    private final Clock clock;
+    private final HttpClient http;
+    private final GitHubCallListener calls;
 
     public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId) {
+        this(apiBase, tokens, installationId, GitHubClientSettings.DEFAULTS, Clock.systemUTC(), GitHubCallListener.NONE);
+    }
+
+    /**
+     * hub4j is given Grove's own transport ({@link FaultAwareConnector}: a timeout on every request, faults thrown,
+     * never retried inside hub4j) and told to fail on rate limits instead of sleeping until they reset; the retrying
+     * is {@link RetryingGitHubGateway}'s. Every call this gateway makes, through hub4j or directly, is reported to
+     * {@code calls}.
+     */
+    public Hub4jGitHubGateway(String apiBase, TokenSource tokens, long installationId, GitHubClientSettings settings,
+            Clock clock, GitHubCallListener calls) {
         Objects.requireNonNull(apiBase, "apiBase");
+        this.calls = Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(tokens, "tokens");
         this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
         this.tokens = tokens;
         this.installationId = installationId;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         try {
             this.github = new GitHubBuilder()
-                    .withEndpoint(apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase)
+                    .withEndpoint(this.apiBase)
                     .withAuthorizationProvider(() -> "token " + tokens.installationToken(installationId))
+                    .withConnector(new MeteredConnector(new FaultAwareConnector(http, settings.timeout(), clock),
+                            this.apiBase, calls))
+                    .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
                     .build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up the GitHub client for " + apiBase + ": " + e.getMessage(), e);
@@ -254,6 +292,55 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
     }
 
     @Override
+    public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
+        List<IssueCommentRef> out = new ArrayList<>();
+        for (int page = 1; page <= LOOKUP_PAGES; page++) {
+            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber
+                    + "/comments?since=" + encode(since.toString()) + "&per_page=100&page=" + page),
+                    "list the comments of #" + issueNumber);
+            for (JsonNode c : list) {
+                out.add(new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
+            }
+            if (list.size() < 100) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<PullRequestRef> findOpenPullRequest(RepoRef repo, String headBranch) throws IOException {
+        JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/pulls?state=open&head="
+                + encode(repo.owner() + ":" + headBranch) + "&per_page=100"), "look for the pull request of " + headBranch);
+        for (JsonNode pr : list) {
+            if ("open".equals(pr.path("state").asText())) {
+                return Optional.of(new PullRequestRef(pr.path("number").asInt(), pr.path("html_url").asText()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/commits/" + encode(headSha)
+                + "/check-runs?check_name=" + encode(name) + "&filter=all&per_page=100"),
+                "list the check runs of " + headSha);
+        List<CheckRunRef> out = new ArrayList<>();
+        for (JsonNode run : body.path("check_runs")) {
+            Instant started = null;
+            try {
+                started = run.hasNonNull("started_at") ? Instant.parse(run.get("started_at").asText()) : null;
+            } catch (DateTimeParseException ignored) {
+                // no start time to compare
+            }
+            out.add(new CheckRunRef(run.path("id").asLong(),
+                    run.hasNonNull("external_id") ? run.get("external_id").asText() : null, started));
+        }
+        out.sort(java.util.Comparator.comparingLong(CheckRunRef::id).reversed());
+        return out;
+    }
+
+    @Override
     public void react(RepoRef repo, int issueNumber, long commentId, String content) throws IOException {
         String path = "/repos/" + repo.fullName() + "/issues/" + (commentId == 0 ? String.valueOf(issueNumber)
                 : "comments/" + commentId) + "/reactions";
@@ -286,7 +373,7 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
 
     private HttpResponse<String> send(String method, String path, JsonNode json) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(apiBase + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(settings.timeout())
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("Authorization", "token " + tokens.installationToken(installationId))
@@ -294,12 +381,30 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json.toString()))
                 .build();
+        String where = URI.create(apiBase + path).getPath();
+        HttpResponse<String> r;
+        long start = System.nanoTime();
+        int status = 0;
+        Long remaining = null;
         try {
-            return http.send(req, HttpResponse.BodyHandlers.ofString());
+            r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            status = r.statusCode();
+            remaining = MeteredConnector.rateRemaining(r.headers().firstValue("x-ratelimit-remaining").orElse(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + method + " " + path, e);
+            throw new java.io.InterruptedIOException("interrupted: " + method + " " + path);
+        } catch (IOException e) {
+            throw GitHubFaultException.ofNoAnswer(method, where, e);
+        } finally {
+            calls.githubCall(method, GitHubRoutes.template(path), status,
+                    Duration.ofNanos(System.nanoTime() - start), remaining);
         }
+        GitHubFaultException fault = GitHubFaultException.ofAnswer(method, where, r.statusCode(),
+                name -> r.headers().firstValue(name).orElse(null), r.body(), clock);
+        if (fault != null) {
+            throw fault;
+        }
+        return r;
     }
 
     private static JsonNode checked(HttpResponse<String> r, String what) throws IOException {

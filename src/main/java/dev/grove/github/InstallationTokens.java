@@ -39,12 +39,19 @@ public final class InstallationTokens implements TokenSource {
     private final HttpClient http;
     private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
+    private volatile GitHubCallListener calls = GitHubCallListener.NONE;
 
     public InstallationTokens(String apiBase, String appId, RSAPrivateKey key, Clock clock, HttpClient http) {
         this.apiBase = stripTrailingSlash(Objects.requireNonNull(apiBase, "apiBase"));
         this.jwt = new AppJwt(appId, key, clock);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.http = Objects.requireNonNull(http, "http");
+    }
+
+    /** Reports each token request to {@code listener} (metrics); returns this. */
+    public InstallationTokens reportingTo(GitHubCallListener listener) {
+        this.calls = Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     @Override
@@ -77,12 +84,27 @@ public final class InstallationTokens implements TokenSource {
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = null;
+        long start = System.nanoTime();
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking GitHub for an installation token (POST " + path + ")", e);
+        } catch (IOException e) {
+            throw GitHubFaultException.ofNoAnswer("POST", path, e);
+        } finally {
+            HttpResponse<String> answered = response;
+            calls.githubCall("POST", GitHubRoutes.template(path), answered == null ? 0 : answered.statusCode(),
+                    java.time.Duration.ofNanos(System.nanoTime() - start), answered == null ? null
+                            : MeteredConnector.rateRemaining(answered.headers().firstValue("x-ratelimit-remaining")
+                                    .orElse(null)));
+        }
+        HttpResponse<String> answer = response;
+        GitHubFaultException fault = GitHubFaultException.ofAnswer("POST", path, answer.statusCode(),
+                name -> answer.headers().firstValue(name).orElse(null), answer.body(), clock);
+        if (fault != null) {
+            throw fault; // a new token is harmless to ask for again: RetryingGitHubGateway does
         }
         if (response.statusCode() != 201) {
             throw new IOException("GitHub answered " + response.statusCode() + " to POST " + path + ": "

@@ -77,6 +77,24 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.reviewComments(repo, pullNumber, reviewId);
     }
 
+    // look-ups of what Grove may already have made (RetryingGitHubGateway's): reads, passed through
+
+    @Override
+    public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, java.time.Instant since)
+            throws IOException {
+        return delegate.issueComments(repo, issueNumber, since);
+    }
+
+    @Override
+    public Optional<PullRequestRef> findOpenPullRequest(RepoRef repo, String headBranch) throws IOException {
+        return delegate.findOpenPullRequest(repo, headBranch);
+    }
+
+    @Override
+    public List<CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) throws IOException {
+        return delegate.checkRuns(repo, headSha, name);
+    }
+
     @Override
     public String issueBody(RepoRef repo, int issueNumber) throws IOException {
         return delegate.issueBody(repo, issueNumber);

@@ -174,14 +174,14 @@ public final class ExperimentRunner {
         List<Future<Attempt>> running = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             int number = i;
-            running.add(pool.submit(() -> {
+            running.add(pool.submit(dev.grove.queue.LogContext.carry(() -> {
                 slots.acquireUninterruptibly();
                 try {
                     return attempt(req, clone, baseSha, task, number, s);
                 } finally {
                     slots.release();
                 }
-            }));
+            }, dev.grove.queue.LogContext.TASK, "try-" + number)));
         }
         List<Attempt> attempts = new ArrayList<>();
         for (int i = 0; i < n; i++) {

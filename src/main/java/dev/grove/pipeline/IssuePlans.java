@@ -13,6 +13,7 @@ import dev.grove.model.TaskStatus;
 import dev.grove.plan.BranchNamer;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
+import dev.grove.publish.CommentPacer;
 import dev.grove.publish.TrackingComment;
 import dev.grove.report.RunView;
 import dev.grove.store.SavedPlan;
@@ -36,10 +37,22 @@ public final class IssuePlans {
     private static final Logger log = LoggerFactory.getLogger(IssuePlans.class);
     private final PipelineSteps steps;
     private final PlanSource source;
+    private volatile CommentPacer comments;
 
     public IssuePlans(PipelineSteps steps, RunnerSettings settings) {
         this.steps = steps;
         this.source = new PlanSource(steps, settings);
+        this.comments = CommentPacer.withTimer(steps.clock(), CommentPacer.DEFAULT_INTERVAL);
+    }
+
+    /** Paces tracking-comment edits with {@code pacer} (at most one per issue per its interval). */
+    void pacingComments(CommentPacer pacer) {
+        this.comments = pacer;
+    }
+
+    /** The issue's tracking comment, its edits paced per issue. */
+    TrackingComment tracking(GitHubGateway github, RunRequest req) {
+        return new TrackingComment(github, steps.store(), req.repo(), req.issueNumber(), comments);
     }
 
     /**
@@ -48,7 +61,7 @@ public final class IssuePlans {
      */
     Plan planIssue(RunRequest req, RepoConfig config, CachedRepo[] synced) {
         try {
-            Optional<Plan> written = source.fromIssueText(req.issueTitle(), req.issueBody());
+            Optional<Plan> written = source.fromIssueText(req.issueTitle(), req.issueBody(), config.maxTasks());
             if (written.isPresent()) {
                 return written.get();
             }
@@ -67,9 +80,9 @@ public final class IssuePlans {
     public Plan plan(RunRequest req, RepoConfig config) {
         GitHubGateway github = steps.gateways().apply(req.installationId());
         Plan plan = planIssue(req, config, new CachedRepo[1]);
-        TrackingComment tracking = new TrackingComment(github, steps.store(), req.repo(), req.issueNumber());
+        TrackingComment tracking = tracking(github, req);
         if (plan.problem() != null) {
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
+            tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), null, plan.problem()));
             return plan;
         }
         steps.store().savePlan(new SavedPlan(req, plan, null, true));
@@ -83,7 +96,7 @@ public final class IssuePlans {
         }
         List<String> notes = new ArrayList<>(plan.notes());
         notes.add("Nothing runs yet: `/grove run` runs this plan, `/grove run 2,3` only those tasks.");
-        tracking.show(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
+        tracking.settle(new RunView(req.repo(), req.issueNumber(), records(plan, keys), notes, null, null, Map.of(), null,
                 plan));
         return plan;
     }
@@ -117,8 +130,8 @@ public final class IssuePlans {
         // the last run's own figures, as kept with it; never recomputed from task times
         RunTotals totals = going ? null : Objects.requireNonNullElse(saved.get().lastRun(), RunTotals.NONE);
         boolean allPlanned = recs.stream().allMatch(r -> r.status() == TaskStatus.PLANNED);
-        new TrackingComment(steps.gateways().apply(req.installationId()), steps.store(), req.repo(), req.issueNumber())
-                .show(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
+        tracking(steps.gateways().apply(req.installationId()), req)
+                .settle(new RunView(req.repo(), req.issueNumber(), recs, plan.notes(), allPlanned ? null : totals, null,
                         Map.of(), null, plan));
         return true;
     }

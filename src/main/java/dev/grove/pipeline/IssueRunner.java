@@ -11,10 +11,12 @@ import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
+import dev.grove.publish.CommentPacer;
 import dev.grove.publish.TrackingComment;
 import dev.grove.report.Messages;
 import dev.grove.report.RunView;
 import dev.grove.store.SavedPlan;
+import dev.grove.queue.LogContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +61,12 @@ public final class IssueRunner {
         this.plans = new IssuePlans(steps, settings);
         this.merges = new MergeChecks(steps);
         this.preparation = new RunPreparation(steps);
+    }
+
+    /** Paces tracking-comment edits with {@code pacer} (at most one per issue per its interval); returns this runner. */
+    public IssueRunner pacingComments(CommentPacer pacer) {
+        plans.pacingComments(pacer);
+        return this;
     }
 
     /** The agents running now, to cancel them ({@code /grove cancel}). */
@@ -107,12 +116,12 @@ public final class IssueRunner {
 
     private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {
         Instant started = steps.clock().instant();
-        TrackingComment tracking = new TrackingComment(github, steps.store(), req.repo(), req.issueNumber());
+        TrackingComment tracking = plans.tracking(github, req);
         CachedRepo[] synced = new CachedRepo[1];
         Plan plan = opts.plan() != null ? opts.plan() : plans.planIssue(req, opts.config(), synced);
         if (plan.problem() != null) {
             Duration wall = Duration.between(started, steps.clock().instant());
-            tracking.show(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
+            tracking.settle(new RunView(req.repo(), req.issueNumber(), List.of(), plan.notes(), new RunTotals(wall, null),
                     plan.problem()));
             return new Result(plan, List.of(), wall);
         }
@@ -128,7 +137,7 @@ public final class IssueRunner {
         refresh.run();
         if (plan.tasks().isEmpty()) {
             Duration wall = Duration.between(started, steps.clock().instant());
-            tracking.show(plans.view(req, plan, keys, new RunTotals(wall, null), null, outside, null));
+            tracking.settle(plans.view(req, plan, keys, new RunTotals(wall, null), null, outside, null));
             return new Result(plan, List.of(), wall);
         }
         String problem = null;
@@ -160,7 +169,7 @@ public final class IssueRunner {
                 .filter(r -> prepared.runNow().contains(r.key())).map(TaskRecord::elapsed).filter(d -> d != null)
                 .reduce(Duration.ZERO, Duration::plus));
         steps.store().savePlan(new SavedPlan(req, plan, totals));
-        tracking.show(plans.view(req, plan, keys, totals, problem, outside, mergeCheck));
+        tracking.settle(plans.view(req, plan, keys, totals, problem, outside, mergeCheck));
         return new Result(plan, plans.records(plan, keys), wall, mergeCheck, totals);
     }
 
@@ -177,14 +186,14 @@ public final class IssueRunner {
             refresh.run();
             List<Future<?>> running = new ArrayList<>();
             for (Task t : waves.get(w)) {
-                running.add(taskPool.submit(() -> {
+                running.add(taskPool.submit(LogContext.carry(() -> {
                     slots.acquireUninterruptibly();
                     try {
                         pipeline.run(t, keys.get(t));
                     } finally {
                         slots.release();
                     }
-                }));
+                }, LogContext.TASK, keys.get(t).task())));
             }
             for (Future<?> f : running) {
                 try {
@@ -212,7 +221,15 @@ public final class IssueRunner {
      * was running.
      */
     public boolean cancel(TaskKey key, String by) {
+        cancelBroadcast.accept(key, by);
         return steps.agents().cancel(key, by);
+    }
+
+    private volatile BiConsumer<TaskKey, String> cancelBroadcast = (k, by) -> { };
+
+    /** Where a cancel is also sent, so that another process running the task stops it (the shared database). */
+    public void broadcastCancels(BiConsumer<TaskKey, String> broadcast) {
+        this.cancelBroadcast = broadcast;
     }
 
     /** {@code /grove plan}: see {@link IssuePlans#plan}. */

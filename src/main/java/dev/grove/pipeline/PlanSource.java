@@ -51,23 +51,28 @@ public final class PlanSource {
 
     /** The plan written in the issue (a {@code grove} block or a checklist); empty when the issue has neither. */
     public Optional<Plan> fromIssueText(String issueTitle, String issueBody) {
+        return fromIssueText(issueTitle, issueBody, TaskPlanner.MAX_TASKS);
+    }
+
+    /** {@link #fromIssueText(String, String)} with the repository's {@code max_tasks}: more tasks run nothing. */
+    public Optional<Plan> fromIssueText(String issueTitle, String issueBody, int maxTasks) {
         GroveBlock.Result block = GroveBlock.read(issueBody);
         if (block instanceof GroveBlock.Tasks t) {
-            return Optional.of(planner.schedule(t.tasks()).withSource("the `grove` block"));
+            return Optional.of(planner.schedule(t.tasks(), maxTasks).withSource("the `grove` block"));
         }
         if (block instanceof GroveBlock.Invalid inv) {
             return Optional.of(new Plan(List.of(), List.of(), List.of(), "the `grove` block",
                     "Nothing runs: " + inv.message() + ". Fix the block in the issue and trigger Grove again."));
         }
         if (planner.hasChecklist(issueBody)) {
-            return Optional.of(planner.plan(issueTitle, issueBody));
+            return Optional.of(planner.plan(issueTitle, issueBody, maxTasks));
         }
         return Optional.empty();
     }
 
     /** The plan of the issue: written in it, else from the planner agent (see the class comment). */
     public Plan plan(RunRequest req, RepoConfig config, CachedRepo clone, String baseSha) {
-        Optional<Plan> written = fromIssueText(req.issueTitle(), req.issueBody());
+        Optional<Plan> written = fromIssueText(req.issueTitle(), req.issueBody(), config.maxTasks());
         if (written.isPresent()) {
             return written.get();
         }

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RunPreparation {
     private static final Logger log = LoggerFactory.getLogger(RunPreparation.class);
+    /** Where a task is while its run goes on: found at the start of a run, its earlier run was stopped. */
+    private static final Set<TaskStatus> INTERRUPTED = Set.of(TaskStatus.QUEUED, TaskStatus.WAITING, TaskStatus.RUNNING);
     private final PipelineSteps steps;
 
     RunPreparation(PipelineSteps steps) {
@@ -52,6 +54,12 @@ final class RunPreparation {
                 interruptedPushes.add(t); // decided once origin is fetched: did that push land?
                 continue;
             }
+            if (rec != null && INTERRUPTED.contains(rec.status()) && rec.branch() != null) {
+                // left going by a process that stopped (this run holds the issue's claim, so no one else runs it):
+                // its leftovers are removed once origin is fetched, and it runs again on the same branch name
+                interruptedPushes.add(t);
+                continue;
+            }
             if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
                 if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
                     leftovers.add(rec.branch());
@@ -68,43 +76,50 @@ final class RunPreparation {
     /** Removes the failed tasks' leftovers and settles the interrupted pushes, once origin is fetched. */
     void settle(Prepared prepared, CachedRepo clone, String baseSha, Map<Task, TaskKey> keys) {
         prepared.leftovers().forEach(branch -> removeLeftover(clone, branch, baseSha));
-        prepared.interruptedPushes().forEach(t -> settleInterruptedPush(clone, keys.get(t)));
+        prepared.interruptedPushes().forEach(t -> settleInterrupted(clone, keys.get(t), baseSha));
     }
 
     /**
-     * A task left {@code PUSHING} (the process stopped during its push): origin is the truth. If origin holds the
-     * branch, the push landed and the task resumes at its pull request, without running its agent or pushing again;
-     * if not, it runs again on a new branch name, and its old local branch (with its unpushed commit) is kept.
+     * A task left going by a process that stopped ({@code PUSHING}, or before: {@code RUNNING}, {@code QUEUED},
+     * {@code WAITING}): origin is the truth. If origin holds the branch, the push landed and the task resumes at its
+     * pull request, without running its agent or pushing again. If not, its worktree and local branch (whatever they
+     * hold) are removed, and it runs again from the base on the same branch name: never a second branch for one task.
      */
-    private void settleInterruptedPush(CachedRepo clone, TaskKey key) {
+    private void settleInterrupted(CachedRepo clone, TaskKey key, String baseSha) {
         TaskRecord rec = steps.store().task(key).orElseThrow();
         String onOrigin = null;
         try {
             onOrigin = steps.git().remoteBranchHead(clone, rec.branch());
         } catch (RuntimeException e) {
-            log.info("{}: origin has no {}; the interrupted push did not land", key, rec.branch());
+            log.info("{}: origin has no {}; the task's earlier run did not push", key, rec.branch());
         }
         if (onOrigin != null) {
             steps.store().saveTask(rec.withStatus(TaskStatus.PUSHED).withHeadSha(onOrigin)
                     .withMessage("resumed: origin already held the branch"));
-        } else {
-            steps.store().saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withAgentRun(
-                    rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
+            return;
         }
+        removeLeftover(clone, rec.branch(), baseSha);
+        try {
+            steps.git().discardLocalBranch(clone, rec.branch());
+        } catch (RuntimeException e) {
+            log.warn("{}: could not discard the local branch {}: {}", key, rec.branch(), e.getMessage());
+        }
+        steps.store().saveTask(TaskRecord.queued(key, rec.number(), rec.title()).withBranch(rec.branch()).withAgentRun(
+                rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
     }
 
     /**
      * Names every task's branch before any task starts, so tasks starting at once never pick the same name. A task
-     * that pushed keeps its branch; every other one gets a name no branch in the clone or on origin has.
+     * that pushed, or whose stopped run is resumed, keeps its branch; every other one gets a name no branch in the
+     * clone or on origin has.
      */
     void assignBranches(int issue, Plan plan, Map<Task, TaskKey> keys, CachedRepo clone, String branchPrefix,
             Set<Task> selected) {
         Set<String> taken = new HashSet<>(steps.git().branchNames(clone));
         for (Task t : plan.tasks()) {
             TaskRecord rec = steps.store().task(keys.get(t)).orElseThrow();
-            if (!selected.contains(t)
-                    || rec.branch() != null && (rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
-                continue;
+            if (!selected.contains(t) || rec.branch() != null) {
+                continue; // a task that pushed, or one resumed after a stop, keeps its branch name
             }
             String branch = BranchNamer.branchName(branchPrefix, issue, t.title(), taken);
             taken.add(branch);

@@ -51,4 +51,14 @@ public final class RunningAgents {
         }
         return n;
     }
+
+    /** Stops every agent (shutdown); returns how many were running. */
+    public int cancelAll(String reason) {
+        int n = 0;
+        for (CancelSignal s : running.values()) {
+            s.cancel(reason);
+            n++;
+        }
+        return n;
+    }
 }

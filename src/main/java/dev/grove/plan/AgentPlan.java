@@ -91,6 +91,10 @@ public final class AgentPlan {
      * otherwise what is wrong with it.
      */
     static String pathProblem(String glob, Collection<String> files) {
+        String tooLong = PathGlobs.problem(glob);
+        if (tooLong != null) {
+            return tooLong;
+        }
         String g = PathGlobs.normalize(glob);
         if (g.equals("..") || g.startsWith("../") || g.contains("/../")) {
             return "`" + glob + "` leaves the repository";

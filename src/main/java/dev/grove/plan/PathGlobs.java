@@ -11,17 +11,41 @@ import java.util.List;
  * {@code **}{@code /*.md} is every level. Pure: no I/O.
  */
 public final class PathGlobs {
+    /** The longest glob Grove reads; a longer one is refused with {@link #problem(String)}'s message. */
+    public static final int MAX_GLOB_LENGTH = 1000;
+    /** The longest file path compared with a glob (Linux's PATH_MAX); a longer one matches nothing. */
+    public static final int MAX_PATH_LENGTH = 4096;
     private static final int STAR = -1;
     private static final int ANY_CHAR = -2;
 
     private PathGlobs() {
     }
 
+    /** Why Grove cannot use this glob (too long), or null when it can. */
+    public static String problem(String glob) {
+        if (glob != null && glob.length() > MAX_GLOB_LENGTH) {
+            return "the path glob `" + glob.substring(0, 40) + "…` is " + glob.length() + " characters long; at most "
+                    + MAX_GLOB_LENGTH + " are allowed. Shorten it (a folder such as `src/cart/**` covers everything below it)";
+        }
+        return null;
+    }
+
+    private static void requireUsable(String glob) {
+        String problem = problem(glob);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
     /**
      * True when some file path could match both globs. Conservative: a glob this class cannot read exactly
      * (braces) overlaps everything, and a bracket class {@code [...]} is read as {@code *}.
+     *
+     * @throws IllegalArgumentException for a glob longer than {@link #MAX_GLOB_LENGTH}, with a message that says so
      */
     public static boolean mayOverlap(String globA, String globB) {
+        requireUsable(globA);
+        requireUsable(globB);
         String a = normalize(globA);
         String b = normalize(globB);
         if (a.indexOf('{') >= 0 || b.indexOf('{') >= 0) {
@@ -30,8 +54,17 @@ public final class PathGlobs {
         return overlap(compile(a, true), compile(b, true));
     }
 
-    /** True when {@code path} (a file path relative to the repository root) matches {@code glob}. */
+    /**
+     * True when {@code path} (a file path relative to the repository root) matches {@code glob}. A path longer than
+     * {@link #MAX_PATH_LENGTH} matches nothing.
+     *
+     * @throws IllegalArgumentException for a glob longer than {@link #MAX_GLOB_LENGTH}, with a message that says so
+     */
     public static boolean matches(String glob, String path) {
+        requireUsable(glob);
+        if (path != null && path.length() > MAX_PATH_LENGTH) {
+            return false;
+        }
         String g = normalize(glob);
         String p = stripSlashes(path == null ? "" : path.trim());
         if (g.indexOf('{') >= 0) {
@@ -122,60 +155,57 @@ public final class PathGlobs {
         return -1;
     }
 
-    /** Whether some list of concrete segments is matched by both segment patterns. */
+    /**
+     * Whether some list of concrete segments is matched by both segment patterns. Filled in from the ends backwards
+     * (no recursion, so no input length can overflow the stack); {@code m[i][j]}: the rests from {@code i} and
+     * {@code j} can match one list.
+     */
     private static boolean overlap(List<Segment> a, List<Segment> b) {
-        Boolean[][] memo = new Boolean[a.size() + 1][b.size() + 1];
-        return overlap(a, 0, b, 0, memo);
+        int n = a.size();
+        int k = b.size();
+        boolean[][] m = new boolean[n + 1][k + 1];
+        for (int i = n; i >= 0; i--) {
+            for (int j = k; j >= 0; j--) {
+                boolean aEnd = i == n;
+                boolean bEnd = j == k;
+                if (aEnd && bEnd) {
+                    m[i][j] = true;
+                } else if (!aEnd && a.get(i).globstar()) {
+                    m[i][j] = m[i + 1][j] || (!bEnd && m[i][j + 1]);
+                } else if (!bEnd && b.get(j).globstar()) {
+                    m[i][j] = m[i][j + 1] || (!aEnd && m[i + 1][j]);
+                } else if (aEnd || bEnd) {
+                    m[i][j] = false;
+                } else {
+                    m[i][j] = m[i + 1][j + 1] && segmentsOverlap(a.get(i).tokens(), b.get(j).tokens());
+                }
+            }
+        }
+        return m[0][0];
     }
 
-    private static boolean overlap(List<Segment> a, int i, List<Segment> b, int j, Boolean[][] memo) {
-        if (memo[i][j] != null) {
-            return memo[i][j];
-        }
-        boolean result;
-        boolean aEnd = i == a.size();
-        boolean bEnd = j == b.size();
-        if (aEnd && bEnd) {
-            result = true;
-        } else if (!aEnd && a.get(i).globstar()) {
-            result = overlap(a, i + 1, b, j, memo) || (!bEnd && overlap(a, i, b, j + 1, memo));
-        } else if (!bEnd && b.get(j).globstar()) {
-            result = overlap(a, i, b, j + 1, memo) || (!aEnd && overlap(a, i + 1, b, j, memo));
-        } else if (aEnd || bEnd) {
-            result = false;
-        } else {
-            result = segmentsOverlap(a.get(i).tokens(), b.get(j).tokens()) && overlap(a, i + 1, b, j + 1, memo);
-        }
-        memo[i][j] = result;
-        return result;
-    }
-
-    /** Whether some segment name is matched by both token patterns. */
+    /** Whether some segment name is matched by both token patterns; the same table, over characters. */
     private static boolean segmentsOverlap(int[] x, int[] y) {
-        Boolean[][] memo = new Boolean[x.length + 1][y.length + 1];
-        return tokensOverlap(x, 0, y, 0, memo);
-    }
-
-    private static boolean tokensOverlap(int[] x, int p, int[] y, int q, Boolean[][] memo) {
-        if (memo[p][q] != null) {
-            return memo[p][q];
+        int n = x.length;
+        int k = y.length;
+        boolean[][] m = new boolean[n + 1][k + 1];
+        for (int p = n; p >= 0; p--) {
+            for (int q = k; q >= 0; q--) {
+                boolean xEnd = p == n;
+                boolean yEnd = q == k;
+                if (xEnd && yEnd) {
+                    m[p][q] = true;
+                } else if (!xEnd && x[p] == STAR) {
+                    m[p][q] = m[p + 1][q] || (!yEnd && m[p][q + 1]);
+                } else if (!yEnd && y[q] == STAR) {
+                    m[p][q] = m[p][q + 1] || (!xEnd && m[p + 1][q]);
+                } else if (xEnd || yEnd) {
+                    m[p][q] = false;
+                } else {
+                    m[p][q] = (x[p] == ANY_CHAR || y[q] == ANY_CHAR || x[p] == y[q]) && m[p + 1][q + 1];
+                }
+            }
         }
-        boolean result;
-        boolean xEnd = p == x.length;
-        boolean yEnd = q == y.length;
-        if (xEnd && yEnd) {
-            result = true;
-        } else if (!xEnd && x[p] == STAR) {
-            result = tokensOverlap(x, p + 1, y, q, memo) || (!yEnd && tokensOverlap(x, p, y, q + 1, memo));
-        } else if (!yEnd && y[q] == STAR) {
-            result = tokensOverlap(x, p, y, q + 1, memo) || (!xEnd && tokensOverlap(x, p + 1, y, q, memo));
-        } else if (xEnd || yEnd) {
-            result = false;
-        } else {
-            boolean same = x[p] == ANY_CHAR || y[q] == ANY_CHAR || x[p] == y[q];
-            result = same && tokensOverlap(x, p + 1, y, q + 1, memo);
-        }
-        memo[p][q] = result;
-        return result;
+        return m[0][0];
     }
 }

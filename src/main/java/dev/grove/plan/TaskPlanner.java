@@ -19,8 +19,21 @@ public final class TaskPlanner {
     private static final Pattern ITEM = Pattern.compile("^( {0,3})[-*+][ \\t]+\\[([ xX])\\](?:[ \\t]+(.*))?$");
     private static final Pattern PATHS = Pattern.compile("^(?:[-*+][ \\t]+)?paths[ \\t]*:(.*)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern FENCE = Pattern.compile("^[ \\t]*(`{3,}|~{3,})(.*)$");
+    /** The most tasks any plan may have ({@code max_tasks} may lower it, never raise it). */
+    public static final int MAX_TASKS = 20;
+    /** The most path globs one task may name. */
+    public static final int MAX_GLOBS_PER_TASK = 50;
 
+    /** The issue's plan, with at most {@link #MAX_TASKS} tasks. */
     public Plan plan(String issueTitle, String issueBody) {
+        return plan(issueTitle, issueBody, MAX_TASKS);
+    }
+
+    /**
+     * The issue's plan. A checklist with more than {@code maxTasks} unchecked items (the repository's
+     * {@code max_tasks}, itself at most {@link #MAX_TASKS}) runs nothing: the plan's problem says so.
+     */
+    public Plan plan(String issueTitle, String issueBody, int maxTasks) {
         String title = issueTitle == null ? "" : issueTitle.strip();
         String body = issueBody == null ? "" : issueBody;
         Parsed parsed = parse(body);
@@ -30,9 +43,9 @@ public final class TaskPlanner {
                         List.of("Every checklist item is checked, so there is nothing to run; "
                                 + "add an unchecked `- [ ]` item for each task."), "checklist", null);
             }
-            return schedule(List.of(new Task(1, title, body.strip(), List.of()))).withSource("issue");
+            return schedule(List.of(new Task(1, title, body.strip(), List.of())), maxTasks).withSource("issue");
         }
-        return schedule(parsed.tasks()).withSource("checklist");
+        return schedule(parsed.tasks(), maxTasks).withSource("checklist");
     }
 
     /** Whether the body holds checklist items (checked or not) outside code blocks, i.e. the checklist is the plan. */
@@ -49,6 +62,19 @@ public final class TaskPlanner {
      * that names no paths overlaps every other task (unless it is the only one). The notes say why each task waits.
      */
     public Plan schedule(List<Task> tasks) {
+        return schedule(tasks, MAX_TASKS);
+    }
+
+    /**
+     * {@link #schedule(List)}, after the bounds: more than {@code maxTasks} tasks, more than
+     * {@link #MAX_GLOBS_PER_TASK} globs in a task, or a glob longer than {@link PathGlobs#MAX_GLOB_LENGTH} gives a plan
+     * whose problem says which and what to do, and nothing runs.
+     */
+    public Plan schedule(List<Task> tasks, int maxTasks) {
+        String bounds = outOfBounds(tasks, Math.min(maxTasks, MAX_TASKS));
+        if (bounds != null) {
+            return unrunnable(tasks, bounds);
+        }
         int n = tasks.size();
         java.util.Map<Integer, Integer> indexOf = new java.util.HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -116,6 +142,28 @@ public final class TaskPlanner {
             w.sort(java.util.Comparator.comparingInt(Task::number));
         }
         return new Plan(tasks, waves, notes);
+    }
+
+    /** What makes these tasks too many or too big to plan, or null. */
+    static String outOfBounds(List<Task> tasks, int maxTasks) {
+        if (tasks.size() > maxTasks) {
+            return "The plan has " + tasks.size() + " tasks, more than the " + maxTasks + " this repository allows"
+                    + " (`max_tasks` in .github/grove.yml, at most " + MAX_TASKS + "), so nothing runs. Split the issue"
+                    + " into several, or check off (`- [x]`) the items that should not run now.";
+        }
+        for (Task t : tasks) {
+            if (t.paths().size() > MAX_GLOBS_PER_TASK) {
+                return "Task " + t.number() + " (" + t.title() + ") names " + t.paths().size() + " paths; at most "
+                        + MAX_GLOBS_PER_TASK + " are allowed, so nothing runs. Name folders (`src/cart/**`) instead.";
+            }
+            for (String glob : t.paths()) {
+                String problem = PathGlobs.problem(glob);
+                if (problem != null) {
+                    return "Task " + t.number() + " (" + t.title() + "): " + problem + ". Nothing runs.";
+                }
+            }
+        }
+        return null;
     }
 
     private static Plan unrunnable(List<Task> tasks, String problem) {

@@ -1,16 +1,19 @@
 package dev.grove.publish;
 
+import dev.grove.sandbox.Launch;
+import dev.grove.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A repository's own command (verify, measure) run with {@code sh -c} in a worktree, with a small environment
- * (PATH, HOME, LANG: no secrets), a timeout, and its output kept in a log file.
+ * A repository's own command (verify, measure) run with {@code sh -c} in a worktree, in Grove's sandbox with no
+ * network, a small environment (PATH, HOME, LANG, JAVA_HOME: no secrets), a timeout, and its output kept in a log file.
  */
 public final class ShellCommand {
     private ShellCommand() {
@@ -33,33 +36,23 @@ public final class ShellCommand {
     }
 
     public static Result run(String command, Path dir, Duration timeout, Path logFile) {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
-        Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        String home = env.getOrDefault("HOME", dir.toString());
-        String javaHome = env.get("JAVA_HOME");
-        env.clear();
-        env.put("PATH", path);
-        env.put("HOME", home);
+        Map<String, String> server = System.getenv();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", server.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        env.put("HOME", server.getOrDefault("HOME", dir.toString()));
         env.put("LANG", "C.UTF-8");
-        if (javaHome != null) env.put("JAVA_HOME", javaHome);
+        if (server.get("JAVA_HOME") != null) env.put("JAVA_HOME", server.get("JAVA_HOME"));
+        String label = dir.getFileName() + " `" + command + "`";
+        Sandbox.Result r = Sandbox.system().run(Launch.of(label, List.of("sh", "-c", command), dir, env, timeout, logFile));
         try {
-            Files.createDirectories(logFile.getParent());
-            Process p = pb.start();
-            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-                return new Result(-1, read(logFile) + "\n[grove: stopped after " + timeout.toSeconds() + "s]");
-            }
-            return new Result(p.exitValue(), read(logFile));
+            return switch (r.ending()) {
+                case EXITED -> new Result(r.exitCode(), read(logFile));
+                case TIMED_OUT -> new Result(-1, read(logFile) + "\n[grove: stopped after " + timeout.toSeconds() + "s]");
+                case NOT_STARTED -> new Result(-1, "could not run `" + command + "`: " + r.problem());
+                case CANCELLED, INTERRUPTED -> new Result(-1, read(logFile) + "\n[grove: stopped]");
+            };
         } catch (IOException e) {
-            return new Result(-1, "could not run `" + command + "`: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
+            return new Result(-1, "could not read the output of `" + command + "`: " + e.getMessage());
         }
     }
 

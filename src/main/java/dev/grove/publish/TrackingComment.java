@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The issue's one tracking comment: created the first time (its id kept in the store, so a redelivery, a second
  * run or a restart edits the same comment), edited in place after that. Updates are serialised; a failed update is
- * logged and the next one carries the whole state again.
+ * logged and the next one carries the whole state again. Writes are paced per issue by a {@link CommentPacer}.
  */
 public final class TrackingComment {
     private static final Logger log = LoggerFactory.getLogger(TrackingComment.class);
@@ -21,17 +21,34 @@ public final class TrackingComment {
     private final RepoRef repo;
     private final int issue;
     private final TrackingCommentRenderer renderer = new TrackingCommentRenderer();
+    private final CommentPacer pacer;
     private String lastBody;
 
-    public TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue) {
+    public TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue, CommentPacer pacer) {
+        this.pacer = pacer;
         this.github = github;
         this.store = store;
         this.repo = repo;
         this.issue = issue;
     }
 
-    public synchronized void show(RunView view) {
+    /** Shows {@code view}, now or once the issue's comment may be edited again (see {@link CommentPacer}). */
+    public void show(RunView view) {
         String body = renderer.render(view);
+        pacer.offer(key(), () -> write(body));
+    }
+
+    /** Shows {@code view} like {@link #show}, returning once it is written: the state a run or command ends with. */
+    public void settle(RunView view) {
+        String body = renderer.render(view);
+        pacer.offerAndWait(key(), () -> write(body));
+    }
+
+    private String key() {
+        return repo.fullName() + "#" + issue;
+    }
+
+    private synchronized void write(String body) {
         if (body.equals(lastBody)) {
             return;
         }

@@ -4,14 +4,15 @@ import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;
 import dev.grove.agent.ProcessAgentRunner;
 import dev.grove.model.Durations;
+import dev.grove.sandbox.NetworkPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the repository's {@code verify} command in the task's worktree, after the agent: {@code sh -c} in its own
- * process group, with the same scrubbed environment as agents (plus JAVA_HOME and the like, for builds), a timeout,
+ * Runs the repository's {@code verify} command in the task's worktree, after the agent: {@code sh -c} in Grove's
+ * sandbox with no network, with the same scrubbed environment as agents (plus JAVA_HOME and the like, for builds), a timeout,
  * its output kept in {@code verify.log} and its last lines in the result.
  */
 public final class Verifier {
@@ -19,7 +20,7 @@ public final class Verifier {
             "CARGO_HOME", "NODE_OPTIONS");
 
     public VerifyResult verify(String command, Path worktree, Path taskDir, Duration timeout) {
-        AgentOutcome o = new ProcessAgentRunner(command, BUILD_ENV).run(new AgentRequest(worktree, "",
+        AgentOutcome o = new ProcessAgentRunner(command, System.getenv(), BUILD_ENV, NetworkPolicy.none(), "verify").run(new AgentRequest(worktree, "",
                 taskDir.resolve("verify-input.txt"), Map.of("GROVE_VERIFY", "1"), timeout, taskDir.resolve("verify.log")));
         if (o instanceof AgentOutcome.Finished f) {
             return new VerifyResult(command, true, "`" + command + "` passed", f.outputTail(), f.elapsed());

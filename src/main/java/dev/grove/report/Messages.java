@@ -16,4 +16,12 @@ public final class Messages {
         return "A Grove run for #" + issue + " is still going, so this trigger started nothing. "
                 + "The tracking comment shows its progress.";
     }
+
+    /** A delivery's job failed on every attempt. */
+    public static String jobFailed(String event, int attempts, String why) {
+        return "Grove could not handle this " + event + " event: it failed " + attempts + " time"
+                + (attempts == 1 ? "" : "s") + ", the last with: " + why + ". Nothing more will happen for it; "
+                + "once the cause is fixed, redeliver it from the App's settings (Advanced → Recent Deliveries) "
+                + "or give the command again.";
+    }
 }

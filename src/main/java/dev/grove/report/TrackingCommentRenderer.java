@@ -20,6 +20,9 @@ import java.time.Duration;
 public final class TrackingCommentRenderer {
     /** Marks Grove's tracking comment, so people and tools can tell it from other comments. */
     public static final String MARKER = "<!-- grove:tracking -->";
+    /** Shown on every tracking comment while the server runs with {@code GROVE_SANDBOX=off}. */
+    public static final String UNSANDBOXED = "> :warning: **Unsandboxed:** this Grove server runs agents with "
+            + "`GROVE_SANDBOX=off`, so an agent can read the server's secrets and other tasks' files.";
 
     public String render(RunView run) {
         StringBuilder md = new StringBuilder();
@@ -28,6 +31,9 @@ public final class TrackingCommentRenderer {
         md.append("### Grove: ").append(n).append(n == 1 ? " task" : " tasks").append(" for #").append(run.issue());
         boolean planned = !run.tasks().isEmpty() && run.tasks().stream().allMatch(t -> t.status() == TaskStatus.PLANNED);
         md.append(planned ? " (planned)" : run.totals() == null ? " (running)" : " (done)").append("\n\n");
+        if (!dev.grove.sandbox.Sandbox.system().enabled()) {
+            md.append(UNSANDBOXED).append("\n\n");
+        }
         if (planned && run.plan() != null) {
             md.append(scope(run.plan()));
         } else {

@@ -1,5 +1,11 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventHandler;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.command.Triggers;
 import java.util.function.Consumer;
@@ -35,6 +41,7 @@ public final class CheckRunHandler implements EventHandler {
                 : p.path("requested_action").path("identifier").asText("");
         Triggers.CheckRun t = new Triggers.CheckRun(Payloads.repo(p), run.path("external_id").asText(""), action,
                 p.path("sender").path("login").asText());
-        return new Routing.Enqueue(action + " from check run " + run.path("id").asText(), () -> checks.accept(t));
+        return new Routing.Enqueue(action + " from check run " + run.path("id").asText(), () -> checks.accept(t),
+                action.equals("cancel") ? Routing.Lane.SHORT : Routing.Lane.LONG);
     }
 }

@@ -1,6 +1,13 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventHandler;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.command.Command;
 import dev.grove.command.CommandParser;
 import dev.grove.command.ParseResult;
 import dev.grove.command.Triggers;
@@ -26,7 +33,8 @@ public final class IssueCommentCreatedHandler implements EventHandler {
             return new Routing.Ignore("the comment is by a bot (" + author.path("login").asText() + ")");
         }
         String body = p.path("comment").path("body").asText("");
-        if (parser.parse(body) instanceof ParseResult.Ignored ignored) {
+        ParseResult parsed = parser.parse(body);
+        if (parsed instanceof ParseResult.Ignored ignored) {
             return new Routing.Ignore("not a command: " + ignored.reason());
         }
         if (!Payloads.hasInstallation(p)) {
@@ -34,6 +42,16 @@ public final class IssueCommentCreatedHandler implements EventHandler {
         }
         Triggers.Comment t = new Triggers.Comment(Payloads.issueRequest(p, author.path("login").asText()), body,
                 p.path("issue").has("pull_request"), p.path("comment").path("id").asLong(0));
-        return new Routing.Enqueue("command on " + t.req().repo() + "#" + t.req().issueNumber(), () -> comments.accept(t));
+        return new Routing.Enqueue("command on " + t.req().repo() + "#" + t.req().issueNumber(), () -> comments.accept(t),
+                lane(parsed));
+    }
+
+    /** status, cancel, help and malformed commands are short: they never wait behind runs. */
+    static Routing.Lane lane(ParseResult parsed) {
+        if (parsed instanceof ParseResult.Parsed p && (p.command() instanceof Command.Status
+                || p.command() instanceof Command.Cancel || p.command() instanceof Command.Help)) {
+            return Routing.Lane.SHORT;
+        }
+        return parsed instanceof ParseResult.Reply ? Routing.Lane.SHORT : Routing.Lane.LONG;
     }
 }

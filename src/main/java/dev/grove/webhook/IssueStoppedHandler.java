@@ -1,5 +1,11 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventHandler;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.command.Triggers;
 import java.util.function.Consumer;
@@ -33,6 +39,6 @@ public final class IssueStoppedHandler implements EventHandler {
                 Payloads.issueRequest(p, p.path("sender").path("login").asText()),
                 closed ? null : p.path("label").path("name").asText(""));
         return new Routing.Enqueue((closed ? "issue closed: " : "label '" + t.label() + "' removed from ")
-                + t.req().repo() + "#" + t.req().issueNumber(), () -> stops.accept(t));
+                + t.req().repo() + "#" + t.req().issueNumber(), () -> stops.accept(t), Routing.Lane.SHORT);
     }
 }

@@ -1,5 +1,11 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventHandler;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.command.Triggers;
 import java.util.function.Consumer;
@@ -25,6 +31,7 @@ public final class PullRequestClosedHandler implements EventHandler {
         }
         Triggers.PullRequestClosed t = new Triggers.PullRequestClosed(Payloads.repo(p), pr.path("number").asInt(),
                 pr.path("merged").asBoolean(false), head);
-        return new Routing.Enqueue("clean up after " + t.repo().repo() + "#" + t.pullNumber(), () -> closed.accept(t));
+        return new Routing.Enqueue("clean up after " + t.repo().repo() + "#" + t.pullNumber(), () -> closed.accept(t),
+                Routing.Lane.SHORT);
     }
 }

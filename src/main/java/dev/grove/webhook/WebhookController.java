@@ -1,38 +1,54 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.LogContext;
+
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventRouter;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.queue.Delivery;
 import dev.grove.queue.JobQueue;
-import dev.grove.store.StateStore;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /webhook}: verify, record, enqueue, answer. Checks in a fixed order and fails early:
- * signature (401), event header and JSON (400), ping (200), redelivery (200, ignored), then routing
- * (202 accepted, or 202 ignored with the reason). No GitHub call and no git happen here.
+ * signature (401), event header and JSON (400), ping (200), routing (202 ignored with the reason), then the job
+ * queue records the delivery with its job (202 queued; 200 ignored for a redelivery or a replayed body). No GitHub
+ * call and no git happen here.
  */
 public final class WebhookController {
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
 
     private final SignatureVerifier verifier;
-    private final StateStore store;
     private final EventRouter router;
     private final JobQueue queue;
     private final ObjectMapper json = new ObjectMapper();
 
-    public WebhookController(SignatureVerifier verifier, StateStore store, EventRouter router, JobQueue queue) {
+    public WebhookController(SignatureVerifier verifier, EventRouter router, JobQueue queue) {
         this.verifier = verifier;
-        this.store = store;
         this.router = router;
         this.queue = queue;
     }
 
     public void handle(Context ctx) {
+        try {
+            intake(ctx);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private void intake(Context ctx) {
         byte[] body = ctx.bodyAsBytes();
         if (!verifier.matches(body, ctx.header("X-Hub-Signature-256"))) {
             log.warn("rejected a delivery with a missing or wrong signature from {}", ctx.ip());
@@ -42,6 +58,7 @@ public final class WebhookController {
         }
         String event = ctx.header("X-GitHub-Event");
         String delivery = ctx.header("X-GitHub-Delivery");
+        if (delivery != null && !delivery.isBlank()) MDC.put(LogContext.DELIVERY, delivery);
         if (event == null || event.isBlank() || delivery == null || delivery.isBlank()) {
             answer(ctx, 400, "error", "X-GitHub-Event and X-GitHub-Delivery headers are required");
             return;
@@ -64,17 +81,30 @@ public final class WebhookController {
             answer(ctx, 200, "status", "pong");
             return;
         }
-        if (!store.recordDelivery(delivery)) {
-            log.info("delivery {} ({}) was seen before; ignored", delivery, event);
-            answer(ctx, 200, "status", "delivery " + delivery + " was already handled; ignored");
-            return;
-        }
+        String repository = payload.path("repository").path("full_name").asText("");
+        if (!repository.isEmpty()) MDC.put(LogContext.REPOSITORY, repository);
+        JsonNode number = payload.path("issue").path("number").isMissingNode()
+                ? payload.path("pull_request").path("number") : payload.path("issue").path("number");
+        if (number.canConvertToInt()) MDC.put(LogContext.ISSUE, number.asText());
         WebhookEvent we = new WebhookEvent(event, payload.path("action").asText(""), delivery, payload);
         Routing routing = router.route(we);
         if (routing instanceof Routing.Enqueue enqueue) {
-            queue.submit(enqueue.description(), enqueue.job());
-            log.info("delivery {} ({}): queued {}", delivery, we.qualifiedName(), enqueue.description());
-            answer(ctx, 202, "status", "queued: " + enqueue.description());
+            JobQueue.Admission admission = queue.submit(new Delivery(delivery, event, body), enqueue);
+            switch (admission) {
+                case QUEUED -> {
+                    log.info("delivery {} ({}): queued {}", delivery, we.qualifiedName(), enqueue.description());
+                    answer(ctx, 202, "status", "queued: " + enqueue.description());
+                }
+                case ALREADY_HANDLED -> {
+                    log.info("delivery {} ({}) was seen before; ignored", delivery, event);
+                    answer(ctx, 200, "status", "delivery " + delivery + " was already handled; ignored");
+                }
+                case REPLAY -> {
+                    log.info("delivery {} ({}) repeats the body of a delivery already handled; ignored", delivery, event);
+                    answer(ctx, 200, "status", "delivery " + delivery
+                            + " repeats a delivery that was already handled (same body); ignored");
+                }
+            }
         } else if (routing instanceof Routing.Ignore ignore) {
             log.info("delivery {} ({}): ignored: {}", delivery, we.qualifiedName(), ignore.reason());
             answer(ctx, 202, "status", "ignored: " + ignore.reason());

@@ -77,6 +77,43 @@ class AgentsFileTest {
     }
 
     @Test
+    void eachAgentHasItsNetworkPolicyAndTheDefaultIsTheApiHost() {
+        AgentsFile.Agents a = AgentsFile.parse("""
+                default: claude
+                agents:
+                  claude: {kind: claude-code}
+                  listed: {kind: claude-code, network: allow, allow: [api.anthropic.com, "proxy.corp.example:8443"]}
+                  short: {kind: command, command: /opt/a.sh, allow: [api.openai.com]}
+                  offline: {kind: command, command: /opt/a.sh, network: none}
+                  wide: {kind: command, command: /opt/a.sh, network: open}
+                """, "agents.yml");
+        assertEquals(null, a.agents().get("claude").network());
+        assertEquals(dev.grove.sandbox.NetworkPolicy.allow(List.of("api.anthropic.com", "proxy.corp.example:8443")),
+                a.agents().get("listed").network());
+        assertEquals(dev.grove.sandbox.NetworkPolicy.allow(List.of("api.openai.com")), a.agents().get("short").network());
+        assertEquals(dev.grove.sandbox.NetworkPolicy.none(), a.agents().get("offline").network());
+        assertEquals(dev.grove.sandbox.NetworkPolicy.open(), a.agents().get("wide").network());
+        ClaudeCodeAgentRunner claude = new ClaudeCodeAgentRunner(a.agents().get("claude"),
+                new AgentEnvironment(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:4010"), List.of("ANTHROPIC_BASE_URL")));
+        assertEquals(List.of("127.0.0.1:4010"), claude.network().allow(), "the base URL's host when it is passed");
+        ClaudeCodeAgentRunner plain = new ClaudeCodeAgentRunner(a.agents().get("claude"),
+                new AgentEnvironment(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:4010"), List.of()));
+        assertEquals(List.of("api.anthropic.com"), plain.network().allow());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'agents:\n  a: {kind: command, command: x, network: maybe}' | line 2 | network must be `none`, `allow` or `open`",
+            "'agents:\n  a: {kind: command, command: x, network: open, allow: [h]}' | line 2 | `allow:` goes with `network: allow`",
+            "'agents:\n  a: {kind: command, command: x, network: allow}' | line 2 | needs `allow: [host, ...]`",
+            "'agents:\n  a: {kind: command, command: x, allow: [\"h/x\"]}' | line 2 | is not a host or host:port"})
+    void aBadNetworkIsRefusedNamingTheLine(String yaml, String line, String says) {
+        AgentsFile.AgentsFileException e = assertThrows(AgentsFile.AgentsFileException.class,
+                () -> AgentsFile.parse(yaml.replace("\\n", "\n"), "agents.yml"));
+        assertTrue(e.getMessage().contains(line) && e.getMessage().contains(says), e.getMessage());
+    }
+
+    @Test
     void eachAgentGetsOnlyItsOwnPassThroughVariables() {
         AgentCatalog catalog = AgentCatalog.of(AgentsFile.parse(GOOD, "f"),
                 Map.of("PATH", "/bin", "ANTHROPIC_API_KEY", "sk-secret", "GROVE_WEBHOOK_SECRET", "whsec"));

@@ -96,6 +96,25 @@ class ClaudeCodeAgentRunnerIT {
     }
 
     @Test
+    void inTheSandboxItReachesTheModelOnlyThroughItsAllowList() throws Exception {
+        // the stand-in listens on the host's loopback, which the sandbox's own network cannot reach: a task that
+        // completes went through Grove's proxy, and an agent whose list leaves the API out cannot reach it at all
+        assertTrue(dev.grove.sandbox.Sandbox.system().enabled(), "tests run with the sandbox on");
+        AgentDefinition d = new AgentDefinition("claude", AgentDefinition.Kind.CLAUDE_CODE, cli.toString(),
+                List.of("--model", "claude-sonnet-4-5"), List.of("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+                null, 10, null, List.of(), dev.grove.sandbox.NetworkPolicy.allow(List.of("api.example.org")));
+        AgentOutcome outcome = new ClaudeCodeAgentRunner(d, new AgentEnvironment(serverEnv(), d.env()))
+                .run(request("Create NOTES.md", Duration.ofSeconds(60)));
+
+        assertTrue(!(outcome instanceof AgentOutcome.Finished), outcome.toString());
+        assertTrue(api.messages().isEmpty(), "no request reached the model");
+        assertTrue(Files.notExists(workDir.resolve("NOTES.md")));
+        String port = api.baseUrl().replaceAll(".*:(\\d+).*", "$1");
+        assertTrue(Files.readString(tmp.resolve("task/agent.log")).contains(
+                "[grove: the sandbox refused a connection to 127.0.0.1:" + port), "the refusal is in the task's log");
+    }
+
+    @Test
     void stopsAtMaxTurnsWithAClearReason() throws Exception {
         AgentOutcome outcome = runner(1, null).run(request("Create NOTES.md", Duration.ofSeconds(90)));
         AgentOutcome.Failed f = assertInstanceOf(AgentOutcome.Failed.class, outcome, outcome.toString());

@@ -26,7 +26,7 @@ class ClaudeCodeStreamIT {
 
     AgentOutcome run(String scriptBody, Double requestCap) throws Exception {
         Path fake = Files.writeString(tmp.resolve("fake-claude.sh"), "#!/bin/sh\n" + scriptBody);
-        fake.toFile().setExecutable(true);
+        fake.toFile().setExecutable(true, false); // the sandbox runs it as its own uid
         AgentDefinition d = new AgentDefinition("claude", AgentDefinition.Kind.CLAUDE_CODE, fake.toString(),
                 List.of("--model", "m"), List.of("ANTHROPIC_API_KEY"), null, 7, 3.0, List.of("Read", "Write"));
         Map<String, String> server = Map.of("PATH", System.getenv("PATH"), "ANTHROPIC_API_KEY", "sk-1",
@@ -39,7 +39,7 @@ class ClaudeCodeStreamIT {
 
     @Test
     void givesTheCliItsFlagsThePromptOnStdinAndOnlyItsOwnEnvironment() throws Exception {
-        Path out = tmp.resolve("out");
+        Path out = tmp.resolve("wt/out"); // the sandbox writes only into its worktree
         AgentOutcome o = run("""
                 for a in "$@"; do printf '%%s\\n' "$a"; done > '%1$s.args'
                 cat > '%1$s.stdin'

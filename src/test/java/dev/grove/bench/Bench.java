@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * {@code bench/README.md}). Prints one Markdown table per benchmark, headed by the machine's cores and the commit.
  *
  * <pre>
- * Bench [--smoke] [--only intake,provisioning,orchestration] [--out FILE] [--work DIR]
+ * Bench [--smoke] [--only intake,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]
  * </pre>
  * {@code --work} is where repositories, worktrees and servers' data go: by default {@code /dev/shm} (tmpfs) when it
  * exists, because on a shared virtual disk the time of writing 50,000 files swings with other machines' load and
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * Orchestration includes the memory figures: they are read from the same {@code grove serve} process.
  */
 public final class Bench {
-    public static final List<String> ALL = List.of("intake", "provisioning", "orchestration");
+    public static final List<String> ALL = List.of("intake", "provisioning", "orchestration", "sandbox");
 
     /** What to run and how much. */
     public record Plan(Set<String> only, boolean smoke, Path work) {
@@ -46,7 +46,7 @@ public final class Bench {
                 case "--work" -> workBase = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: Bench [--smoke] [--only intake,provisioning,orchestration] [--out FILE] [--work DIR]");
+                            + "; usage: Bench [--smoke] [--only intake,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]");
                     System.exit(2);
                 }
             }
@@ -107,6 +107,9 @@ public final class Bench {
                 case "orchestration" -> plan.smoke()
                         ? new OrchestrationBench(plan.work().resolve("orchestration"), List.of(3), 0.5, 1).run()
                         : new OrchestrationBench(plan.work().resolve("orchestration"), List.of(3, 8), 2.0, 5).run();
+                case "sandbox" -> plan.smoke()
+                        ? new SandboxBench(plan.work().resolve("sandbox"), 50, 1).run()
+                        : new SandboxBench(plan.work().resolve("sandbox"), 1_000, 20).run();
                 default -> throw new IllegalArgumentException("no benchmark named " + name + "; pick from " + ALL);
             };
             StringBuilder part = new StringBuilder();

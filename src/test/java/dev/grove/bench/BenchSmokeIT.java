@@ -60,6 +60,13 @@ class BenchSmokeIT {
         assertEquals(3, rows(report, "| idle", "| 3 tasks running", "| peak"), report);
     }
 
+    @Test
+    void sandboxMeasuresItsStartUpBesideAnUnsandboxedStart() throws Exception {
+        String report = smoke("sandbox");
+        assertTrue(report.contains("### Sandbox start-up per task"), report);
+        assertEquals(3, rows(report, "| unsandboxed", "| sandbox, network none", "| sandbox, network allow"), report);
+    }
+
     private static int rows(String report, String... prefixes) {
         int n = 0;
         for (String line : report.split("\n")) {

@@ -75,8 +75,9 @@ public final class IntakeBench {
         final AtomicLong received = new AtomicLong();
 
         @Override
-        public void submit(String description, Runnable job) {
+        public Admission submit(dev.grove.queue.Delivery delivery, dev.grove.queue.Routing.Enqueue job) {
             received.incrementAndGet();
+            return Admission.QUEUED;
         }
     }
 

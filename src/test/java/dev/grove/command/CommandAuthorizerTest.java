@@ -119,4 +119,29 @@ class CommandAuthorizerTest {
         assertFalse(auth.check(gh, REPO, "w", WRITE).allowed(), "asked again once the cache expired");
         assertEquals(2, gh.asked.size());
     }
+
+    @Test
+    void answersARefusalOncePerUserAndIssuePerHour() {
+        MovableClock clock = new MovableClock();
+        CommandAuthorizer auth = new CommandAuthorizer(clock);
+        assertTrue(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "the first refusal is answered");
+        assertFalse(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "not the second comment");
+        assertFalse(auth.shouldAnswerRefusal(REPO, 7, "OUTSIDER"), "names compared without case");
+        assertTrue(auth.shouldAnswerRefusal(REPO, 8, "outsider"), "another issue is answered");
+        assertTrue(auth.shouldAnswerRefusal(REPO, 7, "someone-else"), "another user is answered");
+        assertTrue(auth.shouldAnswerRefusal(new RepoRef("o", "other"), 7, "outsider"), "another repository too");
+
+        clock.now = clock.now.plus(CommandAuthorizer.REFUSAL_INTERVAL.minusSeconds(1));
+        assertFalse(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "still within the hour");
+        clock.now = clock.now.plusSeconds(1);
+        assertTrue(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "an hour after the answer: answered again");
+        assertFalse(auth.shouldAnswerRefusal(REPO, 7, "outsider"));
+    }
+
+    @Test
+    void theReplyWhenThePermissionCannotBeReadSaysNothingStarted() {
+        String reply = CommandAuthorizer.couldNotCheck("mona", REPO, "GitHub answered 502 to GET /x");
+        assertTrue(reply.startsWith("@mona ") && reply.contains("could not check your permission on o/r")
+                && reply.contains("502") && reply.contains("nothing was started"), reply);
+    }
 }

@@ -120,6 +120,8 @@ abstract class GroveE2E {
         env.put("GROVE_DATA_DIR", dataDir.toString());
         env.put("GROVE_MAX_PARALLEL", "3");
         env.put("GROVE_AGENT_TIMEOUT", "60s");
+        // the flows assert intermediate states of the tracking comment; per-issue pacing has its own tests
+        env.put("GROVE_COMMENT_INTERVAL", "0s");
         env.put("GROVE_AGENT_COMMAND", agentCommand);
         env.putAll(extraEnv);
         server = GroveProcess.serve(env, tmp.resolve("logs"));
@@ -172,8 +174,9 @@ abstract class GroveE2E {
     }
 
     HttpResponse<String> deliver(String event, ObjectNode payload) throws Exception {
+        int n = deliveries.incrementAndGet();
         HttpResponse<String> r = WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), event,
-                "delivery-" + deliveries.incrementAndGet(), WebhookFixtures.bytes(payload), SECRET);
+                "delivery-" + n, WebhookFixtures.bytes(WebhookFixtures.fresh(payload, n)), SECRET);
         assertEquals(202, r.statusCode(), r.body());
         assertTrue(server.awaitIdle(Duration.ofSeconds(90)), "the jobs finished");
         return r;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grove.store.FileStateStore;
+import dev.grove.store.Database;
+import dev.grove.store.JdbcStateStore;
+import java.time.Clock;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
@@ -186,7 +188,9 @@ class IssueLabeledFlowIT extends GroveE2E {
         URI base = URI.create("http://localhost:" + server.port());
         assertEquals(202, WebhookFixtures.deliver(base, "issues", "first", body, SECRET).statusCode());
         Thread.sleep(300);
-        assertEquals(202, WebhookFixtures.deliver(base, "issues", "second", body, SECRET).statusCode());
+        byte[] again = WebhookFixtures.bytes(WebhookFixtures.fresh(WebhookFixtures.issuesLabeled(REPO.fullName(),
+                GitFixtures.fileUrl(origin), ISSUE, "Release prep", BODY, "grove", INSTALLATION), 2));
+        assertEquals(202, WebhookFixtures.deliver(base, "issues", "second", again, SECRET).statusCode());
         assertTrue(server.awaitIdle(Duration.ofSeconds(90)));
 
         List<ReceivedRequest> comments = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
@@ -218,9 +222,11 @@ class IssueLabeledFlowIT extends GroveE2E {
         String branch = "grove/7-add-a-discount-rule";
         String landed = GitFixtures.commitOnOrigin(origin, branch, "src/cart/CHANGES.md", "- Add a discount rule\n",
                 "Add a discount rule\n\nRefs #7");
-        new FileStateStore(dataDir.resolve("state.json")).saveTask(TaskRecord.queued(
-                new TaskKey(REPO, ISSUE, "add-a-discount-rule"), 1, "Add a discount rule")
-                .withStatus(TaskStatus.PUSHING).withBranch(branch));
+        try (Database db = Database.open(null, dataDir)) {
+            new JdbcStateStore(db, "earlier", Clock.systemUTC(), Duration.ofSeconds(30)).saveTask(TaskRecord.queued(
+                    new TaskKey(REPO, ISSUE, "add-a-discount-rule"), 1, "Add a discount rule")
+                    .withStatus(TaskStatus.PUSHING).withBranch(branch));
+        }
         startServer(exampleAgent(0.2));
         labelIssue(BODY);
 

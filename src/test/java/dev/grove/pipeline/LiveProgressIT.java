@@ -1,5 +1,6 @@
 package dev.grove.pipeline;
 
+import dev.grove.publish.CommentPacer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +66,10 @@ class LiveProgressIT {
         PipelineSteps steps = PipelineSteps.create(id -> github, null, new JGitClient(settings.cacheDir()),
                 AgentCatalog.single(chatty(clock, step)), IssueBudget.UNLIMITED,
                 new FileStateStore(settings.dataDir().resolve("state.json")), settings, clock);
-        IssueRunner runner = new IssueRunner(steps, settings, pool, (key, line) -> heard.add(line));
+        IssueRunner runner = new IssueRunner(steps, settings, pool, (key, line) -> heard.add(line))
+                // no per-issue pacing here: this test is about each task's own throttle (CommentPacerTest and
+                // IssueCommentPacingIT test the issue's)
+                .pacingComments(new CommentPacer(clock, Duration.ZERO, (job, delay) -> job.run()));
         runner.run(new RunRequest(REPO, 1, 3, "Notes", "- [ ] Write the notes\n  paths: NOTES.md\n", "octocat",
                 GitFixtures.fileUrl(origin), "main"));
         Path events = settings.tasksDir().resolve("octo-org/shop/3/write-the-notes/events.log");

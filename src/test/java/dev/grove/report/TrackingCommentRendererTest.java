@@ -26,6 +26,20 @@ class TrackingCommentRendererTest {
     }
 
     @Test
+    void everyTrackingCommentSaysSoWhileTheSandboxIsOff() {
+        RunView run = new RunView(REPO, 12, List.of(task(1, "Add login", TaskStatus.RUNNING)), List.of(), null, null);
+        dev.grove.sandbox.Sandbox before = dev.grove.sandbox.Sandbox.system();
+        try {
+            dev.grove.sandbox.Sandbox.install(new dev.grove.sandbox.Sandbox(
+                    dev.grove.sandbox.SandboxSettings.fromEnv(Map.of("GROVE_SANDBOX", "off"), List.of())));
+            assertTrue(new TrackingCommentRenderer().render(run).contains(TrackingCommentRenderer.UNSANDBOXED));
+        } finally {
+            dev.grove.sandbox.Sandbox.install(before);
+        }
+        assertFalse(new TrackingCommentRenderer().render(run).contains("Unsandboxed"), "on by default");
+    }
+
+    @Test
     void showsOneRowPerTaskWithStatusBranchAndPr() {
         List<TaskRecord> tasks = List.of(
                 task(1, "Add login", TaskStatus.PR_OPENED).withBranch("grove/12-add-login").withPullRequest(34, "u")

@@ -76,7 +76,7 @@ public final class GitHubApiStub implements AutoCloseable {
     public GitHubApiStub() {
         this.apiDir = locateApiDir();
         this.operations = loadOperations(apiDir);
-        this.server = new WireMockServer(options().dynamicPort());
+        this.server = new WireMockServer(options().dynamicPort().extensions(new RememberCreates(), new ListCreated()));
         server.start();
     }
 
@@ -354,6 +354,120 @@ public final class GitHubApiStub implements AutoCloseable {
         n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number());
         n.put("issue_url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + pr.number());
         n.put("state", state);
+    }
+
+    // ---------------------------------------------------------------- what a create left behind
+
+    /** A comment or check run some POST asked for, as GitHub would then list it. */
+    private record Created(String path, long id, JsonNode requested) {
+    }
+
+    private final List<Created> created = Collections.synchronizedList(new ArrayList<>());
+    private static final Pattern CREATES = Pattern.compile("/repos/[^/]+/[^/]+/(issues/\\d+/comments|check-runs)");
+    private static final String LIST_CREATED = "grove-list-created";
+
+    /**
+     * Every POST of a comment or check run that reaches a stub is remembered as made, whatever the stub answers (a
+     * 502, a fault, a delay past the client's timeout): the way GitHub can act on a request and still fail to
+     * answer it. Its id is the one the stub answers with, or a new one when the answer has none.
+     */
+    private final class RememberCreates implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            var request = event.getRequest();
+            String path = URI.create(request.getUrl()).getPath();
+            if ("POST".equals(request.getMethod().getName()) && CREATES.matcher(path).matches()) {
+                long id = 880_000 + created.size();
+                try {
+                    String answer = event.getResponseDefinition().getBody();
+                    if (answer != null && JSON.readTree(answer).path("id").canConvertToLong()) {
+                        id = JSON.readTree(answer).path("id").asLong();
+                    }
+                    created.add(new Created(path, id, JSON.readTree(request.getBodyAsString())));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return event.getResponseDefinition();
+        }
+
+        @Override
+        public String getName() {
+            return "grove-remember-creates";
+        }
+    }
+
+    /** Answers a list request from what {@link RememberCreates} saw (see the two {@code stub…Lookup} methods). */
+    private final class ListCreated implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            String path = URI.create(event.getRequest().getUrl()).getPath();
+            JsonNode body;
+            List<Created> made;
+            synchronized (created) {
+                made = List.copyOf(created);
+            }
+            if (path.endsWith("/comments")) {
+                ArrayNode list = JSON.createArrayNode();
+                made.stream().filter(c -> c.path().equals(path)).forEach(c -> {
+                    ObjectNode n = (ObjectNode) example("get_repos_owner_repo_issues_issue_number_comments.json", 200).get(0);
+                    n.put("id", c.id());
+                    n.put("body", c.requested().path("body").asText());
+                    list.add(n);
+                });
+                body = list;
+            } else {
+                String sha = path.replaceAll(".*/commits/([^/]+)/check-runs$", "$1");
+                String name = event.getRequest().queryParameter("check_name").isPresent()
+                        ? event.getRequest().queryParameter("check_name").firstValue() : null;
+                ArrayNode runs = JSON.createArrayNode();
+                made.stream().filter(c -> c.path().endsWith("/check-runs"))
+                        .filter(c -> c.requested().path("head_sha").asText().equals(sha))
+                        .filter(c -> name == null || c.requested().path("name").asText().equals(name))
+                        .forEach(c -> {
+                            ObjectNode n = (ObjectNode) example("get_repos_owner_repo_commits_ref_check-runs.json", 200)
+                                    .path("check_runs").get(0);
+                            n.put("id", c.id());
+                            n.put("head_sha", sha);
+                            n.put("name", c.requested().path("name").asText());
+                            n.set("external_id", c.requested().path("external_id").deepCopy());
+                            n.set("started_at", c.requested().has("started_at")
+                                    ? c.requested().get("started_at").deepCopy() : n.get("started_at"));
+                            runs.insert(0, n); // newest first
+                        });
+                ObjectNode o = JSON.createObjectNode();
+                o.put("total_count", runs.size());
+                o.set("check_runs", runs);
+                body = o;
+            }
+            return aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
+                    .withBody(body.toString()).build();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return LIST_CREATED;
+        }
+    }
+
+    /** {@code GET /repos/{o}/{r}/issues/{n}/comments} (any query) → the comments POSTed there so far, as GitHub lists them. */
+    public void stubCommentsLookup(RepoRef repo, int issueNumber) {
+        server.stubFor(request("GET", urlPathEqualTo("/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments"))
+                .willReturn(aResponse().withTransformers(LIST_CREATED)));
+    }
+
+    /** {@code GET /repos/{o}/{r}/commits/{sha}/check-runs} (any sha, any query) → the check runs POSTed for it so far. */
+    public void stubCheckRunsLookup(RepoRef repo) {
+        server.stubFor(request("GET", com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                        "/repos/" + Pattern.quote(repo.fullName()) + "/commits/[^/]+/check-runs"))
+                .willReturn(aResponse().withTransformers(LIST_CREATED)));
     }
 
     // ---------------------------------------------------------------- what was received

@@ -56,6 +56,24 @@ public final class WebhookFixtures {
         return p;
     }
 
+    /**
+     * The payload as GitHub would send it for the {@code n}th event: the acted-on objects' {@code updated_at} (and a
+     * review's {@code submitted_at}) set to a time of its own. Two events GitHub sends never have the same body, and
+     * Grove ignores a body it has already handled (a replay under a new delivery id).
+     */
+    public static ObjectNode fresh(ObjectNode payload, int n) {
+        String at = java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(n).toString();
+        for (String field : new String[] {"issue", "comment", "pull_request", "check_run"}) {
+            if (payload.get(field) instanceof ObjectNode o) {
+                o.put(field.equals("check_run") ? "started_at" : "updated_at", at);
+            }
+        }
+        if (payload.get("review") instanceof ObjectNode review) {
+            review.put("submitted_at", at);
+        }
+        return payload;
+    }
+
     public static byte[] bytes(ObjectNode payload) {
         try {
             return JSON.writeValueAsBytes(payload);

@@ -1,5 +1,7 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.EventRouter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,13 +38,12 @@ class WebhookControllerTest {
 
     @BeforeEach
     void start() {
-        JobQueue inline = (description, job) -> {
+        JobQueue inline = JobQueue.recording(new FileStateStore(tmp.resolve("state.json")), (description, job) -> {
             queued.add(description);
             job.run();
-        };
+        });
         EventRouter router = new EventRouter(Map.of("issues.labeled", new LabelTriggerHandler(labels::add)));
-        http = HttpServer.start(new WebhookController(new SignatureVerifier(SECRET),
-                new FileStateStore(tmp.resolve("state.json")), router, inline), 0);
+        http = HttpServer.start(new WebhookController(new SignatureVerifier(SECRET), router, inline), 0);
         base = URI.create("http://localhost:" + http.port());
     }
 

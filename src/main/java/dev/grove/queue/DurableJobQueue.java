@@ -1,0 +1,333 @@
+package dev.grove.queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.grove.store.Database;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job queue in Grove's database, on db-scheduler. A delivery is recorded ({@code grove_delivery}: id, event,
+ * body and its SHA-256) in the same transaction as its job, a db-scheduler execution whose data is only the
+ * delivery id: the worker reads the body back, routes it again (handlers are pure) and runs the job. So a job is
+ * never lost with the process: an execution whose process died is revived by any live process once its heartbeat is
+ * stale. A job that throws is retried with exponential backoff; after the last attempt the delivery is marked failed
+ * and the failure is reported (on the issue). A redelivery of a failed delivery queues it again; of one queued or done,
+ * is ignored; a new delivery id with the body of one queued or done is a replay, and ignored. Delivery rows are deleted
+ * after the retention period. Two lanes, each with its own table and threads: short jobs never wait behind runs.
+ * Nothing per delivery is kept in memory.
+ */
+public final class DurableJobQueue implements JobQueue, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DurableJobQueue.class);
+    static final String LONG_TASK = "grove-delivery";
+    static final String SHORT_TASK = "grove-delivery-short";
+    static final String SHORT_TABLE = "scheduled_tasks_short";
+
+    /**
+     * How the queue runs. {@code heartbeat}: how often a process says its jobs are alive (a job is revived elsewhere
+     * after 4 missed beats); {@code attempts}: tries of a failing job, {@code backoff} before the second (then ×2);
+     * {@code retention}: how long delivery ids are remembered.
+     */
+    public record Settings(String processName, int longThreads, int shortThreads, Duration pollInterval,
+            Duration heartbeat, int attempts, Duration backoff, Duration retention, Duration drainTimeout) {
+    }
+
+    /** Reports a job's final failure (on the issue or pull request the delivery is about). */
+    @FunctionalInterface
+    public interface FailureReport {
+        void failed(WebhookEvent event, String why);
+    }
+
+    private final Database db;
+    private final EventRouter router;
+    private final FailureReport report;
+    private final Settings settings;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+    private final OneTimeTask<String> longTask;
+    private final OneTimeTask<String> shortTask;
+    private final Scheduler longScheduler;
+    private final Scheduler shortScheduler;
+
+    public DurableJobQueue(Database db, EventRouter router, FailureReport report, Settings settings, Clock clock) {
+        this.db = db;
+        this.router = router;
+        this.report = report;
+        this.settings = settings;
+        this.clock = clock;
+        this.longTask = task(LONG_TASK);
+        this.shortTask = task(SHORT_TASK);
+        RecurringTask<Void> retention = Tasks.recurring("grove-delivery-retention",
+                FixedDelay.of(Duration.ofMinutes(10))).execute((inst, ctx) -> forgetOldDeliveries());
+        this.longScheduler = scheduler(List.of(longTask), "scheduled_tasks", settings.longThreads(), null);
+        this.shortScheduler = scheduler(List.of(shortTask), SHORT_TABLE, settings.shortThreads(), retention);
+    }
+
+    private OneTimeTask<String> task(String name) {
+        return Tasks.oneTime(name, String.class)
+                .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, settings.attempts() - 1),
+                        new FailureHandler.ExponentialBackoffFailureHandler<>(settings.backoff(), 2.0),
+                        (complete, ops) -> gaveUp(complete.getExecution().taskInstance.getId(),
+                                complete.getCause().orElse(null))))
+                .execute((inst, ctx) -> handle(inst.getId()));
+    }
+
+    private Scheduler scheduler(List<com.github.kagkarlsson.scheduler.task.Task<?>> tasks, String table, int threads,
+            RecurringTask<Void> startTask) {
+        var b = Scheduler.create(db.dataSource(), tasks)
+                .tableName(table)
+                .threads(Math.max(1, threads))
+                .pollingInterval(settings.pollInterval())
+                .heartbeatInterval(settings.heartbeat())
+                .missedHeartbeatsLimit(4)
+                .schedulerName(new SchedulerName.Fixed(settings.processName()))
+                .shutdownMaxWait(settings.drainTimeout())
+                .enableImmediateExecution();
+        if (db.kind() == Database.Kind.POSTGRESQL) {
+            b = b.pollUsingLockAndFetch(0.5, 1.0); // SELECT ... FOR UPDATE SKIP LOCKED: each execution to one process
+        }
+        if (startTask != null) {
+            b = b.startTasks(startTask);
+        }
+        return b.build();
+    }
+
+    /** Starts taking jobs from the database (this process's share of them). */
+    public void start() {
+        longScheduler.start();
+        shortScheduler.start();
+    }
+
+    // ---- intake ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public Admission submit(Delivery delivery, Routing.Enqueue job) {
+        String sha = sha256(delivery.body());
+        boolean shortLane = job.lane() == Routing.Lane.SHORT;
+        Admission admission = db.inTransaction(c -> {
+            String state = null;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select state from grove_delivery where delivery_id = ? for update")) {
+                ps.setString(1, delivery.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) state = rs.getString(1);
+                }
+            }
+            if (state != null && !state.equals("FAILED")) {
+                return Admission.ALREADY_HANDLED;
+            }
+            if (state == null) {
+                try (PreparedStatement ps = c.prepareStatement("select 1 from grove_delivery where body_sha256 = ? "
+                        + "and state in ('QUEUED', 'DONE') and event = ?")) {
+                    ps.setString(1, sha);
+                    ps.setString(2, delivery.event());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) return Admission.REPLAY;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("insert into grove_delivery (delivery_id, event, "
+                        + "body_sha256, body, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?)")) {
+                    ps.setString(1, delivery.id());
+                    ps.setString(2, delivery.event());
+                    ps.setString(3, sha);
+                    ps.setString(4, new String(delivery.body(), StandardCharsets.UTF_8));
+                    ps.setTimestamp(5, Timestamp.from(clock.instant()));
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (Database.isDuplicateKey(e)) return Admission.ALREADY_HANDLED; // the same id, at the same time
+                    throw e;
+                }
+            } else {
+                // GitHub's Redeliver of a delivery whose job failed: its work never happened, so it is queued again
+                try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', body = ?, "
+                        + "error = null, finished_at = null where delivery_id = ?")) {
+                    ps.setString(1, new String(delivery.body(), StandardCharsets.UTF_8));
+                    ps.setString(2, delivery.id());
+                    ps.executeUpdate();
+                }
+            }
+            // joins this transaction: Database#dataSource hands db-scheduler this thread's connection
+            (shortLane ? shortScheduler : longScheduler).schedule(
+                    (shortLane ? shortTask : longTask).instance(delivery.id(), delivery.id()), Instant.now());
+            return Admission.QUEUED;
+        });
+        if (admission == Admission.QUEUED) {
+            (shortLane ? shortScheduler : longScheduler).triggerCheckForDueExecutions();
+        }
+        return admission;
+    }
+
+    // ---- the worker ------------------------------------------------------------------------------------------------
+
+    private record Stored(String event, String body, String state) {
+    }
+
+    private Optional<Stored> load(String deliveryId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select event, body, state from grove_delivery where delivery_id = ?")) {
+                ps.setString(1, deliveryId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getString(2), rs.getString(3)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private WebhookEvent event(String deliveryId, Stored s) {
+        try {
+            JsonNode payload = json.readTree(s.body());
+            return new WebhookEvent(s.event(), payload.path("action").asText(""), deliveryId, payload);
+        } catch (IOException e) {
+            throw new IllegalStateException("delivery " + deliveryId + " has a body that is not JSON", e);
+        }
+    }
+
+    /** Handles delivery {@code id}: read back, routed again, its job run; then marked done and its body dropped. */
+    void handle(String deliveryId) {
+        Optional<Stored> stored = load(deliveryId);
+        if (stored.isEmpty() || stored.get().body() == null || stored.get().state().equals("DONE")) {
+            log.info("delivery {}: nothing to do (already handled or forgotten)", deliveryId);
+            return;
+        }
+        WebhookEvent event = event(deliveryId, stored.get());
+        Routing routing = router.route(event);
+        if (routing instanceof Routing.Enqueue job) {
+            log.info("delivery {}: running {}", deliveryId, job.description());
+            job.job().run();
+        }
+        finish(deliveryId, "DONE", null);
+    }
+
+    private void gaveUp(String deliveryId, Throwable cause) {
+        String why = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        log.error("delivery {}: giving up after {} attempts: {}", deliveryId, settings.attempts(), why);
+        Optional<Stored> stored = load(deliveryId);
+        stored.filter(s -> s.body() != null).ifPresent(s -> {
+            try {
+                report.failed(event(deliveryId, s), why);
+            } catch (RuntimeException e) {
+                log.error("delivery {}: the failure could not be reported either: {}", deliveryId, e.getMessage());
+            }
+        });
+        finish(deliveryId, "FAILED", why); // last: until then the job counts as pending
+    }
+
+    private void finish(String deliveryId, String state, String error) {
+        db.withConnection(c -> {
+            // a failed delivery keeps its body for GitHub's Redeliver; a handled one keeps only its id and hash
+            try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = ?, finished_at = ?, "
+                    + "error = ?" + (state.equals("DONE") ? ", body = null" : "") + " where delivery_id = ?")) {
+                ps.setString(1, state);
+                ps.setTimestamp(2, Timestamp.from(clock.instant()));
+                ps.setString(3, error == null ? null : error.length() > 1900 ? error.substring(0, 1900) : error);
+                ps.setString(4, deliveryId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes deliveries older than the retention period (not queued ones). Returns how many. */
+    public int forgetOldDeliveries() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "delete from grove_delivery where received_at < ? and state <> 'QUEUED'")) {
+                ps.setTimestamp(1, Timestamp.from(clock.instant().minus(settings.retention())));
+                int n = ps.executeUpdate();
+                if (n > 0) log.info("forgot {} deliveries older than {}", n, settings.retention());
+                return n;
+            }
+        });
+    }
+
+    // ---- watching and stopping ---------------------------------------------------------------------------------
+
+    /** Deliveries whose job is queued or running, in every process (a job ends by marking its delivery). */
+    public int pending() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from grove_delivery where state = 'QUEUED'");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** Waits until no job is queued or running; false on timeout. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (pending() > 0) {
+            if (Instant.now().isAfter(deadline)) return false;
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** Takes no more jobs; running ones go on. */
+    public void pause() {
+        shortScheduler.pause();
+        longScheduler.pause();
+    }
+
+    /** Waits until none of this process's jobs is running; false on timeout. */
+    public boolean awaitOwnJobs(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!shortScheduler.getCurrentlyExecuting().isEmpty() || !longScheduler.getCurrentlyExecuting().isEmpty()) {
+            if (Instant.now().isAfter(deadline)) return false;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops taking jobs and waits for running ones up to the drain timeout. Jobs still running then stay claimed
+     * by this process in the database, and are revived (by the next start, or another process) once its heartbeat
+     * is stale.
+     */
+    @Override
+    public void close() {
+        Thread shortStop = new Thread(shortScheduler::stop, "grove-stop-short");
+        shortStop.start();
+        longScheduler.stop();
+        try {
+            shortStop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.grove.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grove.store.Database;
+import dev.grove.queue.Delivery;
+import dev.grove.queue.EventRouter;
+import dev.grove.queue.JobQueue.Admission;
+import dev.grove.queue.Routing;
+import dev.grove.queue.WebhookEvent;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The durable job queue on a real database (H2: {@link H2DurableJobQueueTest}; PostgreSQL:
+ * {@link PostgresDurableJobQueueTest}). Jobs are "handle delivery D": the worker reads D's body back from the
+ * database, so what a job does is decided here by the body's fields ({@code fail}: throw that many times;
+ * {@code lane}; {@code block}: wait on the test's latch).
+ */
+abstract class DurableJobQueueContract {
+    Database db;
+    final List<DurableJobQueue> queues = new ArrayList<>();
+    final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    final List<String> done = new CopyOnWriteArrayList<>();
+    final List<String> reported = new CopyOnWriteArrayList<>();
+    final CountDownLatch release = new CountDownLatch(1);
+    final Instant[] now = {Instant.now()};
+    final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now[0];
+        }
+    };
+
+    abstract Database open();
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        queues.forEach(DurableJobQueue::close);
+        if (db != null) db.close();
+    }
+
+    final EventRouter router = new EventRouter(Map.of("issues.labeled", event -> {
+        String id = event.payload().path("id").asText();
+        int failures = event.payload().path("fail").asInt(0);
+        boolean block = event.payload().path("block").asBoolean(false);
+        Routing.Lane lane = Routing.Lane.valueOf(event.payload().path("lane").asText("LONG"));
+        return new Routing.Enqueue("job " + id, () -> {
+            int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            if (attempt <= failures) {
+                throw new IllegalStateException("GitHub blipped (attempt " + attempt + ")");
+            }
+            if (block) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            done.add(id);
+        }, lane);
+    }));
+
+    DurableJobQueue queue(String name, int attemptsAllowed) {
+        if (db == null) db = open();
+        DurableJobQueue q = new DurableJobQueue(db, router,
+                (WebhookEvent event, String why) -> reported.add(event.deliveryId() + ": " + why),
+                new DurableJobQueue.Settings(name, 2, 1, Duration.ofMillis(200), Duration.ofSeconds(2), attemptsAllowed,
+                        Duration.ofMillis(100), Duration.ofHours(72), Duration.ofSeconds(5)), clock);
+        q.start();
+        queues.add(q);
+        return q;
+    }
+
+    static Delivery delivery(String deliveryId, String body) {
+        return new Delivery(deliveryId, "issues", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String body(String id, String extra) {
+        return "{\"action\":\"labeled\",\"id\":\"" + id + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    }
+
+    Admission submit(DurableJobQueue q, Delivery d) {
+        Routing r = router.route(new WebhookEvent(d.event(), "labeled", d.id(),
+                dev.grove.testing.WebhookFixtures.JSON.valueToTree(parse(d))));
+        return q.submit(d, (Routing.Enqueue) r);
+    }
+
+    static Object parse(Delivery d) {
+        try {
+            return dev.grove.testing.WebhookFixtures.JSON.readTree(d.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String state(String deliveryId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select state from grove_delivery where delivery_id = ?")) {
+                ps.setString(1, deliveryId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    @Test
+    void aDeliveryIsHandledOnceWhateverIsSentAgain() throws Exception {
+        DurableJobQueue q = queue("p1", 3);
+        String body = body("a", "");
+        assertEquals(Admission.QUEUED, submit(q, delivery("d-1", body)));
+        assertEquals(Admission.ALREADY_HANDLED, submit(q, delivery("d-1", body)), "GitHub's Redeliver while queued");
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        assertEquals(Admission.ALREADY_HANDLED, submit(q, delivery("d-1", body)), "GitHub's Redeliver once done");
+        assertEquals(Admission.REPLAY, submit(q, delivery("d-2", body)), "the same body under a new delivery id");
+        assertEquals(Admission.QUEUED, submit(q, delivery("d-3", body("b", ""))));
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        assertEquals(List.of("a", "b"), done);
+        assertEquals("DONE", state("d-1"));
+        assertEquals(null, state("d-2"), "a replay is not recorded");
+    }
+
+    @Test
+    void aFailingJobIsRetriedWithBackoffThenReportedAndGitHubsRedeliverDoesTheWork() throws Exception {
+        DurableJobQueue q = queue("p1", 2);
+        String body = body("c", "\"fail\":2");
+        assertEquals(Admission.QUEUED, submit(q, delivery("d-9", body)));
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        assertEquals(2, attempts.get("c").get(), "tried twice");
+        assertEquals(List.of(), done);
+        assertEquals("FAILED", state("d-9"));
+        assertEquals(1, reported.size(), "the final failure is reported once: " + reported);
+        assertTrue(reported.get(0).startsWith("d-9: IllegalStateException: GitHub blipped (attempt 2)"), reported.get(0));
+
+        assertEquals(Admission.QUEUED, submit(q, delivery("d-9", body)), "Redeliver of a failed delivery");
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        assertEquals(List.of("c"), done, "the work happened this time");
+        assertEquals("DONE", state("d-9"));
+    }
+
+    @Test
+    void theDeliveryAndItsJobAreOneTransaction() {
+        DurableJobQueue q = queue("p1", 1);
+        q.pause();
+        db.withConnection(c -> c.createStatement().executeUpdate("alter table scheduled_tasks rename to st_gone"));
+        assertThrows(RuntimeException.class, () -> submit(q, delivery("d-5", body("e", ""))));
+        assertEquals(null, state("d-5"), "no delivery recorded without its job");
+        db.withConnection(c -> c.createStatement().executeUpdate("alter table st_gone rename to scheduled_tasks"));
+        assertEquals(Admission.QUEUED, submit(q, delivery("d-5", body("e", ""))), "so it can be delivered again");
+        assertEquals("QUEUED", state("d-5"));
+        assertEquals(1, q.pending(), "recorded and queued together");
+    }
+
+    @Test
+    void deliveryIdsAreForgottenAfterTheRetentionPeriod() throws Exception {
+        DurableJobQueue q = queue("p1", 1);
+        assertEquals(Admission.QUEUED, submit(q, delivery("d-7", body("f", ""))));
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        now[0] = now[0].plus(Duration.ofHours(71));
+        assertEquals(0, q.forgetOldDeliveries());
+        now[0] = now[0].plus(Duration.ofHours(2));
+        assertEquals(1, q.forgetOldDeliveries());
+        assertEquals(null, state("d-7"));
+    }
+
+    @Test
+    void shortJobsNeverWaitBehindLongOnes() throws Exception {
+        DurableJobQueue q = queue("p1", 1);
+        submit(q, delivery("long-1", body("l1", "\"block\":true")));
+        submit(q, delivery("long-2", body("l2", "\"block\":true")));
+        submit(q, delivery("long-3", body("l3", "")));
+        submit(q, delivery("short-1", body("s1", "\"lane\":\"SHORT\"")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!done.contains("s1") && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(List.of("s1"), done, "the short job ran while both long threads were taken");
+        release.countDown();
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        assertEquals(Set.of("s1", "l1", "l2", "l3"), Set.copyOf(done));
+    }
+
+    @Test
+    void twoProcessesOnOneDatabaseHandleEveryDeliveryOnce() throws Exception {
+        DurableJobQueue a = queue("p-a", 1);
+        DurableJobQueue b = queue("p-b", 1);
+        for (int i = 0; i < 30; i++) {
+            String body = body("t" + i, "");
+            assertEquals(Admission.QUEUED, submit(i % 2 == 0 ? a : b, delivery("d-" + i, body)));
+            assertEquals(Admission.ALREADY_HANDLED, submit(i % 2 == 0 ? b : a, delivery("d-" + i, body)));
+        }
+        assertTrue(a.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(30, done.size(), "every delivery handled: " + done);
+        assertEquals(30, Set.copyOf(done).size(), "and none twice: " + done);
+    }
+}

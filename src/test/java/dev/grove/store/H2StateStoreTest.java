@@ -1,0 +1,16 @@
+package dev.grove.store;
+
+import dev.grove.testing.TestDatabases;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract on the embedded database (H2 in a file, as {@code grove serve} uses it by default). */
+class H2StateStoreTest extends StateStoreContract {
+    @TempDir
+    Path tmp;
+
+    @Override
+    Database open() {
+        return TestDatabases.h2(tmp);
+    }
+}
