@@ -265,7 +265,14 @@ public final class CommandDispatcher {
         RepoConfigLoader.Loaded loaded = configs.load(github, repo, defaultBranch);
         if (!loaded.readable()) {
             if (!CommandAuthorizer.isBot(user)) {
-                comment(github, repo, reportOn, RepoConfigLoader.unreadableComment(loaded.unreadable()));
+                try {
+                    github.commentOnIssue(repo, reportOn, RepoConfigLoader.unreadableComment(loaded.unreadable()));
+                } catch (IOException e) {
+                    // neither the config read nor the issue told: the job fails, so it is retried (and a Redeliver
+                    // does the work once GitHub answers again) instead of ending silently
+                    throw new UncheckedIOException("could not read the config of " + repo + " nor say so on #"
+                            + reportOn, e);
+                }
             }
             return null;
         }
