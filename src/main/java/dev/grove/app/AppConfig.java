@@ -184,7 +184,9 @@ public record AppConfig(
         Duration commentInterval = Duration.ofSeconds(5);
         try {
             if (env.get("GROVE_COMMENT_INTERVAL") != null) {
-                commentInterval = Durations.parse(env.get("GROVE_COMMENT_INTERVAL"));
+                String ci = env.get("GROVE_COMMENT_INTERVAL").trim();
+                // 0 (any unit) turns pacing off: every edit is written at once (the e2e flows assert each state)
+                commentInterval = ci.matches("0+(ms|s|m|h)?") ? Duration.ZERO : Durations.parse(ci);
             }
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_COMMENT_INTERVAL: " + e.getMessage());

@@ -8,6 +8,7 @@ import dev.grove.github.PullRequestDraft;
 import dev.grove.model.RepoRef;
 import dev.grove.pipeline.IssueBudget;
 import dev.grove.pipeline.IssueRunner;
+import dev.grove.pipeline.PipelineSteps;
 import dev.grove.model.RunRequest;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.pipeline.TaskProgressListener;
@@ -76,10 +77,11 @@ public final class Demo {
         JGitClient git = new JGitClient(settings.cacheDir());
         // the agents' live progress lines, as the tracking comment shows them (throttled per task)
         TaskProgressListener progress = (key, line) -> out.println("  [" + key.task() + "] " + line);
-        IssueRunner runner = new IssueRunner(id -> github, null, git,
+        PipelineSteps steps = PipelineSteps.create(id -> github, null, git,
                 AgentCatalog.single(new ProcessAgentRunner("sh " + shellQuote(agent.toString()), List.of())),
-                IssueBudget.UNLIMITED, progress, new FileStateStore(settings.dataDir().resolve("state.json")),
-                settings, pool, Clock.systemUTC());
+                IssueBudget.UNLIMITED, new FileStateStore(settings.dataDir().resolve("state.json")), settings,
+                Clock.systemUTC());
+        IssueRunner runner = new IssueRunner(steps, settings, pool, progress);
 
         out.println("Grove demo: issue #" + ISSUE + " \"" + ISSUE_TITLE + "\" on " + REPO + " (origin: " + origin + ")");
         IssueRunner.Result result = runner.run(new RunRequest(REPO, 0, ISSUE, ISSUE_TITLE, ISSUE_BODY, "demo-user",

@@ -20,9 +20,10 @@ import dev.grove.pipeline.Cleaner;
 import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxSettings;
 import dev.grove.report.DashboardRenderer;
-import dev.grove.pipeline.CommentPacer;
+import dev.grove.publish.CommentPacer;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
+import dev.grove.pipeline.PipelineSteps;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.metrics.GroveMetrics;
@@ -35,13 +36,13 @@ import dev.grove.report.Messages;
 import dev.grove.store.Database;
 import dev.grove.store.JdbcStateStore;
 import dev.grove.store.StateStore;
-import dev.grove.webhook.WebhookEvent;
+import dev.grove.queue.WebhookEvent;
 import java.nio.file.Files;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.grove.webhook.CheckRunHandler;
-import dev.grove.webhook.EventRouter;
+import dev.grove.queue.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
 import dev.grove.webhook.IssueStoppedHandler;
 import dev.grove.queue.JobQueue;
@@ -156,19 +157,17 @@ public final class GroveServer implements AutoCloseable {
         AgentActivity activity = new AgentActivity(clock);
         AgentCatalog agents = config.agentCatalog()
                 .decorated(r -> new MeteredAgentRunner(activity.tracking(r), metrics));
-        IssueRunner runner = new IssueRunner(gatewayOf, tokens, git, agents, config.issueBudget(),
-                TaskProgressListener.NONE, store, settings, taskPool, clock)
+        PipelineSteps steps = PipelineSteps.create(gatewayOf, tokens, git, agents, config.issueBudget(), store,
+                settings, clock);
+        IssueRunner runner = new IssueRunner(steps, settings, taskPool, TaskProgressListener.NONE)
                 .pacingComments(CommentPacer.withTimer(clock, config.commentInterval()));
         // `/grove try` and `/grove pick`
-        ExperimentRunner experiments = new ExperimentRunner(gatewayOf, tokens, git, agents.get(agents.defaultName()),
-                store, settings, taskPool, clock);
+        ExperimentRunner experiments = new ExperimentRunner(steps, settings, taskPool);
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
                 new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
-                new CommandAuthorizer(clock), runner,
-                new Reviser(gatewayOf, tokens, git, runner::agentFor, runner.runningAgents(), store, settings,
-                        runner.cancellations(), clock),
-                new Cleaner(gatewayOf, tokens, git, store, settings), experiments, store);
+                new CommandAuthorizer(clock), new CommandDispatcher.Actions(runner, new Reviser(steps),
+                        new Cleaner(steps), experiments), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
                 "issues.labeled", new LabelTriggerHandler(commands::onLabel),

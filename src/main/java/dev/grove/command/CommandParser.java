@@ -36,21 +36,17 @@ public final class CommandParser {
     private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]{0,3}");
     static final int MAX_ATTEMPTS = 10;
 
-    public static final String HELP = """
-            **Grove commands** (in a comment whose first line starts with the command):
+    private final String help;
 
-            | command | what it does |
-            |---|---|
-            | `/grove plan` | propose the split into tasks (files each may touch, order) in the tracking comment; nothing runs |
-            | `/grove run` | run every task of the plan (planning first if there is none) |
-            | `/grove run 2,3` | run only tasks 2 and 3 |
-            | `/grove status` | refresh the tracking comment |
-            | `/grove cancel [task]` | stop the running agents, or one task's; branches with commits are kept |
-            | `/grove retry <task>` | run a failed task again (a number, or its title in quotes) |
-            | `/grove revise <instructions>` or `@grove <instructions>` | on a Grove pull request: run its agent again with these instructions and push a new commit |
-            | `/grove try 3 [task 2]` · `/grove pick 2` | experiments: several attempts compared, then keep one |
-            | `/grove help` | this text |
-            """;
+    /** A parser that only tells commands from other comments (its replies carry no help text). */
+    public CommandParser() {
+        this("");
+    }
+
+    /** @param help the text of {@code /grove help}, added to every reply about a malformed command */
+    public CommandParser(String help) {
+        this.help = help;
+    }
 
     public ParseResult parse(String comment) {
         if (comment == null) {
@@ -115,11 +111,11 @@ public final class CommandParser {
         };
     }
 
-    private static ParseResult noArgs(String verb, List<String> words, Command c) {
+    private ParseResult noArgs(String verb, List<String> words, Command c) {
         return words.isEmpty() ? new ParseResult.Parsed(c) : reply("`/grove " + verb + "` takes no arguments.");
     }
 
-    private static ParseResult run(List<String> words) {
+    private ParseResult run(List<String> words) {
         List<Integer> tasks = new ArrayList<>();
         for (String w : words) {
             for (String part : w.split(",", -1)) {
@@ -141,7 +137,7 @@ public final class CommandParser {
         return new ParseResult.Parsed(new Command.Run(tasks));
     }
 
-    private static ParseResult tryCommand(List<String> words) {
+    private ParseResult tryCommand(List<String> words) {
         String usage = "`/grove try` takes a number of attempts (2 to " + MAX_ATTEMPTS
                 + ") and optionally a task, e.g. `/grove try 3` or `/grove try 3 task 2`.";
         if (words.isEmpty() || !NUMBER.matcher(words.get(0)).matches()) {
@@ -160,8 +156,8 @@ public final class CommandParser {
         return reply(usage);
     }
 
-    private static ParseResult reply(String problem) {
-        return new ParseResult.Reply(problem + "\n\n" + HELP);
+    private ParseResult reply(String problem) {
+        return new ParseResult.Reply(problem + "\n\n" + help);
     }
 
     private static int firstSpace(String s) {

@@ -27,7 +27,8 @@ public final class MeteredStateStore implements StateStore {
         Optional<TaskRecord> before = store.task(task.key());
         store.saveTask(task);
         boolean wasFinished = before.isPresent() && before.get().status().finished();
-        if (task.status().finished() && (before.isEmpty() || before.get().status() != task.status())) {
+        if (task.key().inPlan() && task.status().finished()
+                && (before.isEmpty() || before.get().status() != task.status())) { // attempts and the planner are no tasks
             // merged/closed come after pr_opened: counted, but the task's duration is recorded once
             metrics.taskFinished(task.status().name().toLowerCase(Locale.ROOT), wasFinished ? null : task.elapsed());
         }

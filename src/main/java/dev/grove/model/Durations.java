@@ -2,7 +2,10 @@ package dev.grove.model;
 
 import java.time.Duration;
 
-/** Short human durations: {@code 850ms}, {@code 12s}, {@code 3m 05s}, {@code 1h 02m}. */
+/**
+ * Durations as people write them: {@code 850ms}, {@code 12.0s}, {@code 3m 05s}, {@code 10m}, {@code 1h 02m}, {@code 2h}
+ * (what {@link #parse} reads back), never {@code PT10M}.
+ */
 public final class Durations {
     private Durations() {
     }
@@ -20,9 +23,10 @@ public final class Durations {
             return String.format("%.1fs", ms / 1000.0);
         }
         if (s < 3600) {
-            return String.format("%dm %02ds", s / 60, s % 60);
+            return s % 60 == 0 ? (s / 60) + "m" : String.format("%dm %02ds", s / 60, s % 60);
         }
-        return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);
+        long m = (s % 3600) / 60;
+        return m == 0 ? (s / 3600) + "h" : String.format("%dh %02dm", s / 3600, m);
     }
 
     /**

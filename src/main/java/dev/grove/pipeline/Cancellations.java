@@ -23,7 +23,7 @@ public final class Cancellations {
     }
 
     /** Clears a stale request: the task is starting again. */
-    void clear(TaskKey key) {
+    public void clear(TaskKey key) {
         requested.remove(key);
     }
 }

@@ -1,22 +1,16 @@
 package dev.grove.pipeline;
 
 import dev.grove.git.CachedRepo;
-import dev.grove.git.GitClient;
-import dev.grove.git.GitCredentials;
-import dev.grove.git.Worktree;
 import dev.grove.github.GitHubGateway;
 import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
-import dev.grove.github.TokenSource;
-import dev.grove.plan.Checklist;
-import dev.grove.store.StateStore;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.plan.Checklist;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,25 +23,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cleaner {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
-    private final LongFunction<GitHubGateway> gateways;
-    private final TokenSource tokens;
-    private final GitClient git;
-    private final StateStore store;
-    private final RunnerSettings settings;
+    private final PipelineSteps steps;
 
-    public Cleaner(LongFunction<GitHubGateway> gateways, TokenSource tokens, GitClient git, StateStore store,
-            RunnerSettings settings) {
-        this.gateways = gateways;
-        this.tokens = tokens;
-        this.git = git;
-        this.store = store;
-        this.settings = settings;
+    public Cleaner(PipelineSteps steps) {
+        this.steps = steps;
     }
 
     /** Returns the task's new record, or empty when the PR is not one of Grove's. */
     public Optional<TaskRecord> closed(RepoRef repo, long installationId, String cloneUrl, int pullNumber,
             boolean merged, boolean deleteBranchOnMerge, boolean closeIssue) throws IOException {
-        Optional<TaskRecord> found = store.taskByPullRequest(repo, pullNumber);
+        Optional<TaskRecord> found = steps.store().taskByPullRequest(repo, pullNumber);
         if (found.isEmpty() || found.get().branch() == null) {
             return Optional.empty();
         }
@@ -58,19 +43,18 @@ public final class Cleaner {
             return Optional.of(rec);
         }
         String branch = rec.branch();
-        CachedRepo clone = git.sync(repo, cloneUrl, credentials(installationId));
+        CachedRepo clone = steps.workspaces().sync(repo, cloneUrl, installationId);
         boolean delete = merged && deleteBranchOnMerge;
-        git.removeWorktree(new Worktree(clone, TaskPipeline.worktreeDir(settings, repo, branch), branch,
-                rec.headSha() == null ? "" : rec.headSha()), delete);
+        steps.workspaces().release(clone, branch, rec.headSha(), delete);
         if (delete) {
-            gateways.apply(installationId).deleteBranch(repo, branch);
+            steps.gateways().apply(installationId).deleteBranch(repo, branch);
         }
         String message = "worktree removed; branch " + (delete ? "deleted" : "kept");
         TaskRecord updated = rec.withStatus(merged ? TaskStatus.MERGED : TaskStatus.CLOSED).withMessage(message);
-        store.saveTask(updated);
+        steps.store().saveTask(updated);
         log.info("{} #{} {}: {}", repo, pullNumber, merged ? "merged" : "closed", message);
         if (merged) {
-            finishIssue(gateways.apply(installationId), repo, updated, closeIssue);
+            finishIssue(steps.gateways().apply(installationId), repo, updated, closeIssue);
         }
         return Optional.of(updated);
     }
@@ -80,11 +64,12 @@ public final class Cleaner {
      * worktree of every task whose branch origin does not hold. The local branches stay (they may hold commits).
      * Returns how many worktrees were removed.
      */
-    public int removeUnpushedWorktrees(RunRequest req, java.time.Duration wait) throws IOException {
+    public int removeUnpushedWorktrees(RunRequest req, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!store.tryStartRun(req.repo(), req.issueNumber())) {
+        while (!steps.store().tryStartRun(req.repo(), req.issueNumber())) {
             if (System.nanoTime() > deadline) {
-                log.warn("{}#{}: the run did not end within {}; its worktrees are left", req.repo(), req.issueNumber(), wait);
+                log.warn("{}#{}: the run did not end within {}; its worktrees are left", req.repo(), req.issueNumber(),
+                        wait);
                 return 0;
             }
             try {
@@ -95,24 +80,23 @@ public final class Cleaner {
             }
         }
         try {
-            CachedRepo clone = git.sync(req.repo(), req.cloneUrl(), credentials(req.installationId()));
+            CachedRepo clone = steps.workspaces().sync(req.repo(), req.cloneUrl(), req.installationId());
             int removed = 0;
-            for (TaskRecord t : store.tasks(req.repo(), req.issueNumber())) {
+            for (TaskRecord t : steps.store().tasks(req.repo(), req.issueNumber())) {
                 if (t.branch() == null || t.status().hasPullRequest() || t.status() == TaskStatus.PUSHED) continue;
-                java.nio.file.Path dir = TaskPipeline.worktreeDir(settings, req.repo(), t.branch());
-                if (!java.nio.file.Files.exists(dir) || onOrigin(clone, t.branch())) continue;
-                git.removeWorktree(new Worktree(clone, dir, t.branch(), t.headSha() == null ? "" : t.headSha()), false);
+                if (!steps.workspaces().hasWorktree(req.repo(), t.branch()) || onOrigin(clone, t.branch())) continue;
+                steps.workspaces().release(clone, t.branch(), t.headSha(), false);
                 removed++;
             }
             return removed;
         } finally {
-            store.finishRun(req.repo(), req.issueNumber());
+            steps.store().finishRun(req.repo(), req.issueNumber());
         }
     }
 
     private boolean onOrigin(CachedRepo clone, String branch) {
         try {
-            return git.remoteBranchHead(clone, branch) != null;
+            return steps.git().remoteBranchHead(clone, branch) != null;
         } catch (RuntimeException e) {
             return false;
         }
@@ -126,7 +110,8 @@ public final class Cleaner {
         if (ticked.isPresent()) {
             github.editIssueBody(repo, issue, ticked.get());
         }
-        List<TaskRecord> tasks = store.tasks(repo, issue);
+        // the plan's tasks only: attempts and the planner have records too
+        List<TaskRecord> tasks = steps.store().tasks(repo, issue).stream().filter(t -> t.key().inPlan()).toList();
         boolean allDone = !tasks.isEmpty() && tasks.stream()
                 .allMatch(t -> t.status() == TaskStatus.MERGED || t.status() == TaskStatus.NO_CHANGES);
         if (!allDone) {
@@ -144,9 +129,5 @@ public final class Cleaner {
             github.closeIssue(repo, issue);
         }
         log.info("{}#{}: every task merged; issue {}", repo, issue, closeIssue ? "closed" : "left open");
-    }
-
-    private GitCredentials credentials(long installationId) {
-        return GitTokens.credentials(tokens, installationId);
     }
 }

@@ -1,17 +1,20 @@
 package dev.grove.pipeline;
 
+import dev.grove.agent.AgentMessages;
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;
-import dev.grove.agent.AgentRunner;
+import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
-import dev.grove.git.GitClient;
-import dev.grove.git.Worktree;
 import dev.grove.model.RunRequest;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.plan.AgentPlan;
 import dev.grove.plan.GroveBlock;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
 import dev.grove.plan.TaskPlanner;
+import dev.grove.worktree.Workspaces;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +40,12 @@ public final class PlanSource {
     static final int MAX_TREE_LINES = 2000;
     static final long MAX_ANSWER_BYTES = 1 << 20;
 
-    private final GitClient git;
-    private final AgentRunner agent;
+    private final PipelineSteps steps;
     private final RunnerSettings settings;
     private final TaskPlanner planner = new TaskPlanner();
 
-    /** @param agent the planner agent; null to skip it (the whole issue is then one task) */
-    public PlanSource(GitClient git, AgentRunner agent, RunnerSettings settings) {
-        this.git = git;
-        this.agent = agent;
+    public PlanSource(PipelineSteps steps, RunnerSettings settings) {
+        this.steps = steps;
         this.settings = settings;
     }
 
@@ -72,66 +71,76 @@ public final class PlanSource {
     }
 
     /** The plan of the issue: written in it, else from the planner agent (see the class comment). */
-    public Plan plan(RunRequest req, CachedRepo clone, String baseSha, int maxTasks) {
-        Optional<Plan> written = fromIssueText(req.issueTitle(), req.issueBody(), maxTasks);
+    public Plan plan(RunRequest req, RepoConfig config, CachedRepo clone, String baseSha) {
+        Optional<Plan> written = fromIssueText(req.issueTitle(), req.issueBody(), config.maxTasks());
         if (written.isPresent()) {
             return written.get();
         }
-        if (agent == null) {
-            return oneTask(req, null);
-        }
-        return fromAgent(req, clone, baseSha, maxTasks);
+        return fromAgent(req, config, clone, baseSha);
     }
 
-    /** The planner agent's plan, asked at most twice; one task for the whole issue when both answers are invalid. */
-    public Plan fromAgent(RunRequest req, CachedRepo clone, String baseSha, int maxTasks) {
-        List<String> files = git.listFiles(clone, baseSha);
+    /**
+     * The planner agent's plan, asked at most twice; one task for the whole issue when both answers are invalid. Each
+     * ask is an agent run of the issue like any other: charged to its budget, recorded (as the issue's planner), and
+     * stopped by {@code /grove cancel}, which stops the run too (a plan with a problem).
+     */
+    public Plan fromAgent(RunRequest req, RepoConfig config, CachedRepo clone, String baseSha) {
+        int maxTasks = config.maxTasks();
+        List<String> files = steps.git().listFiles(clone, baseSha);
         String prompt = prompt(req, files, maxTasks);
-        String branch = settings.branchPrefix() + req.issueNumber() + "-plan-" + UUID.randomUUID().toString().substring(0, 8);
-        Path dir = settings.worktreesDir().resolve(req.repo().owner()).resolve(req.repo().name())
-                .resolve(branch.replace('/', '_'));
+        TaskKey key = TaskKey.planner(req.repo(), req.issueNumber());
         Path planDir = settings.issueDir(req.repo(), req.issueNumber()).resolve("plan");
+        TaskRecord rec = steps.agents().start(key, 0, "Plan the issue");
         List<String> errors = List.of();
-        Worktree wt = null;
-        try {
-            Files.createDirectories(dir.getParent());
+        String ended = "planner failed";
+        try (Workspaces.Lease lease = steps.workspaces().lease(clone, settings.branchPrefix(), req.issueNumber(), baseSha)) {
             Files.createDirectories(planDir);
-            wt = git.addWorktree(clone, branch, baseSha, dir);
             for (int attempt = 1; attempt <= 2; attempt++) {
                 String ask = attempt == 1 ? prompt : prompt + retry(errors);
                 Path logFile = planDir.resolve("planner-" + attempt + ".log");
-                AgentOutcome outcome = agent.run(new AgentRequest(wt.dir(), ask, planDir.resolve("prompt-" + attempt + ".md"),
-                        Map.of("GROVE_PLANNING", "1", "GROVE_ISSUE_NUMBER", String.valueOf(req.issueNumber()),
-                                "GROVE_REPOSITORY", req.repo().fullName(), "GROVE_TASK_TITLE", "Plan the issue",
-                                "GROVE_TASK_PATHS", ""),
-                        settings.agentTimeout(), logFile));
+                AgentStep.Result result = steps.agents().run(key, config, new AgentRequest(lease.worktree().dir(), ask,
+                        planDir.resolve("prompt-" + attempt + ".md"), Map.of("GROVE_PLANNING", "1", "GROVE_ISSUE_NUMBER",
+                        String.valueOf(req.issueNumber()), "GROVE_REPOSITORY", req.repo().fullName(),
+                        "GROVE_TASK_TITLE", "Plan the issue", "GROVE_TASK_PATHS", ""), null, logFile, null, null, null),
+                        null, AgentStep.RUN);
+                if (result instanceof AgentStep.Result.NotRun n) {
+                    errors = List.of("the planner agent did not start: " + n.message());
+                    break;
+                }
+                AgentStep.Result.Ran ran = (AgentStep.Result.Ran) result;
+                if (ran.cancelledBy() != null) {
+                    ended = "cancelled by @" + ran.cancelledBy();
+                    return new Plan(List.of(), List.of(), List.of(), "the planner agent", "The planner agent was "
+                            + ended + ", so nothing runs. Trigger Grove again to plan anew.");
+                }
+                AgentOutcome outcome = ran.outcome();
                 if (!(outcome instanceof AgentOutcome.Finished)) {
-                    errors = List.of("the planner agent did not finish: " + describe(outcome));
+                    errors = List.of("the planner agent did not finish: "
+                            + AgentMessages.whyNotFinished(outcome, "the planner agent"));
                     break;
                 }
                 // an agent that reports its final answer (Claude Code's result) is read from that, not from its raw log
                 String answer = outcome.report().summary() != null ? outcome.report().summary() : readAnswer(logFile);
-                AgentPlan.Result result = AgentPlan.read(answer, maxTasks, files);
-                if (result instanceof AgentPlan.Valid v) {
+                AgentPlan.Result parsed = AgentPlan.read(answer, maxTasks, files);
+                if (parsed instanceof AgentPlan.Valid v) {
                     Plan plan = planner.schedule(v.tasks()).withSource("the planner agent");
                     log.info("{}#{}: the planner agent proposed {} tasks (attempt {})", req.repo(), req.issueNumber(),
                             v.tasks().size(), attempt);
+                    ended = "proposed " + v.tasks().size() + " tasks";
                     return plan;
                 }
-                errors = ((AgentPlan.Invalid) result).errors();
+                errors = ((AgentPlan.Invalid) parsed).errors();
                 log.info("{}#{}: the planner agent's answer {} was invalid: {}", req.repo(), req.issueNumber(), attempt,
                         errors);
             }
+            ended = String.join("; ", errors);
         } catch (IOException | RuntimeException e) {
             errors = List.of("the planner agent could not run: " + e.getMessage());
+            ended = errors.get(0);
         } finally {
-            if (wt != null) {
-                try {
-                    git.removeWorktree(wt, true);
-                } catch (RuntimeException e) {
-                    log.warn("could not remove the planning worktree {}: {}", dir, e.getMessage());
-                }
-            }
+            TaskRecord now = steps.store().task(key).orElse(rec);
+            steps.store().saveTask(now.withStatus(ended.startsWith("proposed") ? TaskStatus.NO_CHANGES : TaskStatus.FAILED)
+                    .withMessage(ended));
         }
         return oneTask(req, errors);
     }
@@ -147,12 +156,6 @@ public final class PlanSource {
         notes.add("The planner agent gave no valid plan (" + String.join("; ", agentErrors)
                 + "), so the whole issue is one task; add a checklist or a `grove` block to split it.");
         return new Plan(plan.tasks(), plan.waves(), notes, "the issue as one task", null);
-    }
-
-    private static String describe(AgentOutcome outcome) {
-        if (outcome instanceof AgentOutcome.Failed f) return f.reason();
-        if (outcome instanceof AgentOutcome.TimedOut t) return "it ran past its timeout of " + t.timeout();
-        return outcome.toString();
     }
 
     static String prompt(RunRequest req, List<String> files, int maxTasks) {

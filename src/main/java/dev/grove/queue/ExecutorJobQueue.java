@@ -1,7 +1,6 @@
 package dev.grove.queue;
 
 import dev.grove.store.StateStore;
-import dev.grove.webhook.Routing;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +56,7 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
     /** Runs {@code job} on the pool. */
     public void submit(String description, Runnable job) {
         pending.incrementAndGet();
-        Runnable withFacts = dev.grove.webhook.LogContext.carry(job, null, null);
+        Runnable withFacts = dev.grove.queue.LogContext.carry(job, null, null);
         pool.execute(() -> {
             try {
                 withFacts.run();

@@ -1,7 +1,6 @@
 package dev.grove.queue;
 
 import dev.grove.store.StateStore;
-import dev.grove.webhook.Routing;
 import java.util.function.BiConsumer;
 
 /**

@@ -1,5 +1,11 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventHandler;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.command.Triggers;
 import java.util.function.Consumer;

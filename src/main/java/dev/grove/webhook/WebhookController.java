@@ -1,5 +1,13 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.LogContext;
+
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.EventRouter;
+
+import dev.grove.queue.Routing;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

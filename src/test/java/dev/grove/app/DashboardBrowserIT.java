@@ -15,7 +15,7 @@ import dev.grove.store.FileStateStore;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
-import dev.grove.webhook.EventRouter;
+import dev.grove.queue.EventRouter;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.webhook.WebhookController;
 import io.javalin.Javalin;

@@ -11,7 +11,7 @@ import dev.grove.metrics.GroveMetrics;
 import dev.grove.store.FileStateStore;
 import dev.grove.store.StateStore;
 import java.lang.reflect.Proxy;
-import dev.grove.webhook.EventRouter;
+import dev.grove.queue.EventRouter;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.queue.JobQueue;
 import dev.grove.webhook.WebhookController;

@@ -75,7 +75,7 @@ public final class IntakeBench {
         final AtomicLong received = new AtomicLong();
 
         @Override
-        public Admission submit(dev.grove.queue.Delivery delivery, dev.grove.webhook.Routing.Enqueue job) {
+        public Admission submit(dev.grove.queue.Delivery delivery, dev.grove.queue.Routing.Enqueue job) {
             received.incrementAndGet();
             return Admission.QUEUED;
         }

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CommandParserTest {
-    final CommandParser parser = new CommandParser();
+    static final String HELP = "**the help text**";
+    final CommandParser parser = new CommandParser(HELP);
 
     Command parsed(String comment) {
         ParseResult r = parser.parse(comment);
@@ -21,7 +22,7 @@ class CommandParserTest {
     String reply(String comment) {
         ParseResult r = parser.parse(comment);
         String text = assertInstanceOf(ParseResult.Reply.class, r, comment + " -> " + r).text();
-        assertTrue(text.contains(CommandParser.HELP), "the reply carries the help text");
+        assertTrue(text.contains(HELP), "the reply carries the help text");
         return text;
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class DurabilityFlowIT extends GroveE2E {
     /** Fast beats, so a killed process's jobs are revived within seconds. */
     static final Map<String, String> QUICK = Map.of("GROVE_HEARTBEAT", "1s", "GROVE_JOB_ATTEMPTS", "2",
-            "GROVE_JOB_BACKOFF", "1s");
+            "GROVE_JOB_BACKOFF", "1s", "GROVE_GITHUB_RETRIES", "1", "GROVE_GITHUB_BACKOFF", "100ms");
 
     byte[] labeledBody() {
         return WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin), ISSUE,

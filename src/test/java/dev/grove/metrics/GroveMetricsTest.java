@@ -11,7 +11,7 @@ import dev.grove.app.HttpServer;
 import dev.grove.queue.ExecutorJobQueue;
 import dev.grove.store.FileStateStore;
 import dev.grove.testing.WebhookFixtures;
-import dev.grove.webhook.EventRouter;
+import dev.grove.queue.EventRouter;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.queue.JobQueue;
 import dev.grove.webhook.WebhookController;

@@ -1,5 +1,7 @@
 package dev.grove.pipeline;
 
+import dev.grove.publish.CommentPacer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.ProcessAgentRunner;
+import dev.grove.model.Attempt;
 import dev.grove.model.DiffStat;
 import dev.grove.git.JGitClient;
 import dev.grove.github.Hub4jGitHubGateway;
@@ -55,6 +57,7 @@ class ExperimentRunnerIT {
     ExecutorService pool;
     JGitClient git;
     ExperimentRunner runner;
+    FileStateStore store;
     RunRequest request;
 
     @BeforeEach
@@ -71,8 +74,10 @@ class ExperimentRunnerIT {
         pool = Executors.newCachedThreadPool();
         git = new JGitClient(settings.cacheDir());
         Hub4jGitHubGateway gateway = new Hub4jGitHubGateway(github.baseUrl(), id -> TOKEN, INSTALLATION);
-        runner = new ExperimentRunner(id -> gateway, null, git, new ProcessAgentRunner(AGENT, List.of()),
-                new FileStateStore(dataDir.resolve("state.json")), settings, pool, Clock.systemUTC());
+        store = new FileStateStore(dataDir.resolve("state.json"));
+        runner = new ExperimentRunner(PipelineSteps.create(id -> gateway, null, git,
+                AgentCatalog.single(new ProcessAgentRunner(AGENT, List.of())), IssueBudget.UNLIMITED, store, settings,
+                Clock.systemUTC()), settings, pool);
         request = new RunRequest(REPO, INSTALLATION, ISSUE, "Speed up search", "Make search faster.", "Codertocat",
                 GitFixtures.fileUrl(origin), "main");
     }
@@ -97,11 +102,11 @@ class ExperimentRunnerIT {
         for (int n = 1; n <= 3; n++) {
             assertEquals(n, GitFixtures.runGit(origin, "show", "grove/7-try-" + n + ":notes.txt").lines().count());
         }
-        List<ExperimentRunner.Attempt> attempts = ran.attempts();
-        assertEquals(List.of(true, true, false), attempts.stream().map(ExperimentRunner.Attempt::verified).toList());
-        assertEquals(List.of(1.0, 2.0, 3.0), attempts.stream().map(ExperimentRunner.Attempt::measure).toList());
+        List<Attempt> attempts = ran.attempts();
+        assertEquals(List.of(true, true, false), attempts.stream().map(Attempt::verified).toList());
+        assertEquals(List.of(1.0, 2.0, 3.0), attempts.stream().map(Attempt::measure).toList());
         assertEquals(new DiffStat(1, 2, 0), attempts.get(1).diff());
-        assertEquals("verify exited with 1", attempts.get(2).note());
+        assertTrue(attempts.get(2).note().contains("failed: verify command exited with code 1"), attempts.get(2).note());
 
         List<ReceivedRequest> comments = github.requests("POST", "/repos/octo-org/shop/issues/7/comments");
         assertEquals(1, comments.size(), "one comparison table");
@@ -169,8 +174,8 @@ class ExperimentRunnerIT {
                         null)));
         assertTrue(ran.comment().contains("### Grove: 2 attempts at task 2 of #7 (Notes)"), ran.comment());
         assertNull(ran.attempts().get(0).verified());
-        String prompt1 = Files.readString(dataDir.resolve("tasks/octo-org/shop/7/try-1/prompt.md"));
-        String prompt2 = Files.readString(dataDir.resolve("tasks/octo-org/shop/7/try-2/prompt.md"));
+        String prompt1 = Files.readString(dataDir.resolve("tasks/octo-org/shop/7/~try-1/prompt.md"));
+        String prompt2 = Files.readString(dataDir.resolve("tasks/octo-org/shop/7/~try-2/prompt.md"));
         assertTrue(prompt1.contains("Your task: Notes") && prompt1.contains("Keep notes short.")
                 && prompt1.contains("Be bold.") && !prompt1.contains("Be careful."), prompt1);
         assertTrue(prompt2.contains("Be careful."), prompt2);

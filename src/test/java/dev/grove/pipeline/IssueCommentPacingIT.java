@@ -1,5 +1,6 @@
 package dev.grove.pipeline;
 
+import dev.grove.publish.CommentPacer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,15 +72,16 @@ class IssueCommentPacingIT {
     @Test
     void sixteenTasksEditTheCommentAtMostOncePerIntervalAndTheLastEditIsTheFinalState() throws Exception {
         Path origin = GitFixtures.createOrigin(tmp);
-        LiveProgressIT.RecordingGitHub github = new LiveProgressIT.RecordingGitHub();
+        dev.grove.testing.RecordingGitHub github = new dev.grove.testing.RecordingGitHub();
         List<Instant> times = Collections.synchronizedList(new ArrayList<>());
         RunnerSettings settings = new RunnerSettings(tmp.resolve("data"), 16, Duration.ofMinutes(2),
                 RunnerSettings.BRANCH_PREFIX);
         Clock clock = Clock.systemUTC();
         FileStateStore store = new FileStateStore(settings.dataDir().resolve("state.json"));
-        IssueRunner runner = new IssueRunner(id -> new TimedGitHub(github, times), null,
-                new JGitClient(settings.cacheDir()), AgentCatalog.single(busy()), IssueBudget.UNLIMITED,
-                TaskProgressListener.NONE, store, settings, pool, clock)
+        PipelineSteps steps = PipelineSteps.create(id -> new TimedGitHub(github, times), null,
+                new JGitClient(settings.cacheDir()), AgentCatalog.single(busy()), IssueBudget.UNLIMITED, store,
+                settings, clock);
+        IssueRunner runner = new IssueRunner(steps, settings, pool, TaskProgressListener.NONE)
                 .pacingComments(CommentPacer.withTimer(clock, INTERVAL));
         StringBuilder body = new StringBuilder();
         for (int i = 1; i <= 16; i++) {
@@ -95,7 +97,7 @@ class IssueCommentPacingIT {
 
         assertEquals(16, result.tasks().size());
         for (TaskRecord t : result.tasks()) assertEquals(TaskStatus.PR_OPENED, t.status(), t.toString());
-        assertTrue(github.bodies.stream().anyMatch(b -> b.contains("agent running: step")),
+        assertTrue(github.bodies().stream().anyMatch(b -> b.contains("agent running: step")),
                 "progress reached the comment");
         List<Instant> at = List.copyOf(times);
         for (int i = 1; i < at.size(); i++) {
@@ -103,7 +105,7 @@ class IssueCommentPacingIT {
             assertTrue(gap.compareTo(INTERVAL.minusMillis(20)) >= 0, "edit " + i + " came " + gap + " after the one"
                     + " before: " + at);
         }
-        String last = github.bodies.get(github.bodies.size() - 1);
+        String last = github.bodies().get(github.bodies().size() - 1);
         for (int i = 1; i <= 16; i++) {
             assertTrue(last.contains("Task number " + i), last);
         }
@@ -114,10 +116,10 @@ class IssueCommentPacingIT {
 
     /** Stamps each comment write with its time. */
     static final class TimedGitHub implements dev.grove.github.GitHubGateway {
-        final LiveProgressIT.RecordingGitHub inner;
+        final dev.grove.testing.RecordingGitHub inner;
         final List<Instant> times;
 
-        TimedGitHub(LiveProgressIT.RecordingGitHub inner, List<Instant> times) {
+        TimedGitHub(dev.grove.testing.RecordingGitHub inner, List<Instant> times) {
             this.inner = inner;
             this.times = times;
         }

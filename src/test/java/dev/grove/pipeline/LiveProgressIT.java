@@ -1,5 +1,6 @@
 package dev.grove.pipeline;
 
+import dev.grove.publish.CommentPacer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,14 +8,11 @@ import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRunner;
 import dev.grove.git.JGitClient;
-import dev.grove.github.DryRunGitHubGateway;
-import dev.grove.github.GitHubGateway;
-import dev.grove.github.PullRequestDraft;
-import dev.grove.github.PullRequestRef;
 import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
 import dev.grove.store.FileStateStore;
 import dev.grove.testing.GitFixtures;
+import dev.grove.testing.RecordingGitHub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -43,34 +40,6 @@ class LiveProgressIT {
     @AfterEach
     void stop() {
         pool.shutdownNow();
-    }
-
-    /** Records every version of every comment. */
-    static final class RecordingGitHub implements GitHubGateway {
-        final DryRunGitHubGateway inner = new DryRunGitHubGateway("admin");
-        final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
-
-        public String permissionOf(RepoRef repo, String user) {
-            return inner.permissionOf(repo, user);
-        }
-
-        public long commentOnIssue(RepoRef repo, int issue, String body) {
-            bodies.add(body);
-            return inner.commentOnIssue(repo, issue, body);
-        }
-
-        public void editIssueComment(RepoRef repo, long id, String body) {
-            bodies.add(body);
-            inner.editIssueComment(repo, id, body);
-        }
-
-        public Optional<PullRequestRef> findPullRequest(RepoRef repo, String head) {
-            return inner.findPullRequest(repo, head);
-        }
-
-        public PullRequestRef openPullRequest(RepoRef repo, PullRequestDraft draft) {
-            return inner.openPullRequest(repo, draft);
-        }
     }
 
     /** Reports 30 progress lines, moving the clock {@code step} before each, then writes a file. */
@@ -94,9 +63,10 @@ class LiveProgressIT {
         ProgressThrottleTest.MutableClock clock = new ProgressThrottleTest.MutableClock();
         RecordingGitHub github = new RecordingGitHub();
         RunnerSettings settings = new RunnerSettings(tmp.resolve("data"), 2, Duration.ofMinutes(1), RunnerSettings.BRANCH_PREFIX);
-        IssueRunner runner = new IssueRunner(id -> github, null, new JGitClient(settings.cacheDir()),
-                AgentCatalog.single(chatty(clock, step)), IssueBudget.UNLIMITED, (key, line) -> heard.add(line),
-                new FileStateStore(settings.dataDir().resolve("state.json")), settings, pool, clock)
+        PipelineSteps steps = PipelineSteps.create(id -> github, null, new JGitClient(settings.cacheDir()),
+                AgentCatalog.single(chatty(clock, step)), IssueBudget.UNLIMITED,
+                new FileStateStore(settings.dataDir().resolve("state.json")), settings, clock);
+        IssueRunner runner = new IssueRunner(steps, settings, pool, (key, line) -> heard.add(line))
                 // no per-issue pacing here: this test is about each task's own throttle (CommentPacerTest and
                 // IssueCommentPacingIT test the issue's)
                 .pacingComments(new CommentPacer(clock, Duration.ZERO, (job, delay) -> job.run()));
@@ -105,7 +75,7 @@ class LiveProgressIT {
         Path events = settings.tasksDir().resolve("octo-org/shop/3/write-the-notes/events.log");
         assertEquals(30, Files.readAllLines(events).size(), "every line is in the event log");
         assertTrue(Files.readString(events).contains(" step 30\n"));
-        return (int) github.bodies.stream().filter(b -> b.contains("agent running: step")).count();
+        return (int) github.bodies().stream().filter(b -> b.contains("agent running: step")).count();
     }
 
     @Test

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;
+import dev.grove.agent.AgentCatalog;
 import dev.grove.agent.AgentRunner;
+import dev.grove.config.RepoConfig;
 import dev.grove.git.CachedRepo;
 import dev.grove.git.JGitClient;
 import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
 import dev.grove.plan.Plan;
 import dev.grove.plan.Task;
+import dev.grove.store.FileStateStore;
 import dev.grove.testing.GitFixtures;
+import dev.grove.testing.RecordingGitHub;
+import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,6 +73,16 @@ class PlanSourceIT {
         }
     }
 
+    PlanSource source(AgentRunner agent) {
+        return new PlanSource(PipelineSteps.create(id -> new RecordingGitHub(), null, git, AgentCatalog.single(agent),
+                IssueBudget.UNLIMITED, new FileStateStore(tmp.resolve("data/state.json")), settings, Clock.systemUTC()),
+                settings);
+    }
+
+    static RepoConfig config(int maxTasks) {
+        return new ExperimentSettings(null, null, maxTasks).config();
+    }
+
     RunRequest request(String body) {
         return new RunRequest(REPO, 1, 5, "Improve the app", body, "someone", clone.cloneUrl(), "main");
     }
@@ -80,8 +95,8 @@ class PlanSourceIT {
                         + "\"paths\": [\"src/main/java/demo/App.java\"]},"
                         + " {\"title\": \"Guide\", \"paths\": [\"docs/**\", \"docs/setup.md\"]},"
                         + " {\"title\": \"Readme\", \"paths\": [\"README.md\", \"docs/guide.md\"]}]}\n");
-        Plan plan = new PlanSource(git, agent, settings).plan(request("Make the app better; document it."), clone,
-                base, 5);
+        Plan plan = source(agent).plan(request("Make the app better; document it."), config(5), clone,
+                base);
 
         assertEquals("the planner agent", plan.source());
         assertEquals(List.of(
@@ -106,7 +121,7 @@ class PlanSourceIT {
     @Test
     void twoInvalidAnswersGiveOneTaskForTheWholeIssueWithANote() {
         ScriptedAgent agent = new ScriptedAgent("no idea", "{\"tasks\": [{\"title\": \"X\", \"paths\": []}]}");
-        Plan plan = new PlanSource(git, agent, settings).plan(request("Do the thing."), clone, base, 5);
+        Plan plan = source(agent).plan(request("Do the thing."), config(5), clone, base);
 
         assertEquals(List.of(new Task(1, "Improve the app", "Do the thing.", List.of())), plan.tasks());
         assertEquals(List.of("The planner agent gave no valid plan (task 1 needs `paths`: a non-empty array of path "
@@ -118,14 +133,14 @@ class PlanSourceIT {
     @Test
     void aWrittenPlanNeedsNoAgent() {
         ScriptedAgent agent = new ScriptedAgent();
-        PlanSource source = new PlanSource(git, agent, settings);
-        Plan fromChecklist = source.plan(request("- [ ] A\n  paths: a/**\n- [ ] B\n  paths: b/**\n"), clone, base, 5);
+        PlanSource source = source(agent);
+        Plan fromChecklist = source.plan(request("- [ ] A\n  paths: a/**\n- [ ] B\n  paths: b/**\n"), config(5), clone, base);
         assertEquals("checklist", fromChecklist.source());
         Plan fromBlock = source.plan(request("```grove\ntasks:\n  - title: A\n    paths: [a/**]\n```\n- [ ] ignored\n"),
-                clone, base, 5);
+                config(5), clone, base);
         assertEquals("the `grove` block", fromBlock.source());
         assertEquals(List.of(new Task(1, "A", "", List.of("a/**"))), fromBlock.tasks());
-        Plan broken = source.plan(request("```grove\ntasks: nope\n```\n"), clone, base, 5);
+        Plan broken = source.plan(request("```grove\ntasks: nope\n```\n"), config(5), clone, base);
         assertEquals(List.of(), broken.waves());
         assertTrue(broken.problem().startsWith("Nothing runs: the `grove` block needs a non-empty list `tasks:`"),
                 broken.problem());

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grove.store.Database;
 import dev.grove.queue.Delivery;
-import dev.grove.webhook.EventRouter;
+import dev.grove.queue.EventRouter;
 import dev.grove.queue.JobQueue.Admission;
-import dev.grove.webhook.Routing;
-import dev.grove.webhook.WebhookEvent;
+import dev.grove.queue.Routing;
+import dev.grove.queue.WebhookEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,9 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.WebhookEvent;
+
+import dev.grove.queue.Routing;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

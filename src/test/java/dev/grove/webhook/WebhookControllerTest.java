@@ -1,5 +1,7 @@
 package dev.grove.webhook;
 
+import dev.grove.queue.EventRouter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

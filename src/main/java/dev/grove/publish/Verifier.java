@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import dev.grove.agent.AgentOutcome;
 import dev.grove.agent.AgentRequest;

@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import dev.grove.sandbox.Launch;
 import dev.grove.sandbox.Sandbox;
@@ -15,18 +15,18 @@ import java.util.Map;
  * A repository's own command (verify, measure) run with {@code sh -c} in a worktree, in Grove's sandbox with no
  * network, a small environment (PATH, HOME, LANG, JAVA_HOME: no secrets), a timeout, and its output kept in a log file.
  */
-final class ShellCommand {
+public final class ShellCommand {
     private ShellCommand() {
     }
 
     /** {@code exitCode} -1: it ran past its timeout (and was killed) or could not start. */
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
 
         /** The last non-blank line of the output. */
-        String lastLine() {
+        public String lastLine() {
             String last = "";
             for (String l : output.split("\\R")) {
                 if (!l.isBlank()) last = l.strip();
@@ -35,7 +35,7 @@ final class ShellCommand {
         }
     }
 
-    static Result run(String command, Path dir, Duration timeout, Path logFile) {
+    public static Result run(String command, Path dir, Duration timeout, Path logFile) {
         Map<String, String> server = System.getenv();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", server.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));

@@ -1,4 +1,4 @@
-package dev.grove.webhook;
+package dev.grove.queue;
 
 /** What the router decided for a delivery: a job to enqueue, or why it is ignored. */
 public sealed interface Routing {

@@ -1,4 +1,4 @@
-package dev.grove.webhook;
+package dev.grove.queue;
 
 import java.util.Map;
 

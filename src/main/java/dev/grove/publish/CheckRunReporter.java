@@ -1,9 +1,12 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import dev.grove.github.CheckAction;
 import dev.grove.github.CheckRunRequest;
 import dev.grove.github.GitHubGateway;
 import dev.grove.model.RepoRef;
+import dev.grove.publish.PublishOutcome.Pushed;
+import dev.grove.report.CheckRunSummaryRenderer;
+import java.time.Duration;
 import dev.grove.store.StateStore;
 import dev.grove.model.TaskKey;
 import java.io.IOException;
@@ -28,6 +31,7 @@ public final class CheckRunReporter {
 
     private final GitHubGateway github;
     private final StateStore store;
+    private final CheckRunSummaryRenderer summaries = new CheckRunSummaryRenderer();
 
     public CheckRunReporter(GitHubGateway github, StateStore store) {
         this.github = github;
@@ -40,7 +44,7 @@ public final class CheckRunReporter {
     }
 
     /** Creates the in-progress check run on {@code headSha}; returns its id, or -1 when GitHub refused it. */
-    long start(RepoRef repo, TaskKey key, String title, String headSha, Instant startedAt, String what) {
+    public long start(RepoRef repo, TaskKey key, String title, String headSha, Instant startedAt, String what) {
         try {
             long id = github.createCheckRun(repo, new CheckRunRequest(name(title), headSha, key.toString(),
                     "in_progress", null, startedAt, null, what, what, null, List.of(CANCEL_ACTION)));
@@ -53,7 +57,7 @@ public final class CheckRunReporter {
     }
 
     /** Shows a progress line in the in-progress check run's output (the caller throttles). */
-    void progress(RepoRef repo, TaskKey key, long id, String line) {
+    public void progress(RepoRef repo, TaskKey key, long id, String line) {
         if (id < 0) {
             return;
         }
@@ -67,7 +71,7 @@ public final class CheckRunReporter {
     }
 
     /** Completes the check run with {@code success}, {@code failure} or {@code neutral}. */
-    void complete(RepoRef repo, TaskKey key, long id, String conclusion, String title, String summary, Instant at) {
+    public void complete(RepoRef repo, TaskKey key, long id, String conclusion, String title, String summary, Instant at) {
         if (id < 0) {
             return;
         }
@@ -77,5 +81,25 @@ public final class CheckRunReporter {
         } catch (IOException | RuntimeException e) {
             log.warn("could not complete the check run of {}: {}", key, e.getMessage());
         }
+    }
+
+    /**
+     * Completes the check run of a pushed head with what verify said: {@code success}, {@code failure}, or
+     * {@code neutral} when no verify command is configured. {@code title} is the check's title, {@code headline} the
+     * first line of its summary.
+     */
+    public void completePushed(RepoRef repo, TaskKey key, long id, String title, String headline, Pushed pushed,
+            String agentTail, Duration agentTime, Instant start, Instant now) {
+        VerifyResult verify = pushed.verify();
+        String conclusion = verify == null ? "neutral" : verify.passed() ? "success" : "failure";
+        complete(repo, key, id, conclusion, title, summaries.render(new CheckRunSummaryRenderer.Report(headline,
+                agentTail, pushed.files(), verify == null ? null : verify.summary(), verify == null ? null : verify.tail(),
+                agentTime, verify == null ? null : verify.elapsed(), Duration.between(start, now))), now);
+    }
+
+    /** The title of a pushed head's check: {@code <prefix>; verify passed} and the like. */
+    public static String verifyTitle(String pushedWord, VerifyResult verify) {
+        if (verify == null) return pushedWord + "; no verify command configured";
+        return pushedWord + "; verify " + (verify.passed() ? "passed" : "failed");
     }
 }

@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.agent;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import java.time.Duration;
 

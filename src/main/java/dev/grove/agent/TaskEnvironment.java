@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.agent;
 
 import dev.grove.model.RepoRef;
 import dev.grove.plan.Task;
@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The task's facts an agent gets as environment variables (the agent contract; see the README). */
-final class TaskEnvironment {
+public final class TaskEnvironment {
     private TaskEnvironment() {
     }
 
     /** {@code GROVE_TASK_TITLE}, {@code GROVE_TASK_PATHS}, {@code GROVE_ISSUE_NUMBER}, {@code GROVE_TASK_NUMBER}, {@code GROVE_REPOSITORY}; mutable, so callers can add their own. */
-    static Map<String, String> of(RepoRef repo, int issue, Task task) {
+    public static Map<String, String> of(RepoRef repo, int issue, Task task) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("GROVE_TASK_TITLE", task.title());
         env.put("GROVE_TASK_PATHS", String.join(",", task.paths()));

@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.agent;
 
 import java.util.List;
 

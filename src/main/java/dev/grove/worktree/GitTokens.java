@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.worktree;
 
 import dev.grove.git.GitCredentials;
 import dev.grove.github.TokenSource;
@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Installation tokens as git credentials: asked for before each git network call, since tokens expire hourly. */
-final class GitTokens {
+public final class GitTokens {
     private GitTokens() {
     }
 
     /** Credentials for the installation, or null where git needs none ({@code tokens} null: the offline demo). */
-    static GitCredentials credentials(TokenSource tokens, long installationId) {
+    public static GitCredentials credentials(TokenSource tokens, long installationId) {
         if (tokens == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package dev.grove.pipeline;
+package dev.grove.publish;
 
 import dev.grove.github.GitHubGateway;
 import dev.grove.model.RepoRef;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * run or a restart edits the same comment), edited in place after that. Updates are serialised; a failed update is
  * logged and the next one carries the whole state again. Writes are paced per issue by a {@link CommentPacer}.
  */
-final class TrackingComment {
+public final class TrackingComment {
     private static final Logger log = LoggerFactory.getLogger(TrackingComment.class);
     private final GitHubGateway github;
     private final StateStore store;
@@ -24,7 +24,7 @@ final class TrackingComment {
     private final CommentPacer pacer;
     private String lastBody;
 
-    TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue, CommentPacer pacer) {
+    public TrackingComment(GitHubGateway github, StateStore store, RepoRef repo, int issue, CommentPacer pacer) {
         this.pacer = pacer;
         this.github = github;
         this.store = store;
@@ -33,13 +33,13 @@ final class TrackingComment {
     }
 
     /** Shows {@code view}, now or once the issue's comment may be edited again (see {@link CommentPacer}). */
-    void show(RunView view) {
+    public void show(RunView view) {
         String body = renderer.render(view);
         pacer.offer(key(), () -> write(body));
     }
 
     /** Shows {@code view} like {@link #show}, returning once it is written: the state a run or command ends with. */
-    void settle(RunView view) {
+    public void settle(RunView view) {
         String body = renderer.render(view);
         pacer.offerAndWait(key(), () -> write(body));
     }
