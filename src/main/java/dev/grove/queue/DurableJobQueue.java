@@ -214,12 +214,12 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         }
         WebhookEvent event = event(deliveryId, stored.get());
         // the job's log lines carry its delivery, repository and issue, as intake's did (GROVE_LOG_FORMAT=json)
-        org.slf4j.MDC.put(dev.grove.webhook.LogContext.DELIVERY, deliveryId);
+        org.slf4j.MDC.put(dev.grove.queue.LogContext.DELIVERY, deliveryId);
         String repository = event.payload().path("repository").path("full_name").asText("");
-        if (!repository.isEmpty()) org.slf4j.MDC.put(dev.grove.webhook.LogContext.REPOSITORY, repository);
+        if (!repository.isEmpty()) org.slf4j.MDC.put(dev.grove.queue.LogContext.REPOSITORY, repository);
         JsonNode number = event.payload().path("issue").path("number").isMissingNode()
                 ? event.payload().path("pull_request").path("number") : event.payload().path("issue").path("number");
-        if (number.canConvertToInt()) org.slf4j.MDC.put(dev.grove.webhook.LogContext.ISSUE, number.asText());
+        if (number.canConvertToInt()) org.slf4j.MDC.put(dev.grove.queue.LogContext.ISSUE, number.asText());
         try {
             Routing routing = router.route(event);
             if (routing instanceof Routing.Enqueue job) {
@@ -228,9 +228,9 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
             }
             finish(deliveryId, "DONE", null);
         } finally {
-            org.slf4j.MDC.remove(dev.grove.webhook.LogContext.DELIVERY);
-            org.slf4j.MDC.remove(dev.grove.webhook.LogContext.REPOSITORY);
-            org.slf4j.MDC.remove(dev.grove.webhook.LogContext.ISSUE);
+            org.slf4j.MDC.remove(dev.grove.queue.LogContext.DELIVERY);
+            org.slf4j.MDC.remove(dev.grove.queue.LogContext.REPOSITORY);
+            org.slf4j.MDC.remove(dev.grove.queue.LogContext.ISSUE);
         }
     }
 

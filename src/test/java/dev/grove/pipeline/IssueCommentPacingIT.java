@@ -93,7 +93,7 @@ class IssueCommentPacingIT {
                 d.base(), d.permission(), d.requireCodeOwners(), d.agent(), d.verify(), d.verifyTimeout(),
                 d.draftOnFailure(), d.deleteBranchOnMerge(), 16, d.measure(), d.budget(), d.closeIssue());
         IssueRunner.Result result = runner.run(new RunRequest(REPO, 1, 9, "Sixteen", body.toString(), "octocat",
-                GitFixtures.fileUrl(origin), "main"), new RunOptions(config, java.util.Set.of(), null, true));
+                GitFixtures.fileUrl(origin), "main"), new RunOptions(config, java.util.Set.of(), null));
 
         assertEquals(16, result.tasks().size());
         for (TaskRecord t : result.tasks()) assertEquals(TaskStatus.PR_OPENED, t.status(), t.toString());
