@@ -55,12 +55,19 @@ class TwoProcessesFlowIT extends GroveE2E {
                 pr++;
             }
         }
-        Path starts = tmp.resolve("agent-starts.txt");
-        String agent = "echo \"$GROVE_ISSUE_NUMBER/$GROVE_TASK_NUMBER\" >> '" + starts + "'; " + exampleAgent(0.5);
-        Map<String, String> shared = Map.of("GROVE_DATABASE_URL", url, "GROVE_HEARTBEAT", "2s");
+        // agents run in the sandbox: they note their starts in a folder every sandbox is shown (GROVE_SANDBOX_BIND)
+        Path marks = Files.createDirectories(tmp.resolve("marks"));
+        Files.setPosixFilePermissions(marks, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        // one file per start: each sandbox runs as its own uid, so they cannot append to one shared file
+        String agent = "mktemp '" + marks + "'/\"$GROVE_ISSUE_NUMBER-$GROVE_TASK_NUMBER\".XXXXXX >/dev/null; "
+                + exampleAgent(0.5);
+        Map<String, String> shared = Map.of("GROVE_DATABASE_URL", url, "GROVE_HEARTBEAT", "2s",
+                "GROVE_SANDBOX_BIND", marks.toString());
         startServer(agent, shared);
         Map<String, String> env = new HashMap<>(shared);
         env.put("GROVE_PORT", "0");
+        env.put("GROVE_ADMIN_PORT", "0");
+        env.put("GROVE_COMMENT_INTERVAL", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", APP_ID);
         env.put("GROVE_PRIVATE_KEY_FILE", tmp.resolve("app.pem").toString());
@@ -90,7 +97,11 @@ class TwoProcessesFlowIT extends GroveE2E {
         }
         assertTrue(server.awaitIdle(Duration.ofSeconds(120)), "idle");
 
-        List<String> started = Files.readAllLines(starts);
+        List<String> started;
+        try (var files = Files.list(marks)) {
+            started = files.map(f -> f.getFileName().toString().replaceFirst("\\.[^.]*$", "").replace('-', '/'))
+                    .toList();
+        }
         Map<String, Long> perTask = started.stream().collect(Collectors.groupingBy(Function.identity(), TreeMap::new,
                 Collectors.counting()));
         assertEquals(3 * ISSUES, perTask.size(), "every task's agent started: " + perTask);
