@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Before a run's tasks start: every task gets a record, the selected ones are queued again (what they spent still
- * counts), failed tasks' leftovers are removed, pushes cut off midway are settled against origin, and every task that
- * will run gets its branch name.
+ * counts), failed or stopped tasks are settled against origin (their leftovers removed, their branch name kept), and
+ * every task that will run gets its branch name.
  */
 final class RunPreparation {
     private static final Logger log = LoggerFactory.getLogger(RunPreparation.class);
@@ -31,13 +31,12 @@ final class RunPreparation {
         this.steps = steps;
     }
 
-    /** What a run must settle before its tasks start: failed tasks' leftover branches, pushes cut off midway. */
-    record Prepared(List<String> leftovers, List<Task> interruptedPushes, Set<TaskKey> runNow) {
+    /** What a run must settle before its tasks start: failed tasks and runs or pushes cut off midway. */
+    record Prepared(List<Task> interruptedPushes, Set<TaskKey> runNow) {
     }
 
     /** Every task gets a record; the selected ones are queued again unless they have their PR (or pushed). */
     Prepared prepare(Plan plan, Map<Task, TaskKey> keys, Set<Task> selected) {
-        List<String> leftovers = new ArrayList<>();
         List<Task> interruptedPushes = new ArrayList<>();
         Set<TaskKey> runNow = new HashSet<>(); // the tasks this run starts afresh: only their times make its figures
         for (Task t : plan.tasks()) {
@@ -60,28 +59,31 @@ final class RunPreparation {
                 interruptedPushes.add(t);
                 continue;
             }
+            if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
+                // a failed task runs again on the branch name it had: settled against origin like a stopped one, so
+                // a retry (a command, a job's next attempt, a revived job) never makes a second branch for one task
+                interruptedPushes.add(t);
+                runNow.add(key);
+                continue;
+            }
             if (rec == null || !(rec.status().hasPullRequest() || rec.status() == TaskStatus.PUSHED)) {
-                if (rec != null && rec.status() == TaskStatus.FAILED && rec.branch() != null) {
-                    leftovers.add(rec.branch());
-                }
                 // what earlier runs of the task spent still counts against the budget
                 runNow.add(key);
                 steps.store().saveTask(TaskRecord.queued(key, t.number(), t.title()).withAgentRun(rec == null ? null
                         : rec.agentRun() == null ? null : AgentRun.start(rec.agentRun().agent(), null, rec.agentRun())));
             }
         }
-        return new Prepared(leftovers, interruptedPushes, runNow);
+        return new Prepared(interruptedPushes, runNow);
     }
 
-    /** Removes the failed tasks' leftovers and settles the interrupted pushes, once origin is fetched. */
+    /** Settles the failed and interrupted tasks against origin, once origin is fetched. */
     void settle(Prepared prepared, CachedRepo clone, String baseSha, Map<Task, TaskKey> keys) {
-        prepared.leftovers().forEach(branch -> removeLeftover(clone, branch, baseSha));
         prepared.interruptedPushes().forEach(t -> settleInterrupted(clone, keys.get(t), baseSha));
     }
 
     /**
-     * A task left going by a process that stopped ({@code PUSHING}, or before: {@code RUNNING}, {@code QUEUED},
-     * {@code WAITING}): origin is the truth. If origin holds the branch, the push landed and the task resumes at its
+     * A task that failed, or was left going by a process that stopped ({@code PUSHING}, or before: {@code RUNNING},
+     * {@code QUEUED}, {@code WAITING}): origin is the truth. If origin holds the branch, the push landed and the task resumes at its
      * pull request, without running its agent or pushing again. If not, its worktree and local branch (whatever they
      * hold) are removed, and it runs again from the base on the same branch name: never a second branch for one task.
      */

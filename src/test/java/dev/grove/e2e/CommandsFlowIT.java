@@ -208,6 +208,27 @@ class CommandsFlowIT extends GroveE2E {
     }
 
     @Test
+    void aTaskWhosePushFailedAfterItsCommitRunsAgainOnTheSameBranchName() throws Exception {
+        // origin refuses pushes while the flag exists: the task's commit is made in the clone, its push fails
+        java.nio.file.Path refuse = Files.writeString(tmp.resolve("refuse"), "x");
+        java.nio.file.Path hook = origin.resolve("hooks/pre-receive");
+        Files.writeString(hook, "#!/bin/sh\nif [ -f '" + refuse + "' ]; then echo 'refused by the test' >&2; exit 1; fi\n");
+        hook.toFile().setExecutable(true);
+        startServer(exampleAgent(0));
+        comment("/grove run 1");
+        assertTrue(groveBranchesOnOrigin().isEmpty(), "the push was refused");
+        String failed = lastTrackingComment();
+        assertTrue(failed.contains(":x: failed: origin rejected the push") && failed.contains("refused by the test"),
+                failed);
+
+        Files.delete(refuse);
+        comment("/grove retry 1");
+        assertEquals(Set.of(BRANCHES.get(0)), groveBranchesOnOrigin(), "the retry pushed under the task's own name");
+        assertEquals("1", dev.grove.testing.GitFixtures.runGit(origin, "rev-list", "--count", "main.." + BRANCHES.get(0))
+                .trim(), "one commit: the retry started from the base again");
+    }
+
+    @Test
     void cancelStopsARunningAgentAndPushesNothing() throws Exception {
         startServer("sleep 30; " + exampleAgent(0));
         URI base = URI.create("http://localhost:" + server.port());

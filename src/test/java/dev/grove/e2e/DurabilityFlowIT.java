@@ -56,7 +56,8 @@ class DurabilityFlowIT extends GroveE2E {
 
     /** Each task: one branch on origin, holding one commit on top of main; one PR asked for; one tracking comment. */
     void assertEachTaskOnce() {
-        assertEquals(new TreeSet<>(BRANCHES), groveBranchesOnOrigin(), "one branch per task, no -2");
+        assertEquals(new TreeSet<>(BRANCHES), groveBranchesOnOrigin(), () -> "one branch per task, no -2\n"
+                + server.output());
         for (String b : BRANCHES) {
             assertEquals("1", GitFixtures.runGit(origin, "rev-list", "--count", "main.." + b).trim(), b + ": one commit");
         }
