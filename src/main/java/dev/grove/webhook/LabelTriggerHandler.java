@@ -1,13 +1,10 @@
 package dev.grove.webhook;
 
-import dev.grove.queue.WebhookEvent;
-
-import dev.grove.queue.EventHandler;
-
-import dev.grove.queue.Routing;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.command.Triggers;
+import dev.grove.queue.EventHandler;
+import dev.grove.queue.Routing;
+import dev.grove.queue.WebhookEvent;
 import java.util.function.Consumer;
 
 /**
@@ -24,14 +21,9 @@ public final class LabelTriggerHandler implements EventHandler {
     @Override
     public Routing route(WebhookEvent event) {
         JsonNode p = event.payload();
-        if (Senders.isBot(p.path("sender"))) {
-            return new Routing.Ignore("the sender " + p.path("sender").path("login").asText() + " is a bot");
-        }
-        if (p.path("issue").has("pull_request")) {
-            return new Routing.Ignore("the label is on a pull request; Grove runs issues");
-        }
-        if (!Payloads.hasInstallation(p)) {
-            return new Routing.Ignore("the delivery names no App installation");
+        var ignored = Payloads.notFromPersonOnIssue(p, "the label is on a pull request; Grove runs issues");
+        if (ignored.isPresent()) {
+            return ignored.get();
         }
         Triggers.Label t = new Triggers.Label(Payloads.issueRequest(p, p.path("sender").path("login").asText()),
                 p.path("label").path("name").asText(""));

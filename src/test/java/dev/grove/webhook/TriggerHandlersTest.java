@@ -2,6 +2,7 @@ package dev.grove.webhook;
 
 import dev.grove.queue.WebhookEvent;
 
+import dev.grove.queue.EventHandler;
 import dev.grove.queue.Routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +49,30 @@ class TriggerHandlersTest {
         ((ObjectNode) p.get("comment")).put("body", "/grove run");
         ((ObjectNode) p.path("comment").path("user")).put("login", "grove[bot]").put("type", "Bot");
         assertInstanceOf(Routing.Ignore.class, new IssueCommentCreatedHandler(c -> { }).route(event("issue_comment", p)));
+    }
+
+    @Test
+    void labelAndStopEventsFromBotsOnPullRequestsOrWithoutAnInstallationAreIgnored() {
+        List<EventHandler> handlers = List.of(new LabelTriggerHandler(t -> { }), new IssueStoppedHandler(t -> { }));
+        for (EventHandler h : handlers) {
+            ObjectNode p = WebhookFixtures.payload("issues.labeled");
+            p.putObject("installation").put("id", 7); // ADJUSTED: the example was not sent through an App
+            assertInstanceOf(Routing.Enqueue.class, h.route(event("issues", p)), h + " routes a person's event");
+
+            ObjectNode bot = p.deepCopy();
+            ((ObjectNode) bot.path("sender")).put("login", "grove[bot]").put("type", "Bot"); // ADJUSTED
+            assertTrue(assertInstanceOf(Routing.Ignore.class, h.route(event("issues", bot))).reason().contains("bot"));
+
+            ObjectNode onPr = p.deepCopy();
+            ((ObjectNode) onPr.path("issue")).putObject("pull_request").put("url", "x"); // ADJUSTED
+            assertTrue(assertInstanceOf(Routing.Ignore.class, h.route(event("issues", onPr))).reason()
+                    .contains("pull request"));
+
+            ObjectNode noInstallation = p.deepCopy();
+            noInstallation.remove("installation"); // ADJUSTED
+            assertTrue(assertInstanceOf(Routing.Ignore.class, h.route(event("issues", noInstallation))).reason()
+                    .contains("installation"));
+        }
     }
 
     @Test
