@@ -1,0 +1,57 @@
+package dev.grove.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grove.model.RepoRef;
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the embedded database said it committed is there after the process dies at once ({@code kill -9}, here
+ * {@code Runtime.halt} in a JVM of its own, straight after the commits return). With H2's default write delay the
+ * last commits were lost.
+ */
+class EmbeddedDatabaseCrashTest {
+    static final TaskKey KEY = new TaskKey(RepoRef.parse("octo-org/shop"), 7, "add-a-rule");
+
+    /** The child: commits 20 task states (the last names a branch), says so, and dies without any shutdown. */
+    public static void main(String[] args) {
+        Database db = Database.open(null, Path.of(args[0]));
+        JdbcStateStore store = new JdbcStateStore(db, "crash-child", Clock.systemUTC(), Duration.ofMinutes(5));
+        TaskRecord rec = TaskRecord.queued(KEY, 1, "Add a rule");
+        for (int i = 1; i < 20; i++) {
+            store.saveTask(rec.withMessage("step " + i));
+        }
+        store.saveTask(rec.withBranch("grove/7-add-a-rule").withMessage("step 20"));
+        System.out.println("committed");
+        System.out.flush();
+        Runtime.getRuntime().halt(9);
+    }
+
+    @Test
+    void aCommitSurvivesTheProcessDyingRightAfterIt(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseCrashTest.class.getName(),
+                dir.toString())).redirectErrorStream(true).start();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child ended");
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("committed"), out);
+        assertEquals(9, child.exitValue(), out);
+
+        try (Database db = Database.open(null, dir)) {
+            TaskRecord back = new JdbcStateStore(db, "after", Clock.systemUTC(), Duration.ofMinutes(5)).task(KEY)
+                    .orElseThrow(() -> new AssertionError("the task's record was lost"));
+            assertEquals("step 20", back.message());
+            assertEquals("grove/7-add-a-rule", back.branch());
+        }
+    }
+}
