@@ -73,6 +73,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code issueBody}: {@code GET /repos/{o}/{r}/issues/{n}}; {@code editIssueBody}: {@code PATCH} it with
  *       {@code {"body": ...}}; {@code closeIssue}: {@code PATCH} it with {@code {"state": "closed",
  *       "state_reason": "completed"}}; all directly.</li>
+ *   <li>{@code checkSuiteRuns}: {@code GET /repos/{o}/{r}/check-suites/{id}/check-runs?filter=latest&per_page=100};
+ *       {@code checkRunAnnotations}: {@code GET /repos/{o}/{r}/check-runs/{id}/annotations?per_page=50}; directly.</li>
  *   <li>the look-ups {@link RetryingGitHubGateway} makes before sending a create again, directly:
  *       {@code issueComments}: {@code GET /repos/{o}/{r}/issues/{n}/comments?since=...&per_page=100&page=N};
  *       {@code findOpenPullRequest}: {@code GET /repos/{o}/{r}/pulls?state=open&head={o}:{branch}&per_page=100};
@@ -289,6 +291,39 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                     c.path("body").asText("")));
         }
         return out;
+    }
+
+    @Override
+    public List<CheckRunDetails> checkSuiteRuns(RepoRef repo, long checkSuiteId) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/check-suites/" + checkSuiteId
+                + "/check-runs?filter=latest&per_page=100"), "list the check runs of check suite " + checkSuiteId);
+        List<CheckRunDetails> out = new ArrayList<>();
+        for (JsonNode run : body.path("check_runs")) {
+            JsonNode output = run.path("output");
+            out.add(new CheckRunDetails(run.path("id").asLong(), run.path("name").asText(""),
+                    run.path("app").path("id").asLong(0), run.path("app").path("slug").asText(""),
+                    run.path("head_sha").asText(""), run.path("status").asText(""), textOrNull(run.path("conclusion")),
+                    textOrNull(output.path("title")), textOrNull(output.path("summary")),
+                    textOrNull(output.path("text")), output.path("annotations_count").asInt(0)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<CheckAnnotation> checkRunAnnotations(RepoRef repo, long checkRunId) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/check-runs/" + checkRunId
+                + "/annotations?per_page=50"), "list the annotations of check run " + checkRunId);
+        List<CheckAnnotation> out = new ArrayList<>();
+        for (JsonNode a : body) {
+            out.add(new CheckAnnotation(a.path("path").asText(""), a.path("start_line").asInt(0),
+                    a.path("end_line").asInt(0), a.path("annotation_level").asText(""), textOrNull(a.path("title")),
+                    textOrNull(a.path("message")), textOrNull(a.path("raw_details"))));
+        }
+        return out;
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n.isTextual() ? n.asText() : null;
     }
 
     @Override
