@@ -133,6 +133,38 @@ class CiFixFlowIT extends GroveE2E {
         assertCleanTraffic();
     }
 
+    /**
+     * A revise that changes nothing leaves the head where it was: the same failure sent again (a new delivery id, then
+     * the suite's own event) finds that head claimed in the store and starts no second attempt.
+     */
+    @Test
+    void aFailureOnAHeadAlreadyActedOnStartsNothingEvenWhenTheHeadDidNotMove() throws Exception {
+        prompts = Files.createDirectories(tmp.resolve("prompts"));
+        Files.setPosixFilePermissions(prompts, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String agent = "if [ \"${GROVE_REVISE:-}\" = 1 ]; then f=$(mktemp '" + prompts + "'/revise.XXXXXX);"
+                + " cp \"$GROVE_PROMPT_FILE\" \"$f\"; chmod 644 \"$f\"; exit 0; fi; " + exampleAgent(0);
+        github.stubJson("GET", "/repos/octo-org/shop/check-runs/" + CI_RUN + "/annotations", 200, annotations());
+        startServer(agent, Map.of("GROVE_SANDBOX_BIND", prompts.toString()));
+        comment("/grove run 1");
+        String h1 = GitFixtures.originBranchSha(origin, BRANCH);
+
+        deliver("check_run", ciCheckRun(h1));
+        List<String> replies = commentsOn(101);
+        assertEquals(2, replies.size(), replies.toString());
+        assertTrue(replies.get(0).startsWith("CI check `test` failed; Grove is revising (attempt 1 of 2)"), replies.get(0));
+        assertTrue(replies.get(1).contains("changed nothing"), replies.get(1));
+        assertEquals(h1, GitFixtures.originBranchSha(origin, BRANCH));
+        Set<Path> seen = promptFiles();
+        assertEquals(1, seen.size());
+
+        deliver("check_run", ciCheckRun(h1));
+        github.stubJson("GET", "/repos/octo-org/shop/check-suites/" + CI_SUITE + "/check-runs", 200, suiteRuns(h1));
+        deliver("check_suite", checkSuite(h1));
+        assertEquals(2, commentsOn(101).size(), "nothing more said: " + commentsOn(101));
+        assertEquals(seen, promptFiles(), "no second agent run");
+        assertCleanTraffic();
+    }
+
     // ---- payloads ----------------------------------------------------------------------------------------------
 
     /**
