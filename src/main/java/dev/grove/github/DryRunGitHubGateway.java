@@ -97,6 +97,11 @@ public final class DryRunGitHubGateway implements GitHubGateway {
         return List.of();
     }
 
+    @Override
+    public Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) {
+        return Optional.empty();
+    }
+
     /** The latest state of every check run, by id. */
     public synchronized Map<Long, CheckRunRequest> checkRuns() {
         return Map.copyOf(checkRuns);

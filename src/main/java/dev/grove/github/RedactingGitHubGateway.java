@@ -87,6 +87,11 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.checkRunAnnotations(repo, checkRunId);
     }
 
+    @Override
+    public Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) throws IOException {
+        return delegate.actionsJobLogTail(repo, jobId, maxChars);
+    }
+
     // look-ups of what Grove may already have made (RetryingGitHubGateway's): reads, passed through
 
     @Override

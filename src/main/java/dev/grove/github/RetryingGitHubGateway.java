@@ -225,6 +225,11 @@ public final class RetryingGitHubGateway implements GitHubGateway {
                 () -> delegate.checkRunAnnotations(repo, checkRunId));
     }
 
+    @Override
+    public java.util.Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) throws IOException {
+        return call("read the log of job " + jobId, () -> delegate.actionsJobLogTail(repo, jobId, maxChars));
+    }
+
     private <T> T call(String what, dev.failsafe.function.CheckedSupplier<T> attempt) throws IOException {
         return retries.call(what, new AtomicBoolean(), attempt);
     }

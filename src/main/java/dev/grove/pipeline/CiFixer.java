@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * CI fixes itself: when another app's check fails on the head of a Grove pull request, the task is revised
  * ({@link Reviser}, so the run is charged to the issue's budget and gets its own check run) with the failing checks'
- * names, output and annotations as instructions. At most {@code ci_fix_attempts} times per task, each announced on
+ * names, output, annotations and (for GitHub Actions) the end of the job's log as instructions. At most {@code ci_fix_attempts} times per task, each announced on
  * the pull request; the one after the last says Grove stopped, and later failures are left to people. A head is acted
  * on once ({@link StateStore#claimCiFix}): a redelivery, the suite's event after its run's, or a second failing check
  * of the same commit start nothing new. Failures on a commit that is no longer the task's head are ignored.
@@ -31,6 +31,10 @@ public final class CiFixer {
     static final int MAX_OUTPUT_CHARS = 8_000;
     static final int MAX_ANNOTATIONS = 30;
     private static final String GROVE_CHECK_PREFIX = "grove / ";
+    private static final String GITHUB_ACTIONS = "github-actions";
+    /** The time stamp GitHub Actions puts before every log line. */
+    private static final java.util.regex.Pattern LOG_TIMESTAMP =
+            java.util.regex.Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z ");
 
     private final Reviser reviser;
     private final StateStore store;
@@ -89,7 +93,15 @@ public final class CiFixer {
         comment(github, f.repo(), pr, checks + " failed; Grove is revising (attempt " + attempt + " of " + limit + ").");
         Map<Long, List<CheckAnnotation>> annotations = new LinkedHashMap<>();
         Map<Long, String> unreadable = new LinkedHashMap<>();
+        Map<Long, String> logs = new LinkedHashMap<>();
         for (CheckRunDetails c : failed) {
+            if (GITHUB_ACTIONS.equals(c.appSlug())) { // an Actions check run's id is its job's
+                try {
+                    github.actionsJobLogTail(f.repo(), c.id(), MAX_OUTPUT_CHARS).ifPresent(l -> logs.put(c.id(), l));
+                } catch (IOException | RuntimeException e) {
+                    log.info("{}#{}: the log of job {} could not be read: {}", f.repo(), pr, c.id(), e.getMessage());
+                }
+            }
             if (c.annotationsCount() <= 0) continue;
             try {
                 annotations.put(c.id(), github.checkRunAnnotations(f.repo(), c.id()));
@@ -98,7 +110,7 @@ public final class CiFixer {
             }
         }
         reviser.revise(new ReviseRequest(f.repo(), f.installationId(), f.cloneUrl(), f.defaultBranch(), pr,
-                instructions(f.headSha(), f.app(), failed, annotations, unreadable), List.of(), f.app()), config);
+                instructions(f.headSha(), f.app(), failed, annotations, unreadable, logs), List.of(), f.app()), config);
     }
 
     /** The failing runs of another app: the event's own, or the suite's as GitHub lists them now. */
@@ -125,7 +137,7 @@ public final class CiFixer {
 
     /** What the agent is told: each failing check, its output (the end of it) and its annotations. Pure. */
     static String instructions(String headSha, String app, List<CheckRunDetails> failed,
-            Map<Long, List<CheckAnnotation>> annotations, Map<Long, String> unreadable) {
+            Map<Long, List<CheckAnnotation>> annotations, Map<Long, String> unreadable, Map<Long, String> logs) {
         String sha = headSha.substring(0, Math.min(7, headSha.length()));
         StringBuilder sb = new StringBuilder("Make the failing CI ")
                 .append(failed.size() == 1 ? "check" : "checks").append(' ')
@@ -159,6 +171,10 @@ public final class CiFixer {
                 boolean cut = text.length() > MAX_OUTPUT_CHARS;
                 sb.append(cut ? "\nOutput (its last " + MAX_OUTPUT_CHARS + " characters):\n" : "\nOutput:\n")
                         .append(fenced(cut ? text.substring(text.length() - MAX_OUTPUT_CHARS) : text));
+            }
+            String jobLog = logs.get(c.id());
+            if (jobLog != null && !jobLog.isBlank()) {
+                sb.append("\nThe end of its log:\n").append(fenced(LOG_TIMESTAMP.matcher(jobLog).replaceAll("")));
             }
         }
         return sb.toString();

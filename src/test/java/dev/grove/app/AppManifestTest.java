@@ -26,7 +26,7 @@ class AppManifestTest {
         assertTrue(Files.readString(Path.of("app-manifest.yml")).contains("# workflows: write"),
                 "the opt-in line is there to uncomment");
         assertEquals(Map.of("contents", "write", "pull_requests", "write", "issues", "write", "checks", "write",
-                "metadata", "read"), new YAMLMapper().convertValue(m.path("default_permissions"), Map.class));
+                "actions", "read", "metadata", "read"), new YAMLMapper().convertValue(m.path("default_permissions"), Map.class));
         assertEquals(m, Setup.manifest(Map.of()), "setup posts this file");
     }
 }

@@ -33,6 +33,7 @@ class CiFixFlowIT extends GroveE2E {
     static final long CI_SUITE = 118_578_147L; // the suite id of GitHub's check_run/check_suite examples
     static final long ACTIONS_APP = 29310; // the app of GitHub's github-actions examples: not Grove (12345)
     static final String ANNOTATION = "expected 90.00 but was 100.00 for a 10% discount";
+    static final String LOG_LINE = "DiscountTest > tenPercent FAILED: org.opentest4j.AssertionFailedError";
 
     /** Where the scripted agent copies the prompt file of each revise it is given (a folder the sandbox may write). */
     Path prompts;
@@ -44,6 +45,7 @@ class CiFixFlowIT extends GroveE2E {
         String agent = "if [ \"${GROVE_REVISE:-}\" = 1 ]; then f=$(mktemp '" + prompts + "'/revise.XXXXXX);"
                 + " cp \"$GROVE_PROMPT_FILE\" \"$f\"; chmod 644 \"$f\"; fi; " + exampleAgent(0);
         github.stubJson("GET", "/repos/octo-org/shop/check-runs/" + CI_RUN + "/annotations", 200, annotations());
+        stubJobLog();
         startServer(agent, Map.of("GROVE_SANDBOX_BIND", prompts.toString()));
 
         comment("/grove run 1");
@@ -79,6 +81,13 @@ class CiFixFlowIT extends GroveE2E {
                 prompt);
         assertTrue(prompt.contains("3 tests, 1 failure") && prompt.contains("DiscountTest > tenPercent FAILED"),
                 "the check's summary and output: " + prompt);
+        assertTrue(prompt.contains("The end of its log:\n```\nnoise\nearly noise\n")
+                && prompt.contains("early noise\n##[group]Run ./gradlew test\n" + LOG_LINE
+                + "\n##[error]Process completed with exit code 1.\n```") && !prompt.contains("2026-01-02T03:04:"),
+                "the end (8,000 characters) of the Actions job's log, without time stamps: " + prompt);
+        var download = github.requests("GET", "/job-logs/" + CI_RUN);
+        assertEquals(1, download.size());
+        assertEquals(null, download.get(0).header("Authorization"), "Grove's token is not sent to the download URL");
         assertEquals(1, github.requests("GET", "/repos/octo-org/shop/check-runs/" + CI_RUN
                 + "/annotations\\?per_page=50").size());
         assertTrue(github.requests("POST", "/repos/octo-org/shop/check-runs").stream()
@@ -144,6 +153,7 @@ class CiFixFlowIT extends GroveE2E {
         String agent = "if [ \"${GROVE_REVISE:-}\" = 1 ]; then f=$(mktemp '" + prompts + "'/revise.XXXXXX);"
                 + " cp \"$GROVE_PROMPT_FILE\" \"$f\"; chmod 644 \"$f\"; exit 0; fi; " + exampleAgent(0);
         github.stubJson("GET", "/repos/octo-org/shop/check-runs/" + CI_RUN + "/annotations", 200, annotations());
+        stubJobLog();
         startServer(agent, Map.of("GROVE_SANDBOX_BIND", prompts.toString()));
         comment("/grove run 1");
         String h1 = GitFixtures.originBranchSha(origin, BRANCH);
@@ -163,6 +173,26 @@ class CiFixFlowIT extends GroveE2E {
         assertEquals(2, commentsOn(101).size(), "nothing more said: " + commentsOn(101));
         assertEquals(seen, promptFiles(), "no second agent run");
         assertCleanTraffic();
+    }
+
+    /**
+     * GET /repos/{o}/{r}/actions/jobs/{id}/logs answers 302 with a signed download URL (GitHub's example operation:
+     * get_repos_owner_repo_actions_jobs_job_id_logs.json, no body); here the URL is on the stub, and serves a log in
+     * Actions' format (each line time-stamped).
+     */
+    void stubJobLog() {
+        github.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/octo-org/shop/actions/jobs/"
+                        + CI_RUN + "/logs")).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(302).withHeader("Location", github.baseUrl() + "/job-logs/" + CI_RUN)));
+        github.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/job-logs/" + CI_RUN))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/plain")
+                        .withBody("2026-01-02T03:04:05.1000000Z " + "early noise\n".repeat(2000)
+                                + "2026-01-02T03:04:06.0000000Z ##[group]Run ./gradlew test\n"
+                                + "2026-01-02T03:04:07.0000000Z " + LOG_LINE + "\n"
+                                + "2026-01-02T03:04:08.0000000Z ##[error]Process completed with exit code 1.\n")));
     }
 
     // ---- payloads ----------------------------------------------------------------------------------------------
@@ -258,6 +288,7 @@ class CiFixFlowIT extends GroveE2E {
             r.put("head_sha", headSha);
             r.put("status", "completed");
             r.put("conclusion", row[1]);
+            ((ObjectNode) r.get("app")).put("id", ACTIONS_APP).put("slug", "github-actions");
             ObjectNode output = (ObjectNode) r.get("output");
             output.put("title", row[0] + ": " + row[1]);
             output.put("summary", "3 tests, 1 failure");

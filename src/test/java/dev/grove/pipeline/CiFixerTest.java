@@ -22,7 +22,8 @@ class CiFixerTest {
         String s = CiFixer.instructions("abcdef1234", "github-actions",
                 List.of(run(1, "test", "BOOM at line 3", 1), run(2, "lint", null, 1)),
                 Map.of(1L, List.of(new CheckAnnotation("src/A.java", 3, 5, "failure", "ATest", "expected 1", "trace"))),
-                Map.of(2L, "GitHub refused: 403"));
+                Map.of(2L, "GitHub refused: 403"),
+                Map.of(1L, "2026-01-02T03:04:05.1234567Z > Task :test\n2026-01-02T03:04:06.0000000Z BUILD FAILED\n"));
         assertTrue(s.startsWith("Make the failing CI checks `test`, `lint` pass (they failed on abcdef1, reported by"
                 + " github-actions)."), s);
         assertTrue(s.contains("## Check `test` failed: test failed"), s);
@@ -30,12 +31,13 @@ class CiFixerTest {
         assertTrue(s.contains("- src/A.java:3-5 (failure) ATest: expected 1\n  trace"), s);
         assertTrue(s.contains("Output:\n```\nBOOM at line 3\n```"), s);
         assertTrue(s.contains("(Its annotations could not be read: GitHub refused: 403)"), s);
+        assertTrue(s.contains("The end of its log:\n```\n> Task :test\nBUILD FAILED\n```"), "time stamps dropped: " + s);
     }
 
     @Test
     void keepsTheEndOfALongOutputAndFencesItSafely() {
         String text = "x".repeat(CiFixer.MAX_OUTPUT_CHARS) + "```\nTHE END";
-        String s = CiFixer.instructions("abc", "ci", List.of(run(1, "test", text, 0)), Map.of(), Map.of());
+        String s = CiFixer.instructions("abc", "ci", List.of(run(1, "test", text, 0)), Map.of(), Map.of(), Map.of());
         assertTrue(s.contains("Output (its last " + CiFixer.MAX_OUTPUT_CHARS + " characters)"), s);
         assertTrue(s.contains("THE END"), s);
         assertFalse(s.substring(s.indexOf("Output")).contains("```\nTHE END"), "the output cannot close the fence");
@@ -44,7 +46,7 @@ class CiFixerTest {
             many.add(new CheckAnnotation("f", i, i, "warning", null, "m" + i, null));
         }
         String m = CiFixer.instructions("abc", "ci", List.of(run(1, "test", null, many.size())), Map.of(1L, many),
-                Map.of());
+                Map.of(), Map.of());
         assertTrue(m.contains("- … and 5 more"), m);
         assertFalse(m.contains("m" + (CiFixer.MAX_ANNOTATIONS + 1)), m);
     }
