@@ -175,6 +175,19 @@ class CiFixFlowIT extends GroveE2E {
         assertCleanTraffic();
     }
 
+    @Test
+    void ciFixAttemptsZeroInTheRepositorysConfigTurnsItOff() throws Exception {
+        github.stubFile(REPO, ".github/grove.yml", "ci_fix_attempts: 0\n", "cf00");
+        startServer(exampleAgent(0));
+        comment("/grove run 1");
+        String h1 = GitFixtures.originBranchSha(origin, BRANCH);
+        deliver("check_run", ciCheckRun(h1));
+        assertEquals(h1, GitFixtures.originBranchSha(origin, BRANCH), "no revise");
+        assertEquals(List.of(), commentsOn(101), "nothing said on the pull request");
+        assertEquals(List.of(), github.requests("GET", ".*/annotations.*"), "nothing of the check read");
+        assertCleanTraffic();
+    }
+
     /**
      * GET /repos/{o}/{r}/actions/jobs/{id}/logs answers 302 with a signed download URL (GitHub's example operation:
      * get_repos_owner_repo_actions_jobs_job_id_logs.json, no body); here the URL is on the stub, and serves a log in
