@@ -41,6 +41,7 @@ import java.nio.file.Files;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.grove.webhook.CheckFailureHandler;
 import dev.grove.webhook.CheckRunHandler;
 import dev.grove.queue.EventRouter;
 import dev.grove.webhook.IssueCommentCreatedHandler;
@@ -169,7 +170,8 @@ public final class GroveServer implements AutoCloseable {
                 new CommandAuthorizer(clock), new CommandDispatcher.Actions(runner, new Reviser(steps),
                         new Cleaner(steps), experiments), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
-        EventRouter router = new EventRouter(Map.of(
+        CheckFailureHandler checkFailures = new CheckFailureHandler(config.appId(), commands::onCheckFailure);
+        Map<String, dev.grove.queue.EventHandler> handlers = new java.util.HashMap<>(Map.of(
                 "issues.labeled", new LabelTriggerHandler(commands::onLabel),
                 "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment),
                 "check_run.rerequested", checkRuns,
@@ -178,6 +180,10 @@ public final class GroveServer implements AutoCloseable {
                 "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed),
                 "issues.closed", new IssueStoppedHandler(commands::onIssueStopped),
                 "issues.unlabeled", new IssueStoppedHandler(commands::onIssueStopped)));
+        // CI fixes itself: another app's failing check on a Grove pull request's head
+        handlers.put("check_suite.completed", checkFailures);
+        handlers.put("check_run.completed", checkFailures);
+        EventRouter router = new EventRouter(handlers);
         // the latest jobs that gave up, newest first, for the dashboard (the issue is told as well)
         java.util.Deque<DashboardRenderer.FailedJob> failedJobs = new java.util.concurrent.ConcurrentLinkedDeque<>();
         DurableJobQueue jobs = new DurableJobQueue(db, router,

@@ -10,6 +10,9 @@ import dev.grove.model.RunRequest;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.github.CheckRunDetails;
+import dev.grove.pipeline.CiFailure;
+import dev.grove.pipeline.CiFixer;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
@@ -42,6 +45,7 @@ public final class CommandDispatcher {
     private final TaskActions tasks;
     private final Reviser reviser;
     private final Cleaner cleaner;
+    private final CiFixer ciFixer;
     private final List<CommandHandler> handlers;
     private final CommandParser parser;
     private final Set<String> reportedConfigs = ConcurrentHashMap.newKeySet();
@@ -58,6 +62,7 @@ public final class CommandDispatcher {
         this.tasks = new TaskActions(actions.runner(), store, authorizer);
         this.reviser = actions.reviser();
         this.cleaner = actions.cleaner();
+        this.ciFixer = new CiFixer(actions.reviser(), store);
         List<CommandHandler> all = new ArrayList<>(List.of(new PlanCommand(actions.runner()), new RunCommand(tasks),
                 new StatusCommand(actions.runner()), new CancelCommand(tasks), new RetryCommand(tasks),
                 new ReviseCommand(actions.reviser()), new TryCommand(actions.experiments()),
@@ -184,6 +189,25 @@ public final class CommandDispatcher {
         String text = t.body() == null || t.body().isBlank() ? "Address the review comments below." : t.body();
         reviser.revise(new ReviseRequest(r.repo(), r.installationId(), r.cloneUrl(), r.defaultBranch(), t.pullNumber(),
                 text, comments, t.sender()), config);
+    }
+
+    /**
+     * Another app's check failed on a Grove pull request's head: a CI fix of its task, if the repository's config
+     * can be read (no one asked, so an unreadable config is only logged: nothing runs).
+     */
+    public void onCheckFailure(Triggers.CheckFailure t) {
+        Triggers.Repo r = t.repo();
+        GitHubGateway github = gateways.apply(r.installationId());
+        RepoConfigLoader.Loaded loaded = configs.load(github, r.repo(), r.defaultBranch());
+        if (!loaded.readable()) {
+            log.warn("{}: the config could not be read, so the failing check on {} is left alone", r.repo(), t.headSha());
+            return;
+        }
+        Triggers.FailedRun run = t.checkRun();
+        CheckRunDetails details = run == null ? null : new CheckRunDetails(run.id(), run.name(), 0, t.app(),
+                t.headSha(), "completed", "failure", run.title(), run.summary(), run.text(), run.annotationsCount());
+        ciFixer.fix(github, new CiFailure(r.repo(), r.installationId(), r.cloneUrl(), r.defaultBranch(), t.headSha(),
+                t.pullNumbers(), t.checkSuiteId(), details, t.app()), loaded.config());
     }
 
     public void onPullRequestClosed(Triggers.PullRequestClosed t) {

@@ -2,6 +2,7 @@ package dev.grove.command;
 
 import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
+import java.util.List;
 
 /** What the webhook handlers hand to the {@link CommandDispatcher}: one record per kind of trigger. */
 public final class Triggers {
@@ -43,5 +44,20 @@ public final class Triggers {
      * repository's trigger label stops anything): its agents are stopped and its unpushed worktrees removed.
      */
     public record IssueStopped(RunRequest req, String label) {
+    }
+
+    /**
+     * A check suite ({@code checkRun} null: its runs are listed) or a check run of another app completed with
+     * {@code failure} on {@code headSha}, the head of the pull requests {@code pullNumbers}.
+     */
+    public record CheckFailure(Repo repo, String headSha, List<Integer> pullNumbers, long checkSuiteId,
+            FailedRun checkRun, String app) {
+        public CheckFailure {
+            pullNumbers = List.copyOf(pullNumbers);
+        }
+    }
+
+    /** A failed check run as its event carries it (null where GitHub gives none). */
+    public record FailedRun(long id, String name, String title, String summary, String text, int annotationsCount) {
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
  * defines: a repository never names a command for the agent. {@code maxTasks} caps a plan (and the attempts of
  * {@code /grove try}); {@code measure} (optional) scores experiments: the last line of its output is a number.
  * {@code closeIssue}: when every task PR of an issue is merged, Grove posts a summary and closes the issue.
+ * {@code ciFixAttempts}: how many times a task is revised because another app's check failed on its pull request's
+ * head (0: never).
  */
 public record RepoConfig(
         String triggerLabel,
@@ -25,7 +27,8 @@ public record RepoConfig(
         int maxTasks,
         String measure,
         Budget budget,
-        boolean closeIssue) {
+        boolean closeIssue,
+        int ciFixAttempts) {
 
     /**
      * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per
@@ -40,11 +43,13 @@ public record RepoConfig(
     public static final List<String> LEVELS = List.of("none", "read", "triage", "write", "maintain", "admin");
     public static final String DEFAULT_AGENT = "default";
     public static final int DEFAULT_MAX_TASKS = 8;
+    public static final int DEFAULT_CI_FIX_ATTEMPTS = 2;
 
     /** The defaults, with the server's trigger label and parallelism. */
     public static RepoConfig defaults(String triggerLabel, int maxParallel) {
         return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
-                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true);
+                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true,
+                DEFAULT_CI_FIX_ATTEMPTS);
     }
 
     /** Whether a user with {@code role} may command Grove under this config. */

@@ -24,12 +24,14 @@ import java.util.regex.Pattern;
 public final class RepoConfigParser {
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
-            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue");
+            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue",
+            "ci_fix_attempts");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
     static final int MAX_PARALLEL_LIMIT = 16;
     static final int MAX_TASKS_LIMIT = 20;
+    static final int CI_FIX_ATTEMPTS_LIMIT = 10;
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -106,6 +108,7 @@ public final class RepoConfigParser {
         String measure;
         RepoConfig.Budget budget;
         boolean closeIssue;
+        int ciFixAttempts;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -124,6 +127,7 @@ public final class RepoConfigParser {
             measure = d.measure();
             budget = d.budget();
             closeIssue = d.closeIssue();
+            ciFixAttempts = d.ciFixAttempts();
         }
 
         String describeDefault(String key) {
@@ -143,6 +147,7 @@ public final class RepoConfigParser {
                 case "measure" -> d.measure() == null ? "none" : d.measure();
                 case "budget" -> "none";
                 case "close_issue" -> d.closeIssue();
+                case "ci_fix_attempts" -> d.ciFixAttempts();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -224,6 +229,12 @@ public final class RepoConfigParser {
                 case "budget" -> {
                     return budget(v);
                 }
+                case "ci_fix_attempts" -> {
+                    if (!v.isInt() || v.asInt() < 0 || v.asInt() > CI_FIX_ATTEMPTS_LIMIT) {
+                        return "must be a whole number from 0 (never) to " + CI_FIX_ATTEMPTS_LIMIT;
+                    }
+                    ciFixAttempts = v.asInt();
+                }
                 case "max_tasks" -> {
                     if (!v.isInt() || v.asInt() < 1 || v.asInt() > MAX_TASKS_LIMIT) {
                         return "must be a whole number from 1 to " + MAX_TASKS_LIMIT;
@@ -280,7 +291,8 @@ public final class RepoConfigParser {
 
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
-                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue);
+                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue,
+                    ciFixAttempts);
         }
     }
 }

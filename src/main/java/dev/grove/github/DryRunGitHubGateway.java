@@ -86,6 +86,22 @@ public final class DryRunGitHubGateway implements GitHubGateway {
         return List.of();
     }
 
+    /** No CI runs in a dry run: no check suite has runs. */
+    @Override
+    public List<CheckRunDetails> checkSuiteRuns(RepoRef repo, long checkSuiteId) {
+        return List.of();
+    }
+
+    @Override
+    public List<CheckAnnotation> checkRunAnnotations(RepoRef repo, long checkRunId) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) {
+        return Optional.empty();
+    }
+
     /** The latest state of every check run, by id. */
     public synchronized Map<Long, CheckRunRequest> checkRuns() {
         return Map.copyOf(checkRuns);

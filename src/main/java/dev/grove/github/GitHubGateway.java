@@ -83,6 +83,25 @@ public interface GitHubGateway {
         throw new UnsupportedOperationException("closeIssue");
     }
 
+    /** The check runs of a check suite ({@code GET /repos/{o}/{r}/check-suites/{id}/check-runs}), every app's. */
+    default List<CheckRunDetails> checkSuiteRuns(RepoRef repo, long checkSuiteId) throws IOException {
+        throw new UnsupportedOperationException("checkSuiteRuns");
+    }
+
+    /** The annotations of a check run ({@code GET /repos/{o}/{r}/check-runs/{id}/annotations}), first page of 50. */
+    default List<CheckAnnotation> checkRunAnnotations(RepoRef repo, long checkRunId) throws IOException {
+        throw new UnsupportedOperationException("checkRunAnnotations");
+    }
+
+    /**
+     * The end of a GitHub Actions job's log (at most {@code maxChars}), or empty when GitHub has none to give (the
+     * job is not an Actions job, its logs expired, or the App may not read Actions). {@code GET
+     * /repos/{o}/{r}/actions/jobs/{id}/logs} answers with a redirect to a short-lived download URL.
+     */
+    default Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) throws IOException {
+        throw new UnsupportedOperationException("actionsJobLogTail");
+    }
+
     // ---- look-ups that let a create be retried without making a second one (see RetryingGitHubGateway) ----------
 
     /** The comments on an issue or pull request updated at or after {@code since}, oldest first. */

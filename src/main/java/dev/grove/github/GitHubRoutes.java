@@ -29,6 +29,9 @@ public final class GitHubRoutes {
             "/repos/{owner}/{repo}/contents/{path}",
             "/repos/{owner}/{repo}/check-runs",
             "/repos/{owner}/{repo}/check-runs/{check_run_id}",
+            "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+            "/repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+            "/repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
             "/repos/{owner}/{repo}/git/refs/{ref}");
     private static final List<Pattern> PATTERNS = TEMPLATES.stream().map(GitHubRoutes::pattern).toList();
 

@@ -73,6 +73,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code issueBody}: {@code GET /repos/{o}/{r}/issues/{n}}; {@code editIssueBody}: {@code PATCH} it with
  *       {@code {"body": ...}}; {@code closeIssue}: {@code PATCH} it with {@code {"state": "closed",
  *       "state_reason": "completed"}}; all directly.</li>
+ *   <li>{@code checkSuiteRuns}: {@code GET /repos/{o}/{r}/check-suites/{id}/check-runs?filter=latest&per_page=100};
+ *       {@code checkRunAnnotations}: {@code GET /repos/{o}/{r}/check-runs/{id}/annotations?per_page=50}; directly.</li>
+ *   <li>{@code actionsJobLogTail}: {@code GET /repos/{o}/{r}/actions/jobs/{id}/logs}, directly; its {@code 302}'s
+ *       {@code Location} (a signed, short-lived URL) is fetched without Grove's token, and only the end of it is kept.</li>
  *   <li>the look-ups {@link RetryingGitHubGateway} makes before sending a create again, directly:
  *       {@code issueComments}: {@code GET /repos/{o}/{r}/issues/{n}/comments?since=...&per_page=100&page=N};
  *       {@code findOpenPullRequest}: {@code GET /repos/{o}/{r}/pulls?state=open&head={o}:{branch}&per_page=100};
@@ -289,6 +293,85 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                     c.path("body").asText("")));
         }
         return out;
+    }
+
+    @Override
+    public List<CheckRunDetails> checkSuiteRuns(RepoRef repo, long checkSuiteId) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/check-suites/" + checkSuiteId
+                + "/check-runs?filter=latest&per_page=100"), "list the check runs of check suite " + checkSuiteId);
+        List<CheckRunDetails> out = new ArrayList<>();
+        for (JsonNode run : body.path("check_runs")) {
+            JsonNode output = run.path("output");
+            out.add(new CheckRunDetails(run.path("id").asLong(), run.path("name").asText(""),
+                    run.path("app").path("id").asLong(0), run.path("app").path("slug").asText(""),
+                    run.path("head_sha").asText(""), run.path("status").asText(""), textOrNull(run.path("conclusion")),
+                    textOrNull(output.path("title")), textOrNull(output.path("summary")),
+                    textOrNull(output.path("text")), output.path("annotations_count").asInt(0)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<CheckAnnotation> checkRunAnnotations(RepoRef repo, long checkRunId) throws IOException {
+        JsonNode body = checked(send("GET", "/repos/" + repo.fullName() + "/check-runs/" + checkRunId
+                + "/annotations?per_page=50"), "list the annotations of check run " + checkRunId);
+        List<CheckAnnotation> out = new ArrayList<>();
+        for (JsonNode a : body) {
+            out.add(new CheckAnnotation(a.path("path").asText(""), a.path("start_line").asInt(0),
+                    a.path("end_line").asInt(0), a.path("annotation_level").asText(""), textOrNull(a.path("title")),
+                    textOrNull(a.path("message")), textOrNull(a.path("raw_details"))));
+        }
+        return out;
+    }
+
+    /** The most of a job log read before giving up on its start (its end is what explains a failure). */
+    static final long MAX_LOG_BYTES = 20L << 20;
+
+    @Override
+    public Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) throws IOException {
+        HttpResponse<String> r = send("GET", "/repos/" + repo.fullName() + "/actions/jobs/" + jobId + "/logs");
+        if (r.statusCode() == 403 || r.statusCode() == 404 || r.statusCode() == 410) {
+            return Optional.empty(); // not an Actions job, logs gone, or no `actions: read`
+        }
+        String location = r.headers().firstValue("Location").orElse(null);
+        if (r.statusCode() != 302 || location == null) {
+            checked(r, "find the log of job " + jobId);
+            return Optional.empty();
+        }
+        URI download = URI.create(apiBase).resolve(location);
+        if (!download.getScheme().equals("https") && !download.getScheme().equals("http")) {
+            return Optional.empty();
+        }
+        // no Authorization header: the URL is signed, and it is not GitHub's API host
+        HttpRequest req = HttpRequest.newBuilder(download).timeout(settings.timeout()).GET().build();
+        HttpResponse<java.io.InputStream> body;
+        try {
+            body = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted: the log of job " + jobId);
+        }
+        try (java.io.InputStream in = body.body()) {
+            if (body.statusCode() / 100 != 2) {
+                return Optional.empty();
+            }
+            int keep = Math.max(1, maxChars) * 4; // bytes: enough for maxChars of UTF-8
+            byte[] ring = new byte[keep];
+            long total = 0;
+            byte[] buf = new byte[64 * 1024];
+            for (int n; total < MAX_LOG_BYTES && (n = in.read(buf)) > 0; total += n) {
+                for (int i = 0; i < n; i++) ring[(int) ((total + i) % keep)] = buf[i];
+            }
+            int len = (int) Math.min(total, keep);
+            byte[] tail = new byte[len];
+            for (int i = 0; i < len; i++) tail[i] = ring[(int) ((total - len + i) % keep)];
+            String text = new String(tail, StandardCharsets.UTF_8);
+            return Optional.of(text.length() > maxChars ? text.substring(text.length() - maxChars) : text);
+        }
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n.isTextual() ? n.asText() : null;
     }
 
     @Override

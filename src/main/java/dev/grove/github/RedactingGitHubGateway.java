@@ -77,6 +77,21 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.reviewComments(repo, pullNumber, reviewId);
     }
 
+    @Override
+    public List<CheckRunDetails> checkSuiteRuns(RepoRef repo, long checkSuiteId) throws IOException {
+        return delegate.checkSuiteRuns(repo, checkSuiteId);
+    }
+
+    @Override
+    public List<CheckAnnotation> checkRunAnnotations(RepoRef repo, long checkRunId) throws IOException {
+        return delegate.checkRunAnnotations(repo, checkRunId);
+    }
+
+    @Override
+    public Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) throws IOException {
+        return delegate.actionsJobLogTail(repo, jobId, maxChars);
+    }
+
     // look-ups of what Grove may already have made (RetryingGitHubGateway's): reads, passed through
 
     @Override

@@ -214,6 +214,22 @@ public final class RetryingGitHubGateway implements GitHubGateway {
         return call("list check runs of " + headSha, () -> delegate.checkRuns(repo, headSha, name));
     }
 
+    @Override
+    public List<CheckRunDetails> checkSuiteRuns(RepoRef repo, long checkSuiteId) throws IOException {
+        return call("list the check runs of suite " + checkSuiteId, () -> delegate.checkSuiteRuns(repo, checkSuiteId));
+    }
+
+    @Override
+    public List<CheckAnnotation> checkRunAnnotations(RepoRef repo, long checkRunId) throws IOException {
+        return call("list the annotations of check run " + checkRunId,
+                () -> delegate.checkRunAnnotations(repo, checkRunId));
+    }
+
+    @Override
+    public java.util.Optional<String> actionsJobLogTail(RepoRef repo, long jobId, int maxChars) throws IOException {
+        return call("read the log of job " + jobId, () -> delegate.actionsJobLogTail(repo, jobId, maxChars));
+    }
+
     private <T> T call(String what, dev.failsafe.function.CheckedSupplier<T> attempt) throws IOException {
         return retries.call(what, new AtomicBoolean(), attempt);
     }

@@ -98,4 +98,9 @@ public final class MeteredStateStore implements StateStore {
     public void saveCheckRun(TaskKey key, long checkRunId) {
         store.saveCheckRun(key, checkRunId);
     }
+
+    @Override
+    public int claimCiFix(TaskKey key, String headSha, String check) {
+        return store.claimCiFix(key, headSha, check);
+    }
 }

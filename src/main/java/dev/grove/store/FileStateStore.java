@@ -45,6 +45,8 @@ public final class FileStateStore implements StateStore {
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, SavedPlan> plans = new LinkedHashMap<>();
     private final Map<String, Long> checkRuns = new LinkedHashMap<>();
+    /** task key to the heads whose CI fix was claimed, in claim order */
+    private final Map<String, List<String>> ciFixes = new LinkedHashMap<>();
 
     /** @param file the state file; the delivery log is written beside it */
     public FileStateStore(Path file) {
@@ -60,7 +62,7 @@ public final class FileStateStore implements StateStore {
 
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
-            Map<String, Long> checkRuns) {
+            Map<String, Long> checkRuns, Map<String, List<String>> ciFixes) {
     }
 
     private void load() {
@@ -78,6 +80,7 @@ public final class FileStateStore implements StateStore {
             if (s.tasks() != null) s.tasks().forEach(t -> tasks.put(t.key().toString(), t));
             if (s.plans() != null) plans.putAll(s.plans());
             if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
+            if (s.ciFixes() != null) s.ciFixes().forEach((k, v) -> ciFixes.put(k, new ArrayList<>(v)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
                     + " (move it away to start with empty state)", e);
@@ -88,7 +91,8 @@ public final class FileStateStore implements StateStore {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns));
+            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
+                    ciFixes));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -211,5 +215,16 @@ public final class FileStateStore implements StateStore {
     public synchronized void saveCheckRun(TaskKey key, long checkRunId) {
         checkRuns.put(key.toString(), checkRunId);
         save();
+    }
+
+    @Override
+    public synchronized int claimCiFix(TaskKey key, String headSha, String check) {
+        List<String> heads = ciFixes.computeIfAbsent(key.toString(), k -> new ArrayList<>());
+        if (heads.contains(headSha)) {
+            return 0;
+        }
+        heads.add(headSha);
+        save();
+        return heads.size();
     }
 }

@@ -270,6 +270,37 @@ public final class JdbcStateStore implements StateStore {
         upsert("grove_check_run", new String[] {"task_key"}, new String[] {"check_run_id"}, key.toString(), checkRunId);
     }
 
+    @Override
+    public int claimCiFix(TaskKey key, String headSha, String check) {
+        String check300 = check.length() > 300 ? check.substring(0, 300) : check;
+        for (int tries = 0; tries < 5; tries++) {
+            int n = db.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("select count(*), "
+                        + "sum(case when head_sha = ? then 1 else 0 end) from grove_ci_fix where task_key = ?")) {
+                    ps.setString(1, headSha);
+                    ps.setString(2, key.toString());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getInt(2) > 0 ? -1 : rs.getInt(1);
+                    }
+                }
+            });
+            if (n < 0) return 0;
+            boolean claimed = db.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("insert into grove_ci_fix "
+                        + "(task_key, head_sha, check_name, attempt, created_at) values (?, ?, ?, ?, ?)")) {
+                    bind(ps, key.toString(), headSha, check300, n + 1, now());
+                    return ps.executeUpdate() == 1;
+                } catch (SQLException e) {
+                    if (Database.isDuplicateKey(e)) return false; // this head claimed, or that number taken, meanwhile
+                    throw e;
+                }
+            });
+            if (claimed) return n + 1;
+        }
+        throw new IllegalStateException("could not claim the CI fix of " + key + " on " + headSha);
+    }
+
     // ---- cancellations across processes ----------------------------------------------------------------------------
 
     /** A {@code /grove cancel} of one task, for whichever process runs it. */

@@ -48,4 +48,11 @@ public interface StateStore {
     Optional<Long> checkRun(TaskKey key);
 
     void saveCheckRun(TaskKey key, long checkRunId);
+
+    /**
+     * Claims the CI fix of {@code key} for a failure of {@code check} on {@code headSha}: the claim's number among the
+     * task's claims (1 for the first head, 2 for the next...), or 0 when that head of the task was claimed before (a
+     * redelivery, or another failing check on the same head). Atomic: of two concurrent claims of one head, one wins.
+     */
+    int claimCiFix(TaskKey key, String headSha, String check);
 }

@@ -21,12 +21,12 @@ class AppManifestTest {
         Set<String> events = new TreeSet<>();
         m.path("default_events").forEach(e -> events.add(e.asText()));
         assertEquals(new TreeSet<>(Set.of("issues", "issue_comment", "pull_request", "pull_request_review",
-                "check_run")), events, "pull_request_review_comment is not handled: review comments are read via the API");
+                "check_run", "check_suite")), events, "pull_request_review_comment is not handled: review comments are read via the API");
         assertFalse(m.path("default_permissions").has("workflows"), "workflows: write only when a repository needs it");
         assertTrue(Files.readString(Path.of("app-manifest.yml")).contains("# workflows: write"),
                 "the opt-in line is there to uncomment");
         assertEquals(Map.of("contents", "write", "pull_requests", "write", "issues", "write", "checks", "write",
-                "metadata", "read"), new YAMLMapper().convertValue(m.path("default_permissions"), Map.class));
+                "actions", "read", "metadata", "read"), new YAMLMapper().convertValue(m.path("default_permissions"), Map.class));
         assertEquals(m, Setup.manifest(Map.of()), "setup posts this file");
     }
 }

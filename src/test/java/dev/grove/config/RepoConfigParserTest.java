@@ -31,11 +31,12 @@ class RepoConfigParserTest {
                 measure: ./bench.sh --quick
                 budget: { per_task_usd: 5, per_issue_usd: 20.5, agent_minutes: 120 }
                 close_issue: false
+                ci_fix_attempts: 3
                 """, DEFAULTS, AGENTS);
         assertEquals(List.of(), r.problems());
         assertEquals(new RepoConfig("agents", 2, "grove/bots/", "develop", "maintain", true, "default", "mvn -q test",
                 Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick",
-                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false), r.config());
+                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false, 3), r.config());
     }
 
     @Test
@@ -48,6 +49,22 @@ class RepoConfigParserTest {
         var unknown = parser.parse("budget:\n  per_month_usd: 5\n", DEFAULTS, AGENTS);
         assertTrue(unknown.problems().get(0).message().contains("unknown key `per_month_usd`"), unknown.problems().toString());
         assertEquals(1, unknown.problems().get(0).line());
+    }
+
+    @Test
+    void ciFixAttemptsDefaultsToTwoTakesZeroAndRefusesABadValueKeepingTheDefault() {
+        assertEquals(2, DEFAULTS.ciFixAttempts());
+        assertEquals(2, parser.parse("max_tasks: 3\n", DEFAULTS, AGENTS).config().ciFixAttempts());
+        var off = parser.parse("ci_fix_attempts: 0\n", DEFAULTS, AGENTS);
+        assertEquals(List.of(), off.problems());
+        assertEquals(0, off.config().ciFixAttempts());
+        for (String bad : List.of("-1", "11", "two", "1.5")) {
+            var r = parser.parse("max_tasks: 3\nci_fix_attempts: " + bad + "\n", DEFAULTS, AGENTS);
+            assertEquals(1, r.problems().size(), bad);
+            assertEquals(2, r.problems().get(0).line(), bad);
+            assertTrue(r.problems().get(0).message().contains("from 0 (never) to 10"), r.problems().toString());
+            assertEquals(RepoConfig.DEFAULT_CI_FIX_ATTEMPTS, r.config().ciFixAttempts(), bad);
+        }
     }
 
     @Test

@@ -21,6 +21,19 @@ class FileStateStoreTest {
     Path tmp;
 
     @Test
+    void ciFixClaimsCountPerTaskOnceAHeadAndSurviveARestart() {
+        Path file = tmp.resolve("ci.json");
+        FileStateStore store = new FileStateStore(file);
+        TaskKey one = new TaskKey(REPO, 5, "one");
+        assertEquals(1, store.claimCiFix(one, "sha1", "test"));
+        assertEquals(0, store.claimCiFix(one, "sha1", "test"));
+        assertEquals(1, store.claimCiFix(new TaskKey(REPO, 5, "two"), "sha1", "test"));
+        FileStateStore again = new FileStateStore(file);
+        assertEquals(0, again.claimCiFix(one, "sha1", "lint"), "a redelivery after a restart is still recognised");
+        assertEquals(2, again.claimCiFix(one, "sha2", "test"));
+    }
+
+    @Test
     void deliveriesTrackingCommentsAndTasksSurviveARestart() {
         Path file = tmp.resolve("state.json");
         FileStateStore store = new FileStateStore(file);

@@ -176,6 +176,62 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void ciFixClaimsCountPerTaskAndAHeadIsClaimedOnceAcrossProcesses() {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        TaskKey one = new TaskKey(REPO, 5, "one");
+        TaskKey two = new TaskKey(REPO, 5, "two");
+        assertEquals(1, a.claimCiFix(one, "sha1", "test"));
+        assertEquals(0, b.claimCiFix(one, "sha1", "test"), "a redelivery, seen by another process");
+        assertEquals(0, a.claimCiFix(one, "sha1", "lint"), "another failing check on the same head");
+        assertEquals(1, b.claimCiFix(two, "sha1", "test"), "each task counts its own");
+        assertEquals(2, b.claimCiFix(one, "sha2", "test"));
+        assertEquals(3, a.claimCiFix(one, "sha3", "x".repeat(400)), "a long check name is kept short");
+    }
+
+    @Test
+    void concurrentCiFixClaimsOfOneHeadHaveOneWinnerAndOfManyHeadsDistinctNumbers() throws Exception {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        TaskKey key = new TaskKey(REPO, 6, "t");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> same = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                JdbcStateStore s = i % 2 == 0 ? a : b;
+                same.add(pool.submit(() -> {
+                    go.await();
+                    return s.claimCiFix(key, "same", "test");
+                }));
+            }
+            go.countDown();
+            List<Integer> got = new ArrayList<>();
+            for (Future<Integer> f : same) got.add(f.get());
+            assertEquals(1, got.stream().filter(n -> n == 1).count(), got.toString());
+            assertEquals(3, got.stream().filter(n -> n == 0).count(), got.toString());
+
+            CountDownLatch go2 = new CountDownLatch(1);
+            List<Future<Integer>> heads = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                JdbcStateStore s = i % 2 == 0 ? a : b;
+                String head = "head" + i;
+                heads.add(pool.submit(() -> {
+                    go2.await();
+                    return s.claimCiFix(key, head, "test");
+                }));
+            }
+            go2.countDown();
+            List<Integer> numbers = new ArrayList<>();
+            for (Future<Integer> f : heads) numbers.add(f.get());
+            numbers.sort(null);
+            assertEquals(List.of(2, 3, 4, 5), numbers);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void cancelRequestsReachEveryProcessInOrder() {
         JdbcStateStore a = store("a");
         JdbcStateStore b = store("b");
