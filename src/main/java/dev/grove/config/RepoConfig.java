@@ -9,6 +9,7 @@ import java.util.List;
  * defines: a repository never names a command for the agent. {@code maxTasks} caps a plan (and the attempts of
  * {@code /grove try}); {@code measure} (optional) scores experiments: the last line of its output is a number.
  * {@code closeIssue}: when every task PR of an issue is merged, Grove posts a summary and closes the issue.
+ * {@code setup} (null: none) is a shell command run in a task's worktree, in the sandbox, before its agent starts.
  */
 public record RepoConfig(
         String triggerLabel,
@@ -25,7 +26,8 @@ public record RepoConfig(
         int maxTasks,
         String measure,
         Budget budget,
-        boolean closeIssue) {
+        boolean closeIssue,
+        String setup) {
 
     /**
      * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per
@@ -44,7 +46,7 @@ public record RepoConfig(
     /** The defaults, with the server's trigger label and parallelism. */
     public static RepoConfig defaults(String triggerLabel, int maxParallel) {
         return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
-                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true);
+                Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true, null);
     }
 
     /** Whether a user with {@code role} may command Grove under this config. */

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class RepoConfigParser {
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
-            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue");
+            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue", "setup");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -106,6 +106,7 @@ public final class RepoConfigParser {
         String measure;
         RepoConfig.Budget budget;
         boolean closeIssue;
+        String setup;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -124,6 +125,7 @@ public final class RepoConfigParser {
             measure = d.measure();
             budget = d.budget();
             closeIssue = d.closeIssue();
+            setup = d.setup();
         }
 
         String describeDefault(String key) {
@@ -143,6 +145,7 @@ public final class RepoConfigParser {
                 case "measure" -> d.measure() == null ? "none" : d.measure();
                 case "budget" -> "none";
                 case "close_issue" -> d.closeIssue();
+                case "setup" -> d.setup() == null ? "none" : d.setup();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -239,6 +242,15 @@ public final class RepoConfigParser {
                         measure = v.asText().strip();
                     }
                 }
+                case "setup" -> {
+                    if (v.isNull()) {
+                        setup = null;
+                    } else if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > 1000) {
+                        return "must be a shell command, e.g. `npm ci`";
+                    } else {
+                        setup = v.asText().strip();
+                    }
+                }
                 default -> {
                     return "unknown";
                 }
@@ -280,7 +292,7 @@ public final class RepoConfigParser {
 
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
-                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue);
+                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue, setup);
         }
     }
 }

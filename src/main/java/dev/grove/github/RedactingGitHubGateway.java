@@ -77,6 +77,11 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.reviewComments(repo, pullNumber, reviewId);
     }
 
+    @Override
+    public List<IssueComment> issueThread(RepoRef repo, int issueNumber) throws IOException {
+        return delegate.issueThread(repo, issueNumber);
+    }
+
     // look-ups of what Grove may already have made (RetryingGitHubGateway's): reads, passed through
 
     @Override
