@@ -53,7 +53,8 @@ final class Conversation {
         Map<String, Boolean> writers = new HashMap<>();
         List<PromptContext.Comment> comments = new ArrayList<>();
         for (IssueComment c : shown) {
-            boolean writer = writers.computeIfAbsent(c.author(), a -> isWriter(github, repo, a, c.association()));
+            boolean writer = writers.computeIfAbsent(c.author() == null ? "" : c.author(),
+                    a -> !a.isEmpty() && isWriter(github, repo, a, c.association()));
             comments.add(new PromptContext.Comment(c.author(), writer, c.body()));
         }
         String cut = thread.size() >= GitHubGateway.THREAD_LIMIT ? "Only the first " + GitHubGateway.THREAD_LIMIT
@@ -65,7 +66,8 @@ final class Conversation {
     static boolean fromPeople(IssueComment c) {
         String body = c.body() == null ? "" : c.body();
         String firstLine = body.strip().isEmpty() ? "" : body.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
-        return !"Bot".equalsIgnoreCase(c.authorType()) && !c.author().endsWith("[bot]") && !body.contains("<!-- grove:")
+        String author = c.author() == null ? "" : c.author();
+        return !"Bot".equalsIgnoreCase(c.authorType()) && !author.endsWith("[bot]") && !body.contains("<!-- grove:")
                 && !body.isBlank() && !COMMAND.matcher(firstLine).find();
     }
 

@@ -97,11 +97,11 @@ final class TaskPipeline {
         Path logFile = taskDir.resolve("agent.log");
         Path eventLog = taskDir.resolve("events.log");
         deleteIfExists(eventLog);
-        var context = BeforeAgent.context(steps, github, run.config(), run.req().repo(), run.req().issueNumber(), wt.dir());
         var setupFailed = BeforeAgent.setup(steps, run.config(), wt.dir(), taskDir);
         if (setupFailed.isPresent()) {
             return fail(rec, setupFailed.get(), Duration.between(start, steps.clock().instant()));
         }
+        var context = BeforeAgent.context(steps, github, run.config(), run.req().repo(), run.req().issueNumber(), wt.dir());
         ProgressSink progress = new ProgressSink(rec.key(), eventLog, steps, run, this::save);
         AgentRequest request = new AgentRequest(wt.dir(), TaskPrompt.forTask(run.req().repo(), run.req().issueNumber(),
                 run.req().issueTitle(), task, branch, null, context), taskDir.resolve("prompt.md"),
