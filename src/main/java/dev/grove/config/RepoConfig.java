@@ -10,7 +10,8 @@ import java.util.List;
  * {@code /grove try}); {@code measure} (optional) scores experiments: the last line of its output is a number.
  * {@code closeIssue}: when every task PR of an issue is merged, Grove posts a summary and closes the issue.
  * {@code ciFixAttempts}: how many times a task is revised because another app's check failed on its pull request's
- * head (0: never).
+ * head (0: never). {@code setup} (null: none) is a shell command run in a task's worktree, in the sandbox, before its
+ * agent starts.
  */
 public record RepoConfig(
         String triggerLabel,
@@ -28,7 +29,8 @@ public record RepoConfig(
         String measure,
         Budget budget,
         boolean closeIssue,
-        int ciFixAttempts) {
+        int ciFixAttempts,
+        String setup) {
 
     /**
      * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per
@@ -49,7 +51,7 @@ public record RepoConfig(
     public static RepoConfig defaults(String triggerLabel, int maxParallel) {
         return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
                 Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true,
-                DEFAULT_CI_FIX_ATTEMPTS);
+                DEFAULT_CI_FIX_ATTEMPTS, null);
     }
 
     /** Whether a user with {@code role} may command Grove under this config. */

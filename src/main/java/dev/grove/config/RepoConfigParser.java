@@ -25,7 +25,7 @@ public final class RepoConfigParser {
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
             "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue",
-            "ci_fix_attempts");
+            "ci_fix_attempts", "setup");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -109,6 +109,7 @@ public final class RepoConfigParser {
         RepoConfig.Budget budget;
         boolean closeIssue;
         int ciFixAttempts;
+        String setup;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -128,6 +129,7 @@ public final class RepoConfigParser {
             budget = d.budget();
             closeIssue = d.closeIssue();
             ciFixAttempts = d.ciFixAttempts();
+            setup = d.setup();
         }
 
         String describeDefault(String key) {
@@ -148,6 +150,7 @@ public final class RepoConfigParser {
                 case "budget" -> "none";
                 case "close_issue" -> d.closeIssue();
                 case "ci_fix_attempts" -> d.ciFixAttempts();
+                case "setup" -> d.setup() == null ? "none" : d.setup();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -250,6 +253,15 @@ public final class RepoConfigParser {
                         measure = v.asText().strip();
                     }
                 }
+                case "setup" -> {
+                    if (v.isNull()) {
+                        setup = null;
+                    } else if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > 1000) {
+                        return "must be a shell command, e.g. `npm ci`";
+                    } else {
+                        setup = v.asText().strip();
+                    }
+                }
                 default -> {
                     return "unknown";
                 }
@@ -292,7 +304,7 @@ public final class RepoConfigParser {
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
                     verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue,
-                    ciFixAttempts);
+                    ciFixAttempts, setup);
         }
     }
 }

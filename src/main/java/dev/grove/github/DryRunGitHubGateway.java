@@ -102,6 +102,12 @@ public final class DryRunGitHubGateway implements GitHubGateway {
         return Optional.empty();
     }
 
+    /** The demo's issue has no conversation: Grove's own comments are all there is, and a prompt leaves those out. */
+    @Override
+    public List<IssueComment> issueThread(RepoRef repo, int issueNumber) {
+        return List.of();
+    }
+
     /** The latest state of every check run, by id. */
     public synchronized Map<Long, CheckRunRequest> checkRuns() {
         return Map.copyOf(checkRuns);

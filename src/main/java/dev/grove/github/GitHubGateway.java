@@ -78,6 +78,17 @@ public interface GitHubGateway {
         throw new UnsupportedOperationException("editIssueBody");
     }
 
+    /**
+     * The issue's comment thread, oldest first: at most the first {@link #THREAD_LIMIT} comments (GitHub lists them
+     * by ascending id). Grove's own comments are in it too; the caller tells them apart.
+     */
+    default List<IssueComment> issueThread(RepoRef repo, int issueNumber) throws IOException {
+        throw new UnsupportedOperationException("issueThread");
+    }
+
+    /** Comments {@link #issueThread} reads at most (5 pages of 100). */
+    int THREAD_LIMIT = 500;
+
     /** Closes the issue as completed. */
     default void closeIssue(RepoRef repo, int issueNumber) throws IOException {
         throw new UnsupportedOperationException("closeIssue");

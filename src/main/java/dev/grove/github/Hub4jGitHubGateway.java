@@ -77,6 +77,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code checkRunAnnotations}: {@code GET /repos/{o}/{r}/check-runs/{id}/annotations?per_page=50}; directly.</li>
  *   <li>{@code actionsJobLogTail}: {@code GET /repos/{o}/{r}/actions/jobs/{id}/logs}, directly; its {@code 302}'s
  *       {@code Location} (a signed, short-lived URL) is fetched without Grove's token, and only the end of it is kept.</li>
+ *   <li>{@code issueThread} (the conversation in an agent's prompt):
+ *       {@code GET /repos/{o}/{r}/issues/{n}/comments?per_page=100&page=N}, directly.</li>
  *   <li>the look-ups {@link RetryingGitHubGateway} makes before sending a create again, directly:
  *       {@code issueComments}: {@code GET /repos/{o}/{r}/issues/{n}/comments?since=...&per_page=100&page=N};
  *       {@code findOpenPullRequest}: {@code GET /repos/{o}/{r}/pulls?state=open&head={o}:{branch}&per_page=100};
@@ -383,6 +385,24 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                     "list the comments of #" + issueNumber);
             for (JsonNode c : list) {
                 out.add(new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
+            }
+            if (list.size() < 100) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<IssueComment> issueThread(RepoRef repo, int issueNumber) throws IOException {
+        List<IssueComment> out = new ArrayList<>();
+        for (int page = 1; page <= THREAD_LIMIT / 100; page++) {
+            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber
+                    + "/comments?per_page=100&page=" + page), "list the comments of #" + issueNumber);
+            for (JsonNode c : list) {
+                out.add(new IssueComment(c.path("id").asLong(), c.path("user").path("login").asText(""),
+                        c.path("user").path("type").asText(""), c.path("author_association").asText("NONE"),
+                        c.path("body").asText("")));
             }
             if (list.size() < 100) {
                 break;

@@ -92,6 +92,11 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.actionsJobLogTail(repo, jobId, maxChars);
     }
 
+    @Override
+    public List<IssueComment> issueThread(RepoRef repo, int issueNumber) throws IOException {
+        return delegate.issueThread(repo, issueNumber);
+    }
+
     // look-ups of what Grove may already have made (RetryingGitHubGateway's): reads, passed through
 
     @Override

@@ -199,6 +199,11 @@ public final class RetryingGitHubGateway implements GitHubGateway {
     }
 
     @Override
+    public List<IssueComment> issueThread(RepoRef repo, int issueNumber) throws IOException {
+        return call("read the comments of #" + issueNumber, () -> delegate.issueThread(repo, issueNumber));
+    }
+
+    @Override
     public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
         return call("list comments of #" + issueNumber, () -> delegate.issueComments(repo, issueNumber, since));
     }

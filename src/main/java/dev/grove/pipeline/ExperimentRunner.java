@@ -210,9 +210,13 @@ public final class ExperimentRunner {
         env.put("GROVE_ATTEMPT", String.valueOf(number));
         String variant = s.promptVariants().isEmpty() ? null
                 : s.promptVariants().get((number - 1) % s.promptVariants().size());
-        AgentStep.Result result = steps.agents().run(key, s.config(), new AgentRequest(wt.dir(), TaskPrompt.forTask(
-                req.repo(), req.issueNumber(), req.issueTitle(), task, branch, variant), logs.resolve("prompt.md"), env,
-                null, logs.resolve("agent.log"), null, null, null), null, AgentStep.RUN);
+        String setupFailed = BeforeAgent.setup(steps, s.config(), wt.dir(), logs).orElse(null);
+        var context = setupFailed != null ? null : BeforeAgent.context(steps, steps.gateways().apply(
+                req.installationId()), s.config(), req.repo(), req.issueNumber(), wt.dir());
+        AgentStep.Result result = setupFailed != null ? new AgentStep.Result.NotRun(setupFailed) : steps.agents().run(
+                key, s.config(), new AgentRequest(wt.dir(), TaskPrompt.forTask(req.repo(), req.issueNumber(),
+                req.issueTitle(), task, branch, variant, context), logs.resolve("prompt.md"), env, null,
+                logs.resolve("agent.log"), null, null, null), null, AgentStep.RUN);
         Duration time = Duration.between(start, steps.clock().instant());
         String stopped = result instanceof AgentStep.Result.NotRun nr ? nr.message()
                 : ((AgentStep.Result.Ran) result).cancelledBy() != null

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -95,7 +96,7 @@ public final class Reviser {
         };
         String result = null;
         try {
-            result = reviseIn(r, config, rec, wt, task, start, progress, checks, head);
+            result = reviseIn(github, r, config, rec, wt, task, start, progress, checks, head);
             return result;
         } finally {
             String now = steps.store().task(key).map(TaskRecord::headSha).orElse(head);
@@ -108,8 +109,8 @@ public final class Reviser {
         }
     }
 
-    private String reviseIn(ReviseRequest r, RepoConfig config, TaskRecord rec, Worktree wt, Task task, Instant start,
-            AgentListener progress, CheckRunReporter checks, String head) {
+    private String reviseIn(GitHubGateway github, ReviseRequest r, RepoConfig config, TaskRecord rec, Worktree wt,
+            Task task, Instant start, AgentListener progress, CheckRunReporter checks, String head) {
         TaskKey key = rec.key();
         String branch = rec.branch();
         Path taskDir = steps.workspaces().logDir(key);
@@ -118,7 +119,12 @@ public final class Reviser {
         List<String> comments = r.comments().stream().map(c -> c.path() + (c.line() == null ? "" : ":" + c.line())
                 + ": " + c.body().strip()).toList();
         String instructions = "@" + r.requestedBy() + ": " + r.instructions().strip();
-        String freshStart = RevisePrompts.freshStart(TaskPrompt.forRevise(r.repo(), r.pullNumber(), task, branch),
+        Optional<String> setupFailed = BeforeAgent.setup(steps, config, wt.dir(), taskDir);
+        if (setupFailed.isPresent()) {
+            return "The revise did not start: " + setupFailed.get() + ".";
+        }
+        String freshStart = RevisePrompts.freshStart(TaskPrompt.forRevise(r.repo(), r.pullNumber(), task, branch,
+                key.issue(), BeforeAgent.context(steps, github, config, r.repo(), key.issue(), wt.dir())),
                 soFar(wt, r.defaultBranch()), instructions, comments);
         String session = rec.agentRun() == null ? null : rec.agentRun().sessionId();
         AgentRequest request = new AgentRequest(wt.dir(), RevisePrompts.resumed(instructions, comments),

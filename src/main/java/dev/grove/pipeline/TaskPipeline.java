@@ -34,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task's steps: worktree, agent, publish (commit, verify, guarded push), PR. Each step records where the task
- * stands, so a retry resumes after the last step that took effect. A failed agent or push leaves the worktree, branch
- * and log in place and pushes nothing; a task that changed nothing leaves nothing behind.
+ * One task's steps: worktree, setup and the prompt's context ({@link BeforeAgent}), agent, publish (commit,
+ * verify, guarded push), PR. Each step records where the task stands, so a retry resumes after the last step that
+ * took effect. A failed setup, agent or push leaves the worktree, branch and log in place and pushes nothing; a task
+ * that changed nothing leaves nothing behind.
  */
 final class TaskPipeline {
     private static final Logger log = LoggerFactory.getLogger(TaskPipeline.class);
@@ -96,9 +97,14 @@ final class TaskPipeline {
         Path logFile = taskDir.resolve("agent.log");
         Path eventLog = taskDir.resolve("events.log");
         deleteIfExists(eventLog);
+        var setupFailed = BeforeAgent.setup(steps, run.config(), wt.dir(), taskDir);
+        if (setupFailed.isPresent()) {
+            return fail(rec, setupFailed.get(), Duration.between(start, steps.clock().instant()));
+        }
+        var context = BeforeAgent.context(steps, github, run.config(), run.req().repo(), run.req().issueNumber(), wt.dir());
         ProgressSink progress = new ProgressSink(rec.key(), eventLog, steps, run, this::save);
         AgentRequest request = new AgentRequest(wt.dir(), TaskPrompt.forTask(run.req().repo(), run.req().issueNumber(),
-                run.req().issueTitle(), task, branch, null), taskDir.resolve("prompt.md"),
+                run.req().issueTitle(), task, branch, null, context), taskDir.resolve("prompt.md"),
                 TaskEnvironment.of(run.req().repo(), run.req().issueNumber(), task), null, logFile, progress, null, null);
         AgentStep.Result result = steps.agents().run(rec.key(), run.config(), request, eventLog.toString(), (a, r) -> {
             try {

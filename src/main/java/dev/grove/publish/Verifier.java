@@ -16,7 +16,7 @@ import java.util.Map;
  * its output kept in {@code verify.log} and its last lines in the result.
  */
 public final class Verifier {
-    private static final List<String> BUILD_ENV = List.of("JAVA_HOME", "MAVEN_OPTS", "GRADLE_USER_HOME", "GOPATH",
+    static final List<String> BUILD_ENV = List.of("JAVA_HOME", "MAVEN_OPTS", "GRADLE_USER_HOME", "GOPATH",
             "CARGO_HOME", "NODE_OPTIONS");
 
     public VerifyResult verify(String command, Path worktree, Path taskDir, Duration timeout) {

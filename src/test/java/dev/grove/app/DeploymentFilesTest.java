@@ -35,10 +35,10 @@ class DeploymentFilesTest {
     /** GROVE_AGENT_ENV's default: what reaches the agent when a file does not set it. */
     private static final List<String> DEFAULT_PASS_THROUGH = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL");
 
-    /** Variables Grove sets for the agents and verify commands it starts (it reads none of them), or refuses to pass. */
+    /** Variables Grove sets for the agents, setup and verify commands it starts (it reads none of them), or refuses to pass. */
     private static final Set<String> NOT_SETTINGS = Set.of("GROVE_PROMPT_FILE", "GROVE_TASK_TITLE", "GROVE_TASK_PATHS",
             "GROVE_ISSUE_NUMBER", "GROVE_TASK_NUMBER", "GROVE_REPOSITORY", "GROVE_PLANNING", "GROVE_REVISE",
-            "GROVE_ATTEMPT", "GROVE_VERIFY", "GROVE_DB_URL");
+            "GROVE_ATTEMPT", "GROVE_VERIFY", "GROVE_SETUP", "GROVE_DB_URL");
 
     @TempDir
     Path tmp;

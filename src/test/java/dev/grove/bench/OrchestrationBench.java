@@ -81,6 +81,7 @@ public final class OrchestrationBench {
                     Instant.now().plus(Duration.ofHours(2)));
             github.stubRepository(REPO);
             github.stubPermission(REPO, LABELER, "write");
+            github.stubEmptyIssueThreads(REPO); // each task reads the issue's thread for its prompt
             github.stubListPulls(REPO);
             github.stubReactions(REPO); // the trigger label is acknowledged
             github.stubFileNotFound(REPO, ".github/grove.yml"); // no repository config: the defaults

@@ -32,11 +32,13 @@ class RepoConfigParserTest {
                 budget: { per_task_usd: 5, per_issue_usd: 20.5, agent_minutes: 120 }
                 close_issue: false
                 ci_fix_attempts: 3
+                setup: npm ci --ignore-scripts
                 """, DEFAULTS, AGENTS);
         assertEquals(List.of(), r.problems());
         assertEquals(new RepoConfig("agents", 2, "grove/bots/", "develop", "maintain", true, "default", "mvn -q test",
                 Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick",
-                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false, 3), r.config());
+                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false, 3, "npm ci --ignore-scripts"),
+                r.config());
     }
 
     @Test
@@ -65,6 +67,21 @@ class RepoConfigParserTest {
             assertTrue(r.problems().get(0).message().contains("from 0 (never) to 10"), r.problems().toString());
             assertEquals(RepoConfig.DEFAULT_CI_FIX_ATTEMPTS, r.config().ciFixAttempts(), bad);
         }
+    }
+
+    @Test
+    void setupIsAShellCommandOrNothing() {
+        assertEquals(null, DEFAULTS.setup(), "no setup by default");
+        assertEquals("./scripts/setup.sh", parser.parse("setup: '  ./scripts/setup.sh '\n", DEFAULTS, AGENTS).config().setup());
+        assertEquals(null, parser.parse("setup: null\n", DEFAULTS, AGENTS).config().setup());
+        var bad = parser.parse("max_tasks: 3\nsetup: [npm, ci]\n", DEFAULTS, AGENTS);
+        assertEquals(1, bad.problems().size(), bad.problems().toString());
+        assertEquals(2, bad.problems().get(0).line());
+        assertTrue(bad.problems().get(0).message().contains("`setup`: must be a shell command"), bad.problems().toString());
+        assertEquals(null, bad.config().setup());
+        assertEquals(3, bad.config().maxTasks(), "the other keys are kept");
+        var blank = parser.parse("setup: '  '\n", DEFAULTS, AGENTS);
+        assertEquals(1, blank.problems().size(), blank.problems().toString());
     }
 
     @Test

@@ -77,6 +77,7 @@ class AgentsFlowIT {
         github.stubAccessToken(INSTALLATION, TOKEN, Instant.now().plus(Duration.ofHours(1)));
         github.stubRepository(REPO);
         github.stubPermission(REPO, "Codertocat", "write");
+        github.stubEmptyIssueThreads(REPO); // the prompt carries the thread: none here
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);

@@ -128,6 +128,7 @@ class DockerImageIT {
             github.stubAccessToken(INSTALLATION, "ghs_imageInstallationToken0123456789", Instant.now().plusSeconds(3600));
             github.stubRepository(REPO);
             github.stubPermission(REPO, "Codertocat", "write");
+            github.stubEmptyIssueThreads(REPO); // the prompt carries the thread: none here
             github.stubCreateIssueComment(REPO, ISSUE, 9001);
             github.stubEditIssueComment(REPO, 9001);
             github.stubListPulls(REPO);

@@ -76,6 +76,7 @@ abstract class GroveE2E {
         github.stubRepository(REPO);
         github.stubReactions(REPO);
         github.stubPermission(REPO, USER, "write");
+        github.stubEmptyIssueThreads(REPO); // the prompt carries the thread: none here
         github.stubCreateIssueComment(REPO, ISSUE, TRACKING_COMMENT);
         github.stubEditIssueComment(REPO, TRACKING_COMMENT);
         github.stubListPulls(REPO);

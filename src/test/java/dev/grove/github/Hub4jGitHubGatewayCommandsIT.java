@@ -104,6 +104,17 @@ class Hub4jGitHubGatewayCommandsIT {
     }
 
     @Test
+    void issueThreadReadsAuthorTypeAssociationAndBody() throws Exception {
+        github.stubIssueThread(REPO, 7,
+                new dev.grove.testing.GitHubApiStub.ThreadComment("alice", "User", "OWNER", "Cap it at 50%."),
+                new dev.grove.testing.GitHubApiStub.ThreadComment("grove-app[bot]", "Bot", "NONE", "tracking"));
+        assertEquals(List.of(new IssueComment(5001, "alice", "User", "OWNER", "Cap it at 50%."),
+                new IssueComment(5002, "grove-app[bot]", "Bot", "NONE", "tracking")), gateway.issueThread(REPO, 7));
+        assertEquals(List.of("GET /repos/octo-org/widgets/issues/7/comments?per_page=100&page=1"), sent());
+        assertClean();
+    }
+
+    @Test
     void deletesABranchAndToleratesOneAlreadyGone() throws Exception {
         github.stubDeleteBranch(REPO, "grove/7-add");
         github.stubError("DELETE", "/repos/octo-org/widgets/git/refs/heads/grove/7-gone", 422, "Reference does not exist");

@@ -65,6 +65,7 @@ class ExperimentRunnerIT {
         github = new GitHubApiStub();
         github.stubRepository(REPO);
         github.stubPermission(REPO, "Codertocat", "write");
+        github.stubEmptyIssueThreads(REPO); // the prompt carries the thread: none here
         github.stubCreateIssueComment(REPO, ISSUE, 555);
         github.stubListPulls(REPO);
         github.stubCreatePull(REPO, "grove/7-try-2", new PullRequestRef(120, "https://github.com/octo-org/shop/pull/120"));

@@ -457,6 +457,41 @@ public final class GitHubApiStub implements AutoCloseable {
         }
     }
 
+    /** A comment of an issue's thread: its author's login and type ({@code User}, {@code Bot}), author_association, body. */
+    public record ThreadComment(String login, String type, String association, String body) {
+    }
+
+    /**
+     * {@code GET /repos/{o}/{r}/issues/{n}/comments} (any query) → 200, GitHub's example comment once per given comment
+     * (ids 5001, 5002, ...; user login and type, author_association and body set), oldest first.
+     */
+    public void stubIssueThread(RepoRef repo, int issueNumber, ThreadComment... comments) {
+        ArrayNode list = JSON.createArrayNode();
+        for (int i = 0; i < comments.length; i++) {
+            ThreadComment c = comments[i];
+            ObjectNode n = (ObjectNode) example("get_repos_owner_repo_issues_issue_number_comments.json", 200).get(0);
+            n.put("id", 5001 + i);
+            n.put("body", c.body());
+            n.put("author_association", c.association());
+            n.put("issue_url", baseUrl() + "/repos/" + repo.fullName() + "/issues/" + issueNumber);
+            ((ObjectNode) n.path("user")).put("login", c.login()).put("type", c.type());
+            list.add(n);
+        }
+        stubJson("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments", 200, list);
+    }
+
+    /**
+     * Every issue's comment thread is empty ({@code GET /repos/{o}/{r}/issues/{n}/comments} → {@code []}), at a low
+     * priority: a test's own stub of one issue's comments wins over it.
+     */
+    public void stubEmptyIssueThreads(RepoRef repo) {
+        server.stubFor(request("GET", com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                        "/repos/" + Pattern.quote(repo.fullName()) + "/issues/\\d+/comments"))
+                .atPriority(10)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody("[]")));
+    }
+
     /** {@code GET /repos/{o}/{r}/issues/{n}/comments} (any query) → the comments POSTed there so far, as GitHub lists them. */
     public void stubCommentsLookup(RepoRef repo, int issueNumber) {
         server.stubFor(request("GET", urlPathEqualTo("/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments"))

@@ -2,6 +2,7 @@ package dev.grove.testing;
 
 import dev.grove.github.CheckRunRequest;
 import dev.grove.github.GitHubGateway;
+import dev.grove.github.IssueComment;
 import dev.grove.github.PullRequestDraft;
 import dev.grove.github.PullRequestRef;
 import dev.grove.github.RepoFile;
@@ -36,6 +37,7 @@ public final class RecordingGitHub implements GitHubGateway {
     private final List<Call> calls = new ArrayList<>();
     private final List<ReviewComment> reviewComments = new ArrayList<>();
     private final Map<Integer, String> issueBodies = new LinkedHashMap<>();
+    private final List<IssueComment> thread = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(9000);
     private final AtomicInteger prNumbers = new AtomicInteger(100);
     private String defaultRole = "admin";
@@ -74,6 +76,12 @@ public final class RecordingGitHub implements GitHubGateway {
 
     public synchronized String issueBodyNow(int number) {
         return issueBodies.get(number);
+    }
+
+    /** A comment of every issue's thread (as {@link #issueThread} lists it, oldest first). */
+    public synchronized RecordingGitHub threadComment(IssueComment c) {
+        thread.add(c);
+        return this;
     }
 
     public synchronized RecordingGitHub reviewComment(ReviewComment c) {
@@ -191,6 +199,12 @@ public final class RecordingGitHub implements GitHubGateway {
     public synchronized List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) {
         calls.add(new Call("reviewComments", repo, pullNumber, String.valueOf(reviewId)));
         return List.copyOf(reviewComments);
+    }
+
+    @Override
+    public synchronized List<IssueComment> issueThread(RepoRef repo, int issueNumber) {
+        calls.add(new Call("issueThread", repo, issueNumber, null));
+        return List.copyOf(thread);
     }
 
     @Override
