@@ -166,7 +166,7 @@ public final class GroveServer implements AutoCloseable {
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
                 new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
-                new CommandAuthorizer(clock), new CommandDispatcher.Actions(runner, new Reviser(steps),
+                new CommandAuthorizer(clock, store), new CommandDispatcher.Actions(runner, new Reviser(steps),
                         new Cleaner(steps), experiments), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(

@@ -98,4 +98,10 @@ public final class MeteredStateStore implements StateStore {
     public void saveCheckRun(TaskKey key, long checkRunId) {
         store.saveCheckRun(key, checkRunId);
     }
+
+    @Override
+    public boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
+            java.time.Duration interval) {
+        return store.claimRefusalReply(repo, issue, user, now, interval);
+    }
 }

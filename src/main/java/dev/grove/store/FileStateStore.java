@@ -45,6 +45,7 @@ public final class FileStateStore implements StateStore {
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, SavedPlan> plans = new LinkedHashMap<>();
     private final Map<String, Long> checkRuns = new LinkedHashMap<>();
+    private final Map<String, java.time.Instant> refusalReplies = new LinkedHashMap<>();
 
     /** @param file the state file; the delivery log is written beside it */
     public FileStateStore(Path file) {
@@ -60,7 +61,7 @@ public final class FileStateStore implements StateStore {
 
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
-            Map<String, Long> checkRuns) {
+            Map<String, Long> checkRuns, Map<String, java.time.Instant> refusalReplies) {
     }
 
     private void load() {
@@ -78,6 +79,7 @@ public final class FileStateStore implements StateStore {
             if (s.tasks() != null) s.tasks().forEach(t -> tasks.put(t.key().toString(), t));
             if (s.plans() != null) plans.putAll(s.plans());
             if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
+            if (s.refusalReplies() != null) refusalReplies.putAll(s.refusalReplies());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
                     + " (move it away to start with empty state)", e);
@@ -88,7 +90,8 @@ public final class FileStateStore implements StateStore {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns));
+            json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
+                    refusalReplies));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -211,5 +214,19 @@ public final class FileStateStore implements StateStore {
     public synchronized void saveCheckRun(TaskKey key, long checkRunId) {
         checkRuns.put(key.toString(), checkRunId);
         save();
+    }
+
+    @Override
+    public synchronized boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
+            java.time.Duration interval) {
+        java.time.Instant stale = now.minus(interval);
+        refusalReplies.values().removeIf(at -> !at.isAfter(stale)); // what no longer counts is not kept
+        String key = issueKey(repo, issue) + "\n" + user.toLowerCase(java.util.Locale.ROOT);
+        if (refusalReplies.containsKey(key)) {
+            return false;
+        }
+        refusalReplies.put(key, now);
+        save();
+        return true;
     }
 }

@@ -3,6 +3,8 @@ package dev.grove.store;
 import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,4 +50,11 @@ public interface StateStore {
     Optional<Long> checkRun(TaskKey key);
 
     void saveCheckRun(TaskKey key, long checkRunId);
+
+    /**
+     * Claims the one reply {@code user} gets on the issue to a refusal within {@code interval}: true, and the reply
+     * recorded at {@code now}, when none was recorded after {@code now - interval}; false when one was, by this process
+     * or any other (user names compared without case). Two callers at once: exactly one gets true.
+     */
+    boolean claimRefusalReply(RepoRef repo, int issue, String user, Instant now, Duration interval);
 }
