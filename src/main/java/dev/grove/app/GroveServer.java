@@ -171,7 +171,8 @@ public final class GroveServer implements AutoCloseable {
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
                 "issues.labeled", new LabelTriggerHandler(commands::onLabel),
-                "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment),
+                "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment,
+                        commands::admitComment, commands::runAdmittedComment),
                 "check_run.rerequested", checkRuns,
                 "check_run.requested_action", checkRuns,
                 "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),

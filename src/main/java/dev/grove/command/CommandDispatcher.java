@@ -102,31 +102,61 @@ public final class CommandDispatcher {
         }
     }
 
+    /** A comment's command, start to end, on one thread. */
     public void onComment(Triggers.Comment t) {
+        Admitted a = admit(t, true);
+        if (a != null) {
+            a.handler().handle(a.ctx(), a.command());
+        }
+    }
+
+    /**
+     * The quick first part of a long command, on the short lane: 👀, the config, the permission gate and the reply to
+     * someone refused, a reply to what is no command here. True when the command may run ({@link #runAdmittedComment}).
+     */
+    public boolean admitComment(Triggers.Comment t) {
+        return admit(t, true) != null;
+    }
+
+    /** The command {@link #admitComment} admitted, on the long lane (config and gate asked again, no 👀 again). */
+    public void runAdmittedComment(Triggers.Comment t) {
+        Admitted a = admit(t, false);
+        if (a != null) {
+            a.handler().handle(a.ctx(), a.command());
+        }
+    }
+
+    /** A command that passed the gate: where it runs, who handles it. */
+    private record Admitted(CommandContext ctx, CommandHandler handler, Command command) {
+    }
+
+    private Admitted admit(Triggers.Comment t, boolean acknowledge) {
         ParseResult parsed = parser.parse(t.body());
         if (parsed instanceof ParseResult.Ignored) {
-            return;
+            return null;
         }
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        acknowledge(github, req, t.commentId());
+        if (acknowledge) {
+            acknowledge(github, req, t.commentId());
+        }
         RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
         if (config == null || !authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
-            return;
+            return null;
         }
         CommandContext ctx = new CommandContext(github, req, config, t.onPullRequest());
         if (parsed instanceof ParseResult.Reply reply) {
             ctx.reply(reply.text());
-            return;
+            return null;
         }
         Command command = ((ParseResult.Parsed) parsed).command();
         CommandHandler handler = handlers.stream().filter(h -> h.handles(command)).findFirst().orElseThrow();
         if (t.onPullRequest() && !handler.onPullRequest()) {
             ctx.reply("On a pull request Grove takes `/grove revise <instructions>` (or `@grove <instructions>`); the"
                     + " other commands go on the issue.");
-            return;
+            return null;
         }
-        handler.handle(ctx, command);
+        return new Admitted(ctx, handler, command);
     }
 
     public void onCheckRun(Triggers.CheckRun t) {
