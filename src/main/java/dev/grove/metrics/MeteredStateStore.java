@@ -104,4 +104,14 @@ public final class MeteredStateStore implements StateStore {
             java.time.Duration interval) {
         return store.claimRefusalReply(repo, issue, user, now, interval);
     }
+
+    @Override
+    public boolean issueStepDone(RepoRef repo, int issue, String step) {
+        return store.issueStepDone(repo, issue, step);
+    }
+
+    @Override
+    public void markIssueStepDone(RepoRef repo, int issue, String step) {
+        store.markIssueStepDone(repo, issue, step);
+    }
 }

@@ -46,6 +46,7 @@ public final class FileStateStore implements StateStore {
     private final Map<String, SavedPlan> plans = new LinkedHashMap<>();
     private final Map<String, Long> checkRuns = new LinkedHashMap<>();
     private final Map<String, java.time.Instant> refusalReplies = new LinkedHashMap<>();
+    private final Set<String> issueSteps = new LinkedHashSet<>();
 
     /** @param file the state file; the delivery log is written beside it */
     public FileStateStore(Path file) {
@@ -61,7 +62,7 @@ public final class FileStateStore implements StateStore {
 
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
-            Map<String, Long> checkRuns, Map<String, java.time.Instant> refusalReplies) {
+            Map<String, Long> checkRuns, Map<String, java.time.Instant> refusalReplies, Set<String> issueSteps) {
     }
 
     private void load() {
@@ -80,6 +81,7 @@ public final class FileStateStore implements StateStore {
             if (s.plans() != null) plans.putAll(s.plans());
             if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
             if (s.refusalReplies() != null) refusalReplies.putAll(s.refusalReplies());
+            if (s.issueSteps() != null) issueSteps.addAll(s.issueSteps());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
                     + " (move it away to start with empty state)", e);
@@ -91,7 +93,7 @@ public final class FileStateStore implements StateStore {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
-                    refusalReplies));
+                    refusalReplies, issueSteps));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -228,5 +230,17 @@ public final class FileStateStore implements StateStore {
         refusalReplies.put(key, now);
         save();
         return true;
+    }
+
+    @Override
+    public synchronized boolean issueStepDone(RepoRef repo, int issue, String step) {
+        return issueSteps.contains(issueKey(repo, issue) + "\n" + step);
+    }
+
+    @Override
+    public synchronized void markIssueStepDone(RepoRef repo, int issue, String step) {
+        if (issueSteps.add(issueKey(repo, issue) + "\n" + step)) {
+            save();
+        }
     }
 }

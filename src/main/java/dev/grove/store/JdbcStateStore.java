@@ -431,4 +431,38 @@ public final class JdbcStateStore implements StateStore {
             }
         });
     }
+
+    // ---- issue steps -----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean issueStepDone(RepoRef repo, int issue, String step) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select 1 from grove_issue_step where repo = ? and issue = ? and step = ?")) {
+                ps.setString(1, repo.fullName());
+                ps.setInt(2, issue);
+                ps.setString(3, step);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void markIssueStepDone(RepoRef repo, int issue, String step) {
+        db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into grove_issue_step (repo, issue, step, done_at) values (?, ?, ?, ?)")) {
+                ps.setString(1, repo.fullName());
+                ps.setInt(2, issue);
+                ps.setString(3, step);
+                ps.setTimestamp(4, now());
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Database.isDuplicateKey(e)) return 0; // recorded before
+                throw e;
+            }
+        });
+    }
 }

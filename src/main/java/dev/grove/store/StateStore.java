@@ -57,4 +57,10 @@ public interface StateStore {
      * or any other (user names compared without case). Two callers at once: exactly one gets true.
      */
     boolean claimRefusalReply(RepoRef repo, int issue, String user, Instant now, Duration interval);
+
+    /** Whether the issue's {@code step} (a checklist item ticked, the summary posted, ...) was recorded done. */
+    boolean issueStepDone(RepoRef repo, int issue, String step);
+
+    /** Records the issue's {@code step} done; recording it again changes nothing. */
+    void markIssueStepDone(RepoRef repo, int issue, String step);
 }

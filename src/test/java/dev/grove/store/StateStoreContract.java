@@ -235,4 +235,17 @@ abstract class StateStoreContract {
             }
         }
     }
+
+    @Test
+    void issueStepsAreRecordedOnceAndSeenByEveryProcess() {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        assertFalse(b.issueStepDone(REPO, 5, "tick add-login"));
+        a.markIssueStepDone(REPO, 5, "tick add-login");
+        a.markIssueStepDone(REPO, 5, "tick add-login"); // a retry records it again: no error, no change
+        assertTrue(b.issueStepDone(REPO, 5, "tick add-login"), "seen by another process");
+        assertFalse(b.issueStepDone(REPO, 5, "close"), "another step");
+        assertFalse(b.issueStepDone(REPO, 6, "tick add-login"), "another issue");
+        assertFalse(b.issueStepDone(new RepoRef("octo", "other"), 5, "tick add-login"), "another repository");
+    }
 }
