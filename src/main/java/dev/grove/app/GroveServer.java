@@ -170,7 +170,8 @@ public final class GroveServer implements AutoCloseable {
                         new Cleaner(steps), experiments), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         EventRouter router = new EventRouter(Map.of(
-                "issues.labeled", new LabelTriggerHandler(commands::onLabel),
+                "issues.labeled", new LabelTriggerHandler(commands::onLabel, commands::admitLabel,
+                        commands::runAdmittedLabel),
                 "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment,
                         commands::admitComment, commands::runAdmittedComment),
                 "check_run.rerequested", checkRuns,
