@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A long command from someone who may not command Grove is refused on the short lane: the refusal is posted while
- * every long-lane thread is taken by a run, not after them.
+ * every long-lane thread is taken by a run, not after them. And it is posted once an hour, even across a restart.
  */
 class RefusalLaneFlowIT extends GroveE2E {
     /** {@code GroveServer.LONG_JOB_THREADS}: one issue's run holds each. */
@@ -70,6 +70,18 @@ class RefusalLaneFlowIT extends GroveE2E {
         assertEquals(LONG_THREADS, github.requests("POST", "/repos/octo-org/shop/pulls").size(), "the runs finished");
         assertEquals(1, refusals().size(), "one refusal");
         assertEquals(LONG_THREADS, started(marks), "nothing ran for the outsider");
+
+        // the outsider asks again, after a restart: within the hour, not answered again (the throttle is in the
+        // database, not in the process)
+        server.close();
+        startServer(agent, Map.of("GROVE_SANDBOX_BIND", marks.toString()));
+        assertEquals(202, WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issue_comment",
+                "outsider-run-2", WebhookFixtures.bytes(WebhookFixtures.fresh(issueComment("/grove run",
+                        OUTSIDER, "User"), 2)), SECRET).statusCode());
+        assertTrue(server.awaitIdle(Duration.ofSeconds(60)), server.output());
+        assertTrue(server.output().contains(OUTSIDER + " (read) may not command Grove"), "it was refused again");
+        assertEquals(1, refusals().size(), "but not answered again");
+        assertEquals(LONG_THREADS, started(marks));
     }
 
     List<String> refusals() {
