@@ -167,13 +167,15 @@ public final class GroveServer implements AutoCloseable {
 
         CommandDispatcher commands = new CommandDispatcher(gatewayOf,
                 new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
-                new CommandAuthorizer(clock), new CommandDispatcher.Actions(runner, new Reviser(steps),
+                new CommandAuthorizer(clock, store), new CommandDispatcher.Actions(runner, new Reviser(steps),
                         new Cleaner(steps), experiments), store);
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         CheckFailureHandler checkFailures = new CheckFailureHandler(config.appId(), commands::onCheckFailure);
         Map<String, dev.grove.queue.EventHandler> handlers = new java.util.HashMap<>(Map.of(
-                "issues.labeled", new LabelTriggerHandler(commands::onLabel),
-                "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment),
+                "issues.labeled", new LabelTriggerHandler(commands::onLabel, commands::admitLabel,
+                        commands::runAdmittedLabel),
+                "issue_comment.created", new IssueCommentCreatedHandler(commands::onComment,
+                        commands::admitComment, commands::runAdmittedComment),
                 "check_run.rerequested", checkRuns,
                 "check_run.requested_action", checkRuns,
                 "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),

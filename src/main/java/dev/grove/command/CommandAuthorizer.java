@@ -6,6 +6,7 @@ import dev.grove.model.RepoRef;
 import dev.grove.config.CodeOwners;
 import dev.grove.github.RepoFile;
 import dev.grove.plan.Task;
+import dev.grove.store.StateStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,6 @@ public final class CommandAuthorizer {
     public static final Duration TTL = Duration.ofSeconds(60);
     /** A user refused on an issue hears it once in this time, however often they comment. */
     public static final Duration REFUSAL_INTERVAL = Duration.ofHours(1);
-    private static final int REFUSALS_KEPT = 10_000;
 
     private record Cached(String role, Instant at) {
     }
@@ -41,10 +41,12 @@ public final class CommandAuthorizer {
 
     private final Clock clock;
     private final Map<String, Cached> roles = new ConcurrentHashMap<>();
-    private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
+    private final StateStore store;
 
-    public CommandAuthorizer(Clock clock) {
+    /** @param store where the refusals answered are kept, so that every process and a restart see them */
+    public CommandAuthorizer(Clock clock, StateStore store) {
         this.clock = clock;
+        this.store = store;
     }
 
     /** Logins of bots (GitHub Apps, Grove included) end in {@code [bot]}; they never command Grove. */
@@ -149,23 +151,11 @@ public final class CommandAuthorizer {
 
     /**
      * Whether to answer this refusal: once per user and issue in {@link #REFUSAL_INTERVAL}, so an outsider who comments
-     * again and again does not make Grove comment again and again.
+     * again and again does not make Grove comment again and again. Kept in the state store: two processes, or one
+     * restarted, answer once between them.
      */
     public boolean shouldAnswerRefusal(RepoRef repo, int issue, String user) {
-        Instant now = clock.instant();
-        String key = repo.fullName() + "#" + issue + "\n" + user.toLowerCase(java.util.Locale.ROOT);
-        if (refusals.size() > REFUSALS_KEPT) {
-            refusals.values().removeIf(at -> Duration.between(at, now).compareTo(REFUSAL_INTERVAL) >= 0);
-        }
-        boolean[] answer = new boolean[1];
-        refusals.compute(key, (k, last) -> {
-            if (last == null || Duration.between(last, now).compareTo(REFUSAL_INTERVAL) >= 0) {
-                answer[0] = true;
-                return now;
-            }
-            return last;
-        });
-        return answer[0];
+        return store.claimRefusalReply(repo, issue, user, clock.instant(), REFUSAL_INTERVAL);
     }
 
     /** The reply when the permission could not be read (GitHub failing even after retries): nothing started. */

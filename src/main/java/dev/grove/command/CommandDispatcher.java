@@ -80,22 +80,48 @@ public final class CommandDispatcher {
 
     // ---- triggers ------------------------------------------------------------------------------------------------
 
+    /** A label, start to end, on one thread. */
     public void onLabel(Triggers.Label t) {
+        RepoConfig config = admitLabel(t, true);
+        if (config != null) {
+            tasks.run(gateways.apply(t.req().installationId()), t.req(), config, Set.of());
+        }
+    }
+
+    /**
+     * The quick first part of a label, on the short lane: the config, whether it is the trigger label, 👀, the
+     * permission gate and the reply to someone refused. True when the run may start ({@link #runAdmittedLabel}).
+     */
+    public boolean admitLabel(Triggers.Label t) {
+        return admitLabel(t, true) != null;
+    }
+
+    /** The run {@link #admitLabel} admitted, on the long lane (config and gate asked again, no 👀 again). */
+    public void runAdmittedLabel(Triggers.Label t) {
+        RepoConfig config = admitLabel(t, false);
+        if (config != null) {
+            tasks.run(gateways.apply(t.req().installationId()), t.req(), config, Set.of());
+        }
+    }
+
+    /** The config when the label may start a run, else null; {@code first}: the gate's pass (👀, problems reported). */
+    private RepoConfig admitLabel(Triggers.Label t, boolean first) {
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy(),
+                first);
         if (config == null) {
-            return; // fail closed: the issue says why
+            return null; // fail closed: the issue says why
         }
         if (!t.label().equalsIgnoreCase(config.triggerLabel())) {
             log.info("{}#{}: label '{}' is not the trigger label '{}'", req.repo(), req.issueNumber(), t.label(),
                     config.triggerLabel());
-            return;
+            return null;
         }
-        acknowledge(github, req, 0);
-        if (authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
-            tasks.run(github, req, config, Set.of());
+        if (first) {
+            acknowledge(github, req, 0);
         }
+        return authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config) ? config : null;
     }
 
     /** 👀 on the comment (or the issue, {@code commentId} 0) that asked: seen, before anything slow. Best effort. */
@@ -107,31 +133,63 @@ public final class CommandDispatcher {
         }
     }
 
+    /** A comment's command, start to end, on one thread. */
     public void onComment(Triggers.Comment t) {
+        Admitted a = admit(t, true);
+        if (a != null) {
+            a.handler().handle(a.ctx(), a.command());
+        }
+    }
+
+    /**
+     * The quick first part of a long command, on the short lane: 👀, the config, the permission gate and the reply to
+     * someone refused, a reply to what is no command here. True when the command may run ({@link #runAdmittedComment}).
+     */
+    public boolean admitComment(Triggers.Comment t) {
+        return admit(t, true) != null;
+    }
+
+    /** The command {@link #admitComment} admitted, on the long lane (config and gate asked again, no 👀 again). */
+    public void runAdmittedComment(Triggers.Comment t) {
+        Admitted a = admit(t, false);
+        if (a != null) {
+            a.handler().handle(a.ctx(), a.command());
+        }
+    }
+
+    /** A command that passed the gate: where it runs, who handles it. */
+    private record Admitted(CommandContext ctx, CommandHandler handler, Command command) {
+    }
+
+    /** {@code first}: the gate's pass (👀, config problems reported); else the admitted command's (says neither again). */
+    private Admitted admit(Triggers.Comment t, boolean first) {
         ParseResult parsed = parser.parse(t.body());
         if (parsed instanceof ParseResult.Ignored) {
-            return;
+            return null;
         }
         RunRequest req = t.req();
         GitHubGateway github = gateways.apply(req.installationId());
-        acknowledge(github, req, t.commentId());
-        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy());
+        if (first) {
+            acknowledge(github, req, t.commentId());
+        }
+        RepoConfig config = config(github, req.repo(), req.defaultBranch(), req.issueNumber(), req.requestedBy(),
+                first);
         if (config == null || !authorized(github, req.repo(), req.issueNumber(), req.requestedBy(), config)) {
-            return;
+            return null;
         }
         CommandContext ctx = new CommandContext(github, req, config, t.onPullRequest());
         if (parsed instanceof ParseResult.Reply reply) {
             ctx.reply(reply.text());
-            return;
+            return null;
         }
         Command command = ((ParseResult.Parsed) parsed).command();
         CommandHandler handler = handlers.stream().filter(h -> h.handles(command)).findFirst().orElseThrow();
         if (t.onPullRequest() && !handler.onPullRequest()) {
             ctx.reply("On a pull request Grove takes `/grove revise <instructions>` (or `@grove <instructions>`); the"
                     + " other commands go on the issue.");
-            return;
+            return null;
         }
-        handler.handle(ctx, command);
+        return new Admitted(ctx, handler, command);
     }
 
     public void onCheckRun(Triggers.CheckRun t) {
@@ -286,6 +344,12 @@ public final class CommandDispatcher {
 
     /** The repository's config; null when it could not be read (fail closed: the issue is told, unless a bot asked). */
     private RepoConfig config(GitHubGateway github, RepoRef repo, String defaultBranch, int reportOn, String user) {
+        return config(github, repo, defaultBranch, reportOn, user, true);
+    }
+
+    /** {@code reportProblems} false: the config's problems were reported by the gate, maybe in another process. */
+    private RepoConfig config(GitHubGateway github, RepoRef repo, String defaultBranch, int reportOn, String user,
+            boolean reportProblems) {
         RepoConfigLoader.Loaded loaded = configs.load(github, repo, defaultBranch);
         if (!loaded.readable()) {
             if (!CommandAuthorizer.isBot(user)) {
@@ -301,7 +365,8 @@ public final class CommandDispatcher {
             return null;
         }
         List<ConfigProblem> problems = loaded.problems();
-        if (!problems.isEmpty() && reportedConfigs.add(repo.fullName() + "#" + reportOn + "@" + loaded.sha())) {
+        if (reportProblems && !problems.isEmpty()
+                && reportedConfigs.add(repo.fullName() + "#" + reportOn + "@" + loaded.sha())) {
             comment(github, repo, reportOn, RepoConfigLoader.problemsComment(problems));
         }
         return loaded.config();

@@ -103,4 +103,20 @@ public final class MeteredStateStore implements StateStore {
     public int claimCiFix(TaskKey key, String headSha, String check) {
         return store.claimCiFix(key, headSha, check);
     }
+
+    @Override
+    public boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
+            java.time.Duration interval) {
+        return store.claimRefusalReply(repo, issue, user, now, interval);
+    }
+
+    @Override
+    public boolean issueStepDone(RepoRef repo, int issue, String step) {
+        return store.issueStepDone(repo, issue, step);
+    }
+
+    @Override
+    public void markIssueStepDone(RepoRef repo, int issue, String step) {
+        store.markIssueStepDone(repo, issue, step);
+    }
 }

@@ -38,8 +38,12 @@ public final class Cleaner {
         }
         TaskRecord rec = found.get();
         if (rec.status() == TaskStatus.MERGED || rec.status() == TaskStatus.CLOSED && !merged) {
-            // a redelivered close: done already, nothing to remove, delete or tick again (a PR closed, reopened
-            // and then merged does go on)
+            // a redelivered close: done already, nothing to remove or delete again (a PR closed, reopened and then
+            // merged does go on). But the job that recorded the merge may have stopped before the issue's steps (a
+            // crash, GitHub failing): what is left of them is done now, each step once
+            if (merged) {
+                finishIssue(steps.gateways().apply(installationId), repo, rec, closeIssue);
+            }
             return Optional.of(rec);
         }
         String branch = rec.branch();
@@ -102,13 +106,22 @@ public final class Cleaner {
         }
     }
 
+    /**
+     * The issue's steps after a merge, each recorded in the store once taken, so that a retry does what is left and
+     * nothing twice: the task's checklist item ticked; once every task is merged (or needed no change), the summary
+     * posted (found by its marker if it was posted but not recorded) and, with {@code closeIssue}, the issue closed.
+     */
     private void finishIssue(GitHubGateway github, RepoRef repo, TaskRecord merged, boolean closeIssue)
             throws IOException {
         int issue = merged.key().issue();
-        String body = github.issueBody(repo, issue);
-        Optional<String> ticked = Checklist.tick(body, merged.title());
-        if (ticked.isPresent()) {
-            github.editIssueBody(repo, issue, ticked.get());
+        String tick = "tick " + merged.key().task();
+        if (!steps.store().issueStepDone(repo, issue, tick)) {
+            String body = github.issueBody(repo, issue);
+            Optional<String> ticked = Checklist.tick(body, merged.title());
+            if (ticked.isPresent()) {
+                github.editIssueBody(repo, issue, ticked.get());
+            }
+            steps.store().markIssueStepDone(repo, issue, tick);
         }
         // the plan's tasks only: attempts and the planner have records too
         List<TaskRecord> tasks = steps.store().tasks(repo, issue).stream().filter(t -> t.key().inPlan()).toList();
@@ -117,17 +130,44 @@ public final class Cleaner {
         if (!allDone) {
             return;
         }
-        List<TaskRecord> prs = tasks.stream().filter(t -> t.status() == TaskStatus.MERGED).toList();
-        StringBuilder summary = new StringBuilder("All ").append(prs.size())
-                .append(prs.size() == 1 ? " task pull request of" : " task pull requests of").append(" #")
-                .append(issue).append(" are merged:\n");
-        prs.forEach(t -> summary.append("- #").append(t.prNumber()).append(" ").append(t.title()).append('\n'));
-        summary.append(closeIssue ? "\nGrove closes this issue (`close_issue: false` in `.github/grove.yml` keeps "
-                + "it open)." : "\nThe issue stays open (`close_issue: false`).");
-        github.commentOnIssue(repo, issue, summary.toString());
-        if (closeIssue) {
+        if (!steps.store().issueStepDone(repo, issue, SUMMARY)) {
+            // looked for only when an earlier job began to post it: it may have stopped between posting and recording
+            if (!(steps.store().issueStepDone(repo, issue, SUMMARY_BEGUN) && summaryPosted(github, repo, issue))) {
+                steps.store().markIssueStepDone(repo, issue, SUMMARY_BEGUN);
+                List<TaskRecord> prs = tasks.stream().filter(t -> t.status() == TaskStatus.MERGED).toList();
+                StringBuilder summary = new StringBuilder("All ").append(prs.size())
+                        .append(prs.size() == 1 ? " task pull request of" : " task pull requests of").append(" #")
+                        .append(issue).append(" are merged:\n");
+                prs.forEach(t -> summary.append("- #").append(t.prNumber()).append(" ").append(t.title()).append('\n'));
+                summary.append(closeIssue ? "\nGrove closes this issue (`close_issue: false` in `.github/grove.yml` "
+                        + "keeps it open)." : "\nThe issue stays open (`close_issue: false`).");
+                summary.append("\n").append(SUMMARY_MARKER);
+                github.commentOnIssue(repo, issue, summary.toString());
+            }
+            steps.store().markIssueStepDone(repo, issue, SUMMARY);
+        }
+        if (closeIssue && !steps.store().issueStepDone(repo, issue, CLOSE)) {
             github.closeIssue(repo, issue);
+            steps.store().markIssueStepDone(repo, issue, CLOSE);
         }
         log.info("{}#{}: every task merged; issue {}", repo, issue, closeIssue ? "closed" : "left open");
     }
+
+    /** Whether the summary is on the issue already (posted by a job that stopped before recording it). */
+    private static boolean summaryPosted(GitHubGateway github, RepoRef repo, int issue) {
+        try {
+            return github.issueComments(repo, issue, java.time.Instant.EPOCH).stream()
+                    .anyMatch(c -> c.body() != null && c.body().contains(SUMMARY_MARKER));
+        } catch (IOException | UnsupportedOperationException e) {
+            log.info("{}#{}: could not list the comments to look for the summary ({}); posting it", repo, issue,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    static final String SUMMARY = "summary";
+    static final String SUMMARY_BEGUN = "summary begun";
+    static final String CLOSE = "close";
+    /** Hidden in the summary comment, so that it can be found again. */
+    static final String SUMMARY_MARKER = "<!-- grove:issue-merged -->";
 }

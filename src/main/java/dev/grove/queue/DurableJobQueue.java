@@ -76,21 +76,21 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         this.report = report;
         this.settings = settings;
         this.clock = clock;
-        this.longTask = task(LONG_TASK);
-        this.shortTask = task(SHORT_TASK);
+        this.longTask = task(LONG_TASK, Routing.Lane.LONG);
+        this.shortTask = task(SHORT_TASK, Routing.Lane.SHORT);
         RecurringTask<Void> retention = Tasks.recurring("grove-delivery-retention",
                 FixedDelay.of(Duration.ofMinutes(10))).execute((inst, ctx) -> forgetOldDeliveries());
         this.longScheduler = scheduler(List.of(longTask), "scheduled_tasks", settings.longThreads(), null);
         this.shortScheduler = scheduler(List.of(shortTask), SHORT_TABLE, settings.shortThreads(), retention);
     }
 
-    private OneTimeTask<String> task(String name) {
+    private OneTimeTask<String> task(String name, Routing.Lane lane) {
         return Tasks.oneTime(name, String.class)
                 .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, settings.attempts() - 1),
                         new FailureHandler.ExponentialBackoffFailureHandler<>(settings.backoff(), 2.0),
                         (complete, ops) -> gaveUp(complete.getExecution().taskInstance.getId(),
                                 complete.getCause().orElse(null))))
-                .execute((inst, ctx) -> handle(inst.getId()));
+                .execute((inst, ctx) -> handle(inst.getId(), lane));
     }
 
     private Scheduler scheduler(List<com.github.kagkarlsson.scheduler.task.Task<?>> tasks, String table, int threads,
@@ -124,7 +124,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     @Override
     public Admission submit(Delivery delivery, Routing.Enqueue job) {
         String sha = sha256(delivery.body());
-        boolean shortLane = job.lane() == Routing.Lane.SHORT;
+        boolean shortLane = job.firstLane() == Routing.Lane.SHORT;
         Admission admission = db.inTransaction(c -> {
             String state = null;
             try (PreparedStatement ps = c.prepareStatement(
@@ -205,8 +205,12 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         }
     }
 
-    /** Handles delivery {@code id}: read back, routed again, its job run; then marked done and its body dropped. */
-    void handle(String deliveryId) {
+    /**
+     * Handles delivery {@code id} on {@code lane}: read back, routed again, its job run; then marked done and its body
+     * dropped. A gated job's gate runs on the short lane; if it admits the job, the delivery is queued on the long lane
+     * (still {@code QUEUED}), where the job runs.
+     */
+    void handle(String deliveryId, Routing.Lane lane) {
         Optional<Stored> stored = load(deliveryId);
         if (stored.isEmpty() || stored.get().body() == null || stored.get().state().equals("DONE")) {
             log.info("delivery {}: nothing to do (already handled or forgotten)", deliveryId);
@@ -222,7 +226,15 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         if (number.canConvertToInt()) org.slf4j.MDC.put(dev.grove.queue.LogContext.ISSUE, number.asText());
         try {
             Routing routing = router.route(event);
-            if (routing instanceof Routing.Enqueue job) {
+            if (routing instanceof Routing.Enqueue job && job.gate() != null && lane == Routing.Lane.SHORT) {
+                log.info("delivery {}: admitting {}", deliveryId, job.description());
+                if (job.gate().getAsBoolean()) {
+                    // a revived gate may find its long job queued already: then it stays queued once
+                    longScheduler.scheduleIfNotExists(longTask.instance(deliveryId, deliveryId), Instant.now());
+                    longScheduler.triggerCheckForDueExecutions();
+                    return;
+                }
+            } else if (routing instanceof Routing.Enqueue job) {
                 log.info("delivery {}: running {}", deliveryId, job.description());
                 job.job().run();
             }

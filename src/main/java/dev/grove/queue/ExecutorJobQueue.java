@@ -49,7 +49,7 @@ public final class ExecutorJobQueue implements JobQueue, AutoCloseable {
         if (store != null && !store.recordDelivery(delivery.id())) {
             return Admission.ALREADY_HANDLED;
         }
-        submit(job.description(), job.job());
+        submit(job.description(), job.whole());
         return Admission.QUEUED;
     }
 

@@ -28,7 +28,7 @@ public interface JobQueue {
             if (!store.recordDelivery(delivery.id())) {
                 return Admission.ALREADY_HANDLED;
             }
-            run.accept(job.description(), job.job());
+            run.accept(job.description(), job.whole());
             return Admission.QUEUED;
         };
     }

@@ -47,6 +47,8 @@ public final class FileStateStore implements StateStore {
     private final Map<String, Long> checkRuns = new LinkedHashMap<>();
     /** task key to the heads whose CI fix was claimed, in claim order */
     private final Map<String, List<String>> ciFixes = new LinkedHashMap<>();
+    private final Map<String, java.time.Instant> refusalReplies = new LinkedHashMap<>();
+    private final Set<String> issueSteps = new LinkedHashSet<>();
 
     /** @param file the state file; the delivery log is written beside it */
     public FileStateStore(Path file) {
@@ -62,7 +64,8 @@ public final class FileStateStore implements StateStore {
 
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
-            Map<String, Long> checkRuns, Map<String, List<String>> ciFixes) {
+            Map<String, Long> checkRuns, Map<String, List<String>> ciFixes, Map<String, java.time.Instant> refusalReplies,
+            Set<String> issueSteps) {
     }
 
     private void load() {
@@ -81,6 +84,8 @@ public final class FileStateStore implements StateStore {
             if (s.plans() != null) plans.putAll(s.plans());
             if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
             if (s.ciFixes() != null) s.ciFixes().forEach((k, v) -> ciFixes.put(k, new ArrayList<>(v)));
+            if (s.refusalReplies() != null) refusalReplies.putAll(s.refusalReplies());
+            if (s.issueSteps() != null) issueSteps.addAll(s.issueSteps());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
                     + " (move it away to start with empty state)", e);
@@ -92,7 +97,7 @@ public final class FileStateStore implements StateStore {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
-                    ciFixes));
+                    ciFixes, refusalReplies, issueSteps));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -226,5 +231,31 @@ public final class FileStateStore implements StateStore {
         heads.add(headSha);
         save();
         return heads.size();
+    }
+
+    @Override
+    public synchronized boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
+            java.time.Duration interval) {
+        java.time.Instant stale = now.minus(interval);
+        refusalReplies.values().removeIf(at -> !at.isAfter(stale)); // what no longer counts is not kept
+        String key = issueKey(repo, issue) + "\n" + user.toLowerCase(java.util.Locale.ROOT);
+        if (refusalReplies.containsKey(key)) {
+            return false;
+        }
+        refusalReplies.put(key, now);
+        save();
+        return true;
+    }
+
+    @Override
+    public synchronized boolean issueStepDone(RepoRef repo, int issue, String step) {
+        return issueSteps.contains(issueKey(repo, issue) + "\n" + step);
+    }
+
+    @Override
+    public synchronized void markIssueStepDone(RepoRef repo, int issue, String step) {
+        if (issueSteps.add(issueKey(repo, issue) + "\n" + step)) {
+            save();
+        }
     }
 }

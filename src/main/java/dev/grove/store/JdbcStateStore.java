@@ -427,4 +427,73 @@ public final class JdbcStateStore implements StateStore {
             throw new IllegalStateException("a stored " + type.getSimpleName() + " cannot be read: " + e.getMessage(), e);
         }
     }
+
+    // ---- refusal replies -------------------------------------------------------------------------------------------
+
+    /**
+     * An update of a reply older than the interval, else an insert: each one statement, atomic on its row, so two
+     * processes claiming at once cannot both win (the loser's update finds a fresh row, its insert a duplicate key).
+     */
+    @Override
+    public boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
+            Duration interval) {
+        String login = user.toLowerCase(java.util.Locale.ROOT);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update grove_refusal_reply set replied_at = ? "
+                    + "where repo = ? and issue = ? and login = ? and replied_at <= ?")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setString(2, repo.fullName());
+                ps.setInt(3, issue);
+                ps.setString(4, login);
+                ps.setTimestamp(5, Timestamp.from(now.minus(interval)));
+                if (ps.executeUpdate() == 1) return true;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into grove_refusal_reply (repo, issue, login, replied_at) values (?, ?, ?, ?)")) {
+                ps.setString(1, repo.fullName());
+                ps.setInt(2, issue);
+                ps.setString(3, login);
+                ps.setTimestamp(4, Timestamp.from(now));
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (Database.isDuplicateKey(e)) return false;
+                throw e;
+            }
+        });
+    }
+
+    // ---- issue steps -----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean issueStepDone(RepoRef repo, int issue, String step) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select 1 from grove_issue_step where repo = ? and issue = ? and step = ?")) {
+                ps.setString(1, repo.fullName());
+                ps.setInt(2, issue);
+                ps.setString(3, step);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void markIssueStepDone(RepoRef repo, int issue, String step) {
+        db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into grove_issue_step (repo, issue, step, done_at) values (?, ?, ?, ?)")) {
+                ps.setString(1, repo.fullName());
+                ps.setInt(2, issue);
+                ps.setString(3, step);
+                ps.setTimestamp(4, now());
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Database.isDuplicateKey(e)) return 0; // recorded before
+                throw e;
+            }
+        });
+    }
 }

@@ -3,6 +3,8 @@ package dev.grove.store;
 import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,4 +57,17 @@ public interface StateStore {
      * redelivery, or another failing check on the same head). Atomic: of two concurrent claims of one head, one wins.
      */
     int claimCiFix(TaskKey key, String headSha, String check);
+
+    /**
+     * Claims the one reply {@code user} gets on the issue to a refusal within {@code interval}: true, and the reply
+     * recorded at {@code now}, when none was recorded after {@code now - interval}; false when one was, by this process
+     * or any other (user names compared without case). Two callers at once: exactly one gets true.
+     */
+    boolean claimRefusalReply(RepoRef repo, int issue, String user, Instant now, Duration interval);
+
+    /** Whether the issue's {@code step} (a checklist item ticked, the summary posted, ...) was recorded done. */
+    boolean issueStepDone(RepoRef repo, int issue, String step);
+
+    /** Records the issue's {@code step} done; recording it again changes nothing. */
+    void markIssueStepDone(RepoRef repo, int issue, String step);
 }

@@ -12,6 +12,7 @@ import dev.grove.command.CommandParser;
 import dev.grove.command.ParseResult;
 import dev.grove.command.Triggers;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * {@code issue_comment.created}, on an issue or a pull request: a job when the comment is addressed to Grove and
@@ -20,9 +21,23 @@ import java.util.function.Consumer;
 public final class IssueCommentCreatedHandler implements EventHandler {
     private final CommandParser parser = new CommandParser();
     private final Consumer<Triggers.Comment> comments;
+    private final Predicate<Triggers.Comment> admit;
+    private final Consumer<Triggers.Comment> admitted;
 
+    /** Every command handled whole by {@code comments}, on its lane. */
     public IssueCommentCreatedHandler(Consumer<Triggers.Comment> comments) {
+        this(comments, null, null);
+    }
+
+    /**
+     * Short commands handled whole by {@code comments}; a long one gated: {@code admit} on the short lane (the
+     * permission gate, so a refusal never waits behind runs), then {@code admitted} on the long lane if it said yes.
+     */
+    public IssueCommentCreatedHandler(Consumer<Triggers.Comment> comments, Predicate<Triggers.Comment> admit,
+            Consumer<Triggers.Comment> admitted) {
         this.comments = comments;
+        this.admit = admit;
+        this.admitted = admitted;
     }
 
     @Override
@@ -42,8 +57,12 @@ public final class IssueCommentCreatedHandler implements EventHandler {
         }
         Triggers.Comment t = new Triggers.Comment(Payloads.issueRequest(p, author.path("login").asText()), body,
                 p.path("issue").has("pull_request"), p.path("comment").path("id").asLong(0));
-        return new Routing.Enqueue("command on " + t.req().repo() + "#" + t.req().issueNumber(), () -> comments.accept(t),
-                lane(parsed));
+        String description = "command on " + t.req().repo() + "#" + t.req().issueNumber();
+        Routing.Lane lane = lane(parsed);
+        if (lane == Routing.Lane.LONG && admit != null) {
+            return Routing.Enqueue.gated(description, () -> admit.test(t), () -> admitted.accept(t));
+        }
+        return new Routing.Enqueue(description, () -> comments.accept(t), lane);
     }
 
     /** status, cancel, help and malformed commands are short: they never wait behind runs. */

@@ -19,6 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import dev.grove.store.Database;
+import dev.grove.store.FileStateStore;
+import dev.grove.store.JdbcStateStore;
+import dev.grove.testing.TestDatabases;
+import java.nio.file.Path;
 
 class CommandAuthorizerTest {
     static final RepoRef REPO = new RepoRef("o", "r");
@@ -84,7 +90,7 @@ class CommandAuthorizerTest {
     void allowsTheConfiguredLevelAndAbove() throws Exception {
         Roles gh = new Roles();
         gh.roles.putAll(Map.of("w", "write", "m", "maintain", "a", "admin", "t", "triage", "r", "read"));
-        CommandAuthorizer auth = new CommandAuthorizer(new MovableClock());
+        CommandAuthorizer auth = new CommandAuthorizer(new MovableClock(), store());
         assertTrue(auth.check(gh, REPO, "w", WRITE).allowed());
         assertTrue(auth.check(gh, REPO, "m", WRITE).allowed());
         assertTrue(auth.check(gh, REPO, "a", WRITE).allowed());
@@ -98,7 +104,7 @@ class CommandAuthorizerTest {
     void neverAsksAboutBots() throws Exception {
         Roles gh = new Roles();
         gh.roles.put("grove[bot]", "admin");
-        CommandAuthorizer auth = new CommandAuthorizer(new MovableClock());
+        CommandAuthorizer auth = new CommandAuthorizer(new MovableClock(), store());
         assertFalse(auth.check(gh, REPO, "grove[bot]", WRITE).allowed());
         assertFalse(auth.check(gh, REPO, "Dependabot[BOT]", WRITE).allowed());
         assertEquals(List.of(), gh.asked);
@@ -109,7 +115,7 @@ class CommandAuthorizerTest {
         Roles gh = new Roles();
         gh.roles.put("w", "write");
         MovableClock clock = new MovableClock();
-        CommandAuthorizer auth = new CommandAuthorizer(clock);
+        CommandAuthorizer auth = new CommandAuthorizer(clock, store());
         auth.check(gh, REPO, "w", WRITE);
         clock.now = clock.now.plus(CommandAuthorizer.TTL.minusSeconds(1));
         auth.check(gh, REPO, "W", WRITE);
@@ -123,7 +129,7 @@ class CommandAuthorizerTest {
     @Test
     void answersARefusalOncePerUserAndIssuePerHour() {
         MovableClock clock = new MovableClock();
-        CommandAuthorizer auth = new CommandAuthorizer(clock);
+        CommandAuthorizer auth = new CommandAuthorizer(clock, store());
         assertTrue(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "the first refusal is answered");
         assertFalse(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "not the second comment");
         assertFalse(auth.shouldAnswerRefusal(REPO, 7, "OUTSIDER"), "names compared without case");
@@ -136,6 +142,36 @@ class CommandAuthorizerTest {
         clock.now = clock.now.plusSeconds(1);
         assertTrue(auth.shouldAnswerRefusal(REPO, 7, "outsider"), "an hour after the answer: answered again");
         assertFalse(auth.shouldAnswerRefusal(REPO, 7, "outsider"));
+    }
+
+    @Test
+    void aRefusalAnsweredIsRememberedAcrossARestart() {
+        MovableClock clock = new MovableClock();
+        assertTrue(new CommandAuthorizer(clock, store()).shouldAnswerRefusal(REPO, 7, "outsider"));
+        // a new process on the same state (the store read back from its file)
+        CommandAuthorizer restarted = new CommandAuthorizer(clock, new FileStateStore(tmp.resolve("state.json")));
+        assertFalse(restarted.shouldAnswerRefusal(REPO, 7, "outsider"), "already answered before the restart");
+        clock.now = clock.now.plus(CommandAuthorizer.REFUSAL_INTERVAL);
+        assertTrue(restarted.shouldAnswerRefusal(REPO, 7, "outsider"), "an hour later: answered again");
+    }
+
+    @Test
+    void twoProcessesOnOneDatabaseAnswerARefusalOnce() {
+        MovableClock clock = new MovableClock();
+        try (Database db = TestDatabases.h2(tmp)) {
+            CommandAuthorizer a = new CommandAuthorizer(clock, new JdbcStateStore(db, "a", clock, Duration.ofSeconds(30)));
+            CommandAuthorizer b = new CommandAuthorizer(clock, new JdbcStateStore(db, "b", clock, Duration.ofSeconds(30)));
+            assertTrue(a.shouldAnswerRefusal(REPO, 7, "outsider"));
+            assertFalse(b.shouldAnswerRefusal(REPO, 7, "Outsider"), "the other process answered already");
+        }
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** The state a process keeps: the embedded store in the data folder. */
+    FileStateStore store() {
+        return new FileStateStore(tmp.resolve("state.json"));
     }
 
     @Test

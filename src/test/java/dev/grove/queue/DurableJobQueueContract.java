@@ -41,6 +41,7 @@ abstract class DurableJobQueueContract {
     final List<DurableJobQueue> queues = new ArrayList<>();
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     final List<String> done = new CopyOnWriteArrayList<>();
+    final List<String> gated = new CopyOnWriteArrayList<>();
     final List<String> reported = new CopyOnWriteArrayList<>();
     final CountDownLatch release = new CountDownLatch(1);
     final Instant[] now = {Instant.now()};
@@ -75,7 +76,8 @@ abstract class DurableJobQueueContract {
         int failures = event.payload().path("fail").asInt(0);
         boolean block = event.payload().path("block").asBoolean(false);
         Routing.Lane lane = Routing.Lane.valueOf(event.payload().path("lane").asText("LONG"));
-        return new Routing.Enqueue("job " + id, () -> {
+        String gate = event.payload().path("gate").asText("");
+        Runnable job = () -> {
             int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
             if (attempt <= failures) {
                 throw new IllegalStateException("GitHub blipped (attempt " + attempt + ")");
@@ -88,7 +90,15 @@ abstract class DurableJobQueueContract {
                 }
             }
             done.add(id);
-        }, lane);
+        };
+        if (!gate.isEmpty()) {
+            // a gated long job: the gate (on the short lane) answers "refuse" itself, or lets the job go on
+            return Routing.Enqueue.gated("job " + id, () -> {
+                gated.add(id + ":" + Thread.currentThread().getName());
+                return gate.equals("admit");
+            }, job);
+        }
+        return new Routing.Enqueue("job " + id, job, lane);
     }));
 
     DurableJobQueue queue(String name, int attemptsAllowed) {
@@ -207,6 +217,27 @@ abstract class DurableJobQueueContract {
         release.countDown();
         assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
         assertEquals(Set.of("s1", "l1", "l2", "l3"), Set.copyOf(done));
+    }
+
+    @Test
+    void aGateRunsOnTheShortLaneSoARefusalNeverWaitsBehindLongJobs() throws Exception {
+        DurableJobQueue q = queue("p1", 1);
+        submit(q, delivery("long-1", body("l1", "\"block\":true")));
+        submit(q, delivery("long-2", body("l2", "\"block\":true")));
+        submit(q, delivery("refused", body("r", "\"gate\":\"refuse\"")));
+        submit(q, delivery("admitted", body("a", "\"gate\":\"admit\"")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!("DONE".equals(state("refused")) && gated.size() == 2) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals("DONE", state("refused"), "the refused job was settled while both long threads were taken");
+        assertEquals(Set.of("r", "a"), Set.copyOf(gated.stream().map(g -> g.substring(0, g.indexOf(':'))).toList()),
+                "both gates ran: " + gated);
+        assertEquals(List.of(), done, "no job body ran yet: the admitted one waits for a long thread");
+        assertEquals("QUEUED", state("admitted"), "admitted, its job still to run");
+        release.countDown();
+        assertTrue(q.awaitIdle(Duration.ofSeconds(20)));
+        assertEquals(Set.of("l1", "l2", "a"), Set.copyOf(done), "the admitted job ran once, the refused one never");
+        assertEquals(2, gated.size(), "each gate ran once: " + gated);
+        assertEquals("DONE", state("admitted"));
     }
 
     @Test

@@ -248,4 +248,60 @@ abstract class StateStoreContract {
         a.pruneCancels(Duration.ofSeconds(-5)); // everything is older than "5 s in the future"
         assertEquals(List.of(), b.cancelsAfter(0));
     }
+
+    @Test
+    void aRefusalIsRepliedOncePerIntervalAcrossProcesses() {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Duration hour = Duration.ofHours(1);
+        assertTrue(a.claimRefusalReply(REPO, 5, "outsider", t0, hour), "the first reply");
+        assertFalse(b.claimRefusalReply(REPO, 5, "OutSider", t0.plusSeconds(1), hour), "not again, from another process");
+        assertFalse(a.claimRefusalReply(REPO, 5, "outsider", t0.plus(hour).minusSeconds(1), hour), "still within the hour");
+        assertTrue(b.claimRefusalReply(REPO, 6, "outsider", t0, hour), "another issue");
+        assertTrue(b.claimRefusalReply(REPO, 5, "someone", t0, hour), "another user");
+        assertTrue(b.claimRefusalReply(new RepoRef("octo", "other"), 5, "outsider", t0, hour), "another repository");
+        assertTrue(b.claimRefusalReply(REPO, 5, "outsider", t0.plus(hour), hour), "an hour later: replied again");
+        assertFalse(a.claimRefusalReply(REPO, 5, "outsider", t0.plus(hour).plusSeconds(5), hour), "and counted from then");
+    }
+
+    @Test
+    void concurrentRefusalClaimsLetExactlyOneReply() throws Exception {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        store("setup").claimRefusalReply(REPO, 9, "outsider", t0, Duration.ofHours(1)); // a stale row: both try the update
+        for (Instant at : List.of(t0.plus(Duration.ofHours(2)), Instant.parse("2026-02-01T00:00:00Z"))) {
+            int issue = at.equals(t0.plus(Duration.ofHours(2))) ? 9 : 10; // 10: no row yet, both try the insert
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Boolean>> claims = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    JdbcStateStore s = store("p" + i);
+                    claims.add(pool.submit(() -> {
+                        go.await();
+                        return s.claimRefusalReply(REPO, issue, "outsider", at, Duration.ofHours(1));
+                    }));
+                }
+                go.countDown();
+                int won = 0;
+                for (Future<Boolean> f : claims) won += f.get() ? 1 : 0;
+                assertEquals(1, won, "one reply on issue " + issue);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void issueStepsAreRecordedOnceAndSeenByEveryProcess() {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        assertFalse(b.issueStepDone(REPO, 5, "tick add-login"));
+        a.markIssueStepDone(REPO, 5, "tick add-login");
+        a.markIssueStepDone(REPO, 5, "tick add-login"); // a retry records it again: no error, no change
+        assertTrue(b.issueStepDone(REPO, 5, "tick add-login"), "seen by another process");
+        assertFalse(b.issueStepDone(REPO, 5, "close"), "another step");
+        assertFalse(b.issueStepDone(REPO, 6, "tick add-login"), "another issue");
+        assertFalse(b.issueStepDone(new RepoRef("octo", "other"), 5, "tick add-login"), "another repository");
+    }
 }

@@ -263,12 +263,18 @@ public final class GitHubApiStub implements AutoCloseable {
 
     /** {@code POST /repos/{o}/{r}/pulls} whose body's {@code head} is this branch → 201, this pull request. */
     public void stubCreatePull(RepoRef repo, String headBranch, PullRequestRef created) {
+        stubCreatePull(repo, headBranch, created, java.time.Duration.ZERO);
+    }
+
+    /** Like {@link #stubCreatePull(RepoRef, String, PullRequestRef)}, answered only after {@code delay}. */
+    public void stubCreatePull(RepoRef repo, String headBranch, PullRequestRef created, java.time.Duration delay) {
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
                         com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/" + repo.fullName() + "/pulls"))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.head",
                         com.github.tomakehurst.wiremock.client.WireMock.equalTo(headBranch)))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
                         .withHeader("Content-Type", "application/json")
+                        .withFixedDelay((int) delay.toMillis())
                         .withBody(pullFrom("post_repos_owner_repo_pulls.json", 201, repo, created, "open").toString())));
     }
 

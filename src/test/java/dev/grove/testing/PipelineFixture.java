@@ -61,7 +61,7 @@ public final class PipelineFixture implements AutoCloseable {
         reviser = new Reviser(steps);
         experiments = new ExperimentRunner(steps, settings, pool);
         dispatcher = new CommandDispatcher(id -> github, new RepoConfigLoader(RepoConfig.defaults("grove", maxParallel),
-                Set.of("default")), new CommandAuthorizer(Clock.systemUTC()), new CommandDispatcher.Actions(runner,
+                Set.of("default")), new CommandAuthorizer(Clock.systemUTC(), store), new CommandDispatcher.Actions(runner,
                 reviser, new Cleaner(steps), experiments), store);
     }
 

@@ -41,6 +41,23 @@ public final class RecordingGitHub implements GitHubGateway {
     private final AtomicLong ids = new AtomicLong(9000);
     private final AtomicInteger prNumbers = new AtomicInteger(100);
     private String defaultRole = "admin";
+    private final java.util.Set<String> failOnce = new java.util.HashSet<>();
+
+    /**
+     * The next call of method {@code what} (e.g. {@code "closeIssue"}) fails (an UncheckedIOException) before it takes
+     * effect, as a process stopping right there would leave things (recorded in {@link #calls} as {@code what + "!"}).
+     */
+    public synchronized RecordingGitHub failOnce(String what) {
+        failOnce.add(what);
+        return this;
+    }
+
+    private void maybeFail(String what, RepoRef repo, long number) {
+        if (failOnce.remove(what)) {
+            calls.add(new Call(what + "!", repo, number, null));
+            throw new java.io.UncheckedIOException(new java.io.IOException(what + " failed (the test's)"));
+        }
+    }
 
     /** Everyone not named has this role ({@code admin} unless set). */
     public synchronized RecordingGitHub everyone(String role) {
@@ -143,6 +160,7 @@ public final class RecordingGitHub implements GitHubGateway {
 
     @Override
     public synchronized long commentOnIssue(RepoRef repo, int issueNumber, String body) {
+        maybeFail("commentOnIssue", repo, issueNumber);
         calls.add(new Call("commentOnIssue", repo, issueNumber, body));
         return ids.incrementAndGet();
     }
@@ -215,12 +233,23 @@ public final class RecordingGitHub implements GitHubGateway {
 
     @Override
     public synchronized void editIssueBody(RepoRef repo, int issueNumber, String body) {
+        maybeFail("editIssueBody", repo, issueNumber);
         calls.add(new Call("editIssueBody", repo, issueNumber, body));
         issueBodies.put(issueNumber, body);
     }
 
     @Override
     public synchronized void closeIssue(RepoRef repo, int issueNumber) {
+        maybeFail("closeIssue", repo, issueNumber);
         calls.add(new Call("closeIssue", repo, issueNumber, null));
+    }
+
+    /** The comments posted on the issue so far (ids are not kept: listed as 0). */
+    @Override
+    public synchronized List<dev.grove.github.IssueCommentRef> issueComments(RepoRef repo, int issueNumber,
+            java.time.Instant since) {
+        calls.add(new Call("issueComments", repo, issueNumber, null));
+        return calls.stream().filter(c -> c.what().equals("commentOnIssue") && c.number() == issueNumber)
+                .map(c -> new dev.grove.github.IssueCommentRef(0, c.text())).toList();
     }
 }

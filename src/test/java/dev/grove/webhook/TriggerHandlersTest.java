@@ -37,6 +37,40 @@ class TriggerHandlersTest {
     }
 
     @Test
+    void aLongCommandIsGatedOnTheShortLaneAndAShortOneRunsThereWhole() {
+        List<String> seen = new ArrayList<>();
+        IssueCommentCreatedHandler h = new IssueCommentCreatedHandler(c -> seen.add("whole"),
+                c -> seen.add("gate") && c.body().contains("2"), c -> seen.add("admitted"));
+        ObjectNode p = WebhookFixtures.payload("issue_comment.created");
+        ((ObjectNode) p.get("comment")).put("body", "/grove run 2");
+        Routing.Enqueue run = assertInstanceOf(Routing.Enqueue.class, h.route(event("issue_comment", p)));
+        assertEquals(Routing.Lane.SHORT, run.firstLane(), "the gate first, on the short lane");
+        assertEquals(Routing.Lane.LONG, run.lane(), "then the run, on the long lane");
+        assertTrue(run.gate().getAsBoolean());
+        run.job().run();
+        assertEquals(List.of("gate", "admitted"), seen);
+
+        seen.clear();
+        ((ObjectNode) p.get("comment")).put("body", "/grove status");
+        Routing.Enqueue status = assertInstanceOf(Routing.Enqueue.class, h.route(event("issue_comment", p)));
+        assertEquals(null, status.gate());
+        assertEquals(Routing.Lane.SHORT, status.firstLane());
+        status.whole().run();
+        assertEquals(List.of("whole"), seen);
+    }
+
+    @Test
+    void aLabelIsGatedOnTheShortLane() {
+        List<String> seen = new ArrayList<>();
+        ObjectNode p = WebhookFixtures.issuesLabeled("octo-org/shop", "file:///tmp/x.git", 7, "T", "B", "grove", 1);
+        Routing.Enqueue r = assertInstanceOf(Routing.Enqueue.class, new LabelTriggerHandler(l -> seen.add("whole"),
+                l -> seen.add("gate") && false, l -> seen.add("admitted")).route(event("issues", p)));
+        assertEquals(Routing.Lane.SHORT, r.firstLane());
+        r.whole().run();
+        assertEquals(List.of("gate"), seen, "refused at the gate: the run never comes");
+    }
+
+    @Test
     void theExampleCommentItselfIsNotACommand() {
         Routing r = new IssueCommentCreatedHandler(c -> { }).route(event("issue_comment",
                 WebhookFixtures.payload("issue_comment.created")));

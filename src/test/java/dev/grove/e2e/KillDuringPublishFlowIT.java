@@ -1,0 +1,167 @@
+package dev.grove.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.grove.testing.GitFixtures;
+import dev.grove.testing.TestDatabases;
+import dev.grove.testing.WebhookFixtures;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A {@code kill -9} landing exactly in a push, or exactly in a pull request's creation, then a restart: each task
+ * still ends with one branch on origin, one commit on it, one pull request and one tracking comment. Through the
+ * packaged jar, on the embedded database and on PostgreSQL. The kill lands deterministically: origin's
+ * {@code pre-receive} hook holds every push until the test says; WireMock holds every {@code POST /pulls} far longer
+ * than the test waits.
+ */
+class KillDuringPublishFlowIT extends GroveE2E {
+    static final String LOST = "grove/7-add-a-discount-rule";
+
+    /** The settings both processes get: fast beats (a dead process's job is revived in seconds), and the database. */
+    Map<String, String> env(String database) {
+        Map<String, String> env = new HashMap<>(DurabilityFlowIT.QUICK);
+        if (database.equals("postgres")) {
+            env.put("GROVE_DATABASE_URL", TestDatabases.postgresUrlWithSchema(TestDatabases.freshSchema()));
+        }
+        return env;
+    }
+
+    void label() throws Exception {
+        byte[] body = WebhookFixtures.bytes(WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin),
+                ISSUE, "Release prep", BODY, "grove", INSTALLATION));
+        assertEquals(202, WebhookFixtures.deliver(URI.create("http://localhost:" + server.port()), "issues", "d-kill",
+                body, SECRET).statusCode());
+    }
+
+    void await(String what, Duration timeout, BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "\n"
+                    + server.output());
+            Thread.sleep(50);
+        }
+    }
+
+    long count(Path dir, String prefix) {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Each task once: its branch alone on origin, one commit on it, its PR asked for {@code posts} times, one tracking comment. */
+    void assertEachTaskOnce(Map<String, Integer> posts) {
+        TreeSet<String> onOrigin = GitFixtures.refs(origin).keySet().stream()
+                .filter(r -> r.startsWith("refs/heads/grove/")).map(r -> r.substring("refs/heads/".length()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(BRANCHES), onOrigin, () -> "one branch per task, no -2\n" + server.output());
+        for (String b : BRANCHES) {
+            assertEquals("1", GitFixtures.runGit(origin, "rev-list", "--count", "main.." + b).trim(), b + ": one commit");
+        }
+        Map<String, Integer> asked = new java.util.TreeMap<>();
+        github.requests("POST", "/repos/octo-org/shop/pulls").forEach(r -> asked.merge(r.body().path("head").asText(),
+                1, Integer::sum));
+        assertEquals(new java.util.TreeMap<>(posts), asked, "the PR requests per head");
+        assertEquals(1, github.requests("POST", "/repos/octo-org/shop/issues/7/comments").size(),
+                "one tracking comment");
+        String tracking = lastTrackingComment();
+        for (int i = 0; i < BRANCHES.size(); i++) {
+            assertTrue(tracking.contains("| #" + (101 + i) + " |"), "the tracking comment links PR #" + (101 + i) + ":\n"
+                    + tracking);
+        }
+    }
+
+    /**
+     * Every push waits in origin's {@code pre-receive} hook until {@code release} exists; then the discount rule's push
+     * is refused (it died with the process that made it) and the other two land (their {@code receive-pack} outlived
+     * the process). Pushes after the release pass at once.
+     */
+    Path holdPushes() throws Exception {
+        Path ctl = Files.createDirectories(tmp.resolve("push-ctl"));
+        Path hook = origin.resolve("hooks/pre-receive");
+        Files.createDirectories(hook.getParent());
+        Files.writeString(hook, """
+                #!/bin/sh
+                ctl='%s'
+                [ -f "$ctl/release" ] && exit 0
+                read old new ref
+                touch "$ctl/inflight.$$"
+                while [ ! -f "$ctl/release" ]; do sleep 0.05; done
+                touch "$ctl/done.$$"
+                case "$ref" in refs/heads/%s) exit 1 ;; esac
+                exit 0
+                """.formatted(ctl, LOST));
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return ctl;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"embedded", "postgres"})
+    void aKillDuringThePushesThenARestartFinishesEachTaskOnce(String database) throws Exception {
+        Map<String, String> env = env(database);
+        Path ctl = holdPushes();
+        startServer(exampleAgent(0.2), env);
+        label();
+        await("the three pushes in flight", Duration.ofSeconds(120), () -> count(ctl, "inflight.") == 3);
+        server.kill();
+        Files.writeString(ctl.resolve("release"), "go");
+        // the orphaned receive-packs finish: two land, one is refused
+        await("the orphaned pushes", Duration.ofSeconds(30), () -> count(ctl, "done.") == 3
+                && GitFixtures.refs(origin).keySet().stream().filter(r -> r.startsWith("refs/heads/grove/")).count() == 2);
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/pulls").isEmpty(), "no PR before the restart");
+
+        startServer(exampleAgent(0.2), env);
+        await("the three PRs", Duration.ofSeconds(120),
+                () -> github.requests("POST", "/repos/octo-org/shop/pulls").size() >= 3);
+        assertTrue(server.awaitIdle(Duration.ofSeconds(90)), server.output());
+        assertEachTaskOnce(Map.of(BRANCHES.get(0), 1, BRANCHES.get(1), 1, BRANCHES.get(2), 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"embedded", "postgres"})
+    void aKillDuringThePullRequestCreationsThenARestartOpensNoSecondPullRequest(String database) throws Exception {
+        Map<String, String> env = env(database);
+        for (int i = 0; i < BRANCHES.size(); i++) {
+            github.stubCreatePull(REPO, BRANCHES.get(i), pr(101 + i), Duration.ofMinutes(10)); // GitHub holds the request: the kill lands in it
+        }
+        startServer(exampleAgent(0.2), env);
+        label();
+        await("the three PR requests", Duration.ofSeconds(120),
+                () -> github.requests("POST", "/repos/octo-org/shop/pulls").size() == 3);
+        server.kill();
+        // GitHub acted on two of the requests (their PRs exist, its answers were lost with the process); the discount
+        // rule's request never took effect. A restart must find the two and ask for the third again, once.
+        for (int i = 0; i < BRANCHES.size(); i++) {
+            ArrayNode found = JsonNodeFactory.instance.arrayNode();
+            if (!BRANCHES.get(i).equals(LOST)) found.add(github.pull(REPO, pr(101 + i), "open"));
+            github.stubJson("GET", "/repos/octo-org/shop/pulls", Map.of("head", "octo-org:" + BRANCHES.get(i)), 200,
+                    found);
+            github.stubCreatePull(REPO, BRANCHES.get(i), pr(101 + i));
+        }
+
+        startServer(exampleAgent(0.2), env);
+        await("the third PR request", Duration.ofSeconds(120),
+                () -> github.requests("POST", "/repos/octo-org/shop/pulls").size() >= 4);
+        assertTrue(server.awaitIdle(Duration.ofSeconds(90)), server.output());
+        assertEachTaskOnce(Map.of(BRANCHES.get(0), 2, BRANCHES.get(1), 1, BRANCHES.get(2), 1));
+        for (String b : BRANCHES) {
+            assertTrue(github.requests("GET", "/repos/octo-org/shop/pulls\\?.*head=octo-org(%3A|:)"
+                    + b.replace("/", "(%2F|/)") + ".*").size() >= 2, b + ": looked up before each request");
+        }
+    }
+}
