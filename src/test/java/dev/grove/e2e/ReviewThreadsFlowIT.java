@@ -134,6 +134,37 @@ class ReviewThreadsFlowIT extends GroveE2E {
         assertCleanTraffic();
     }
 
+    /** The batch window is a delayed job in the database: a {@code kill -9} inside it loses nothing. */
+    @Test
+    void aBatchWaitingWhenGroveIsKilledRunsAfterTheRestart() throws Exception {
+        github.stubReviewCommentReplies(REPO, 101);
+        Map<String, String> env = Map.of("GROVE_REVIEW_BATCH", "8s", "GROVE_HEARTBEAT", "1s");
+        startServer(exampleAgent(0), env);
+        String first = runTaskOne();
+        send("pull_request_review_comment", reviewComment(5201, 6201, "src/cart/Cart.java", 14, "@@ -1 +1 @@",
+                "Use BigDecimal", USER));
+        send("pull_request_review_comment", reviewComment(5202, 6201, "src/cart/Cart.java", 20, "@@ -1 +1 @@",
+                "And round down", USER));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (server.pendingJobs() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // both comments kept; only the batch waits
+        }
+        assertEquals(1, server.pendingJobs(), server.output());
+        assertEquals(first, GitFixtures.originBranchSha(origin, BRANCH), "the window is still open");
+        server.kill();
+
+        startServer(exampleAgent(0), env);
+        awaitJobs();
+        String head = GitFixtures.originBranchSha(origin, BRANCH);
+        assertEquals(first, GitFixtures.runGit(origin, "rev-parse", head + "^"), "one revision after the restart");
+        assertEquals(Set.of("/repos/octo-org/shop/pulls/101/comments/5201/replies",
+                "/repos/octo-org/shop/pulls/101/comments/5202/replies"),
+                replies().stream().map(ReceivedRequest::path).collect(Collectors.toSet()));
+        assertTrue(replies().stream().allMatch(r -> r.body().path("body").asText()
+                .startsWith("Addressed in " + head.substring(0, 7))), replies().toString());
+        assertCleanTraffic();
+    }
+
     @Test
     void aCommentFromSomeoneWhoMayNotDriveGroveIsIgnoredSilently() throws Exception {
         github.stubPermission(REPO, "passer-by", "read");
