@@ -13,6 +13,11 @@ public record ThreadComment(long id, long threadId, long reviewId, String path, 
     public enum State {
         /** recorded; waits for its batch's revise */
         PENDING,
+        /**
+         * given to a revise that started on head {@code sha}; if that revise was cut off (the process died), the next
+         * batch counts it addressed when the head has moved since, or gives it to a revise again when it has not
+         */
+        BATCHED,
         /** part of a submitted review that the review's own revise handles: no batch takes it */
         REVIEW,
         /** a revise pushed {@code sha} for it; the reply in its thread is not made yet */

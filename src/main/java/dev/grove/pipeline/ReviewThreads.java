@@ -95,16 +95,19 @@ public final class ReviewThreads {
     public Outcome run(Batch b, RepoConfig config) {
         RepoRef repo = b.repoRef();
         GitHubGateway github = steps.gateways().apply(b.installationId());
+        Optional<TaskRecord> rec = steps.store().taskByPullRequest(repo, b.pullNumber());
+        settleCutOff(repo, b.pullNumber(), rec.map(TaskRecord::headSha).orElse(null));
         replyOwed(github, repo, b.pullNumber());
         List<ThreadComment> pending = steps.store().threadComments(repo, b.pullNumber(), State.PENDING);
         if (pending.isEmpty()) {
             return Outcome.NOTHING;
         }
-        Optional<TaskRecord> rec = steps.store().taskByPullRequest(repo, b.pullNumber());
         if (rec.isPresent() && reviser.revising(rec.get().key())) {
             return Outcome.BUSY;
         }
         String before = rec.map(TaskRecord::headSha).orElse(null);
+        List<Long> ids = pending.stream().map(ThreadComment::id).toList();
+        steps.store().markThreadComments(repo, b.pullNumber(), ids, State.BATCHED, before);
         String authors = pending.stream().map(ThreadComment::author).distinct().collect(Collectors.joining(", @"));
         List<ReviewComment> comments = pending.stream().map(c -> new ReviewComment(c.id(), c.path(), c.line(),
                 c.body(), c.diffHunk())).toList();
@@ -113,7 +116,6 @@ public final class ReviewThreads {
                 "Address the review comments below, left on the diff of the pull request.", comments, authors),
                 config);
         String after = rec.flatMap(r -> steps.store().task(r.key())).map(TaskRecord::headSha).orElse(null);
-        List<Long> ids = pending.stream().map(ThreadComment::id).toList();
         if (after == null || after.equals(before)) {
             steps.store().markThreadComments(repo, b.pullNumber(), ids, State.UNCHANGED, null); // the PR was told why
             return Outcome.REVISED;
@@ -121,6 +123,18 @@ public final class ReviewThreads {
         steps.store().markThreadComments(repo, b.pullNumber(), ids, State.ADDRESSED, after);
         replyOwed(github, repo, b.pullNumber());
         return Outcome.REVISED;
+    }
+
+    /**
+     * Comments a revise was given but that the process never marked (it died during the revise, or between its push
+     * and the mark): addressed by the current head when the branch moved since that revise started, else pending again.
+     */
+    private void settleCutOff(RepoRef repo, int pullNumber, String head) {
+        for (ThreadComment c : steps.store().threadComments(repo, pullNumber, State.BATCHED)) {
+            boolean moved = head != null && !head.equals(c.sha());
+            steps.store().markThreadComments(repo, pullNumber, List.of(c.id()), moved ? State.ADDRESSED : State.PENDING,
+                    moved ? head : null);
+        }
     }
 
     /** One reply per thread whose comments a pushed commit addressed, each marked replied once it is made. */
