@@ -66,6 +66,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,7 +176,7 @@ public final class GroveServer implements AutoCloseable {
                 new CommandDispatcher.Actions(runner, reviser, new Cleaner(steps), experiments), store);
         // review comments on the diff: kept as they come, one revise per pull request once GROVE_REVIEW_BATCH has
         // passed, run by a delayed job in the database (the queue is made below, with the router)
-        java.util.concurrent.atomic.AtomicReference<DurableJobQueue> queue = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<DurableJobQueue> queue = new AtomicReference<>();
         ReviewThreadCommands reviewThreads = new ReviewThreadCommands(gatewayOf, configs, authorizer, store,
                 new ReviewThreads(steps, reviser), batch -> queue.get().scheduleOnce(ReviewThreads.BATCH, batch.key(),
                         batch.toData(), clock.instant().plus(config.reviewBatch())));
