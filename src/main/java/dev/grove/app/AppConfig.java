@@ -34,7 +34,11 @@ public record AppConfig(
         GitHubClientSettings githubClient,
         Admin admin,
         Durability durability,
-        Duration commentInterval) {
+        Duration commentInterval,
+        Duration reviewBatch) {
+
+    /** How long after a review comment on a Grove pull request its batch's revise starts (GROVE_REVIEW_BATCH). */
+    public static final Duration DEFAULT_REVIEW_BATCH = Duration.ofSeconds(10);
 
     /**
      * The admin surface ({@code GET /}, {@code GET /metrics}): its own port, bound to {@code bind}; {@code token} (a
@@ -97,7 +101,7 @@ public record AppConfig(
             new Variable("GROVE_GITHUB_BACKOFF", false), new Variable("GROVE_GITHUB_MAX_WAIT", false),
             new Variable("GROVE_SANDBOX_UID", false), new Variable("GROVE_SANDBOX_MEMORY", false),
             new Variable("GROVE_SANDBOX_PROCESSES", false), new Variable("GROVE_SANDBOX_RO_BIND", false),
-            new Variable("GROVE_SANDBOX_BIND", false),
+            new Variable("GROVE_SANDBOX_BIND", false), new Variable("GROVE_REVIEW_BATCH", false),
             // `grove setup` only
             new Variable("GROVE_PUBLIC_URL", false), new Variable("GROVE_SETUP_PORT", false),
             new Variable("GROVE_GITHUB_URL", false), new Variable("GROVE_GITHUB_ORG", false),
@@ -191,6 +195,7 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("GROVE_COMMENT_INTERVAL: " + e.getMessage());
         }
+        Duration reviewBatch = duration(env, "GROVE_REVIEW_BATCH", DEFAULT_REVIEW_BATCH, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Grove cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -204,7 +209,8 @@ public record AppConfig(
                 timeout, agentEnv,
                 env.getOrDefault("GROVE_TRIGGER_LABEL", "grove"),
                 agents, new IssueBudget(issueUsd, issueTime), agentBaseEnv(env),
-                githubClient, new Admin(adminPort, adminBind, adminToken), durability, commentInterval);
+                githubClient, new Admin(adminPort, adminBind, adminToken), durability, commentInterval,
+                reviewBatch);
     }
 
     /** GROVE_GITHUB_TIMEOUT, GROVE_GITHUB_RETRIES, GROVE_GITHUB_BACKOFF, GROVE_GITHUB_MAX_WAIT over the defaults. */

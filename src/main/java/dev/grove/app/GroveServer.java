@@ -3,6 +3,7 @@ package dev.grove.app;
 import dev.grove.agent.AgentCatalog;
 import dev.grove.command.CommandAuthorizer;
 import dev.grove.command.CommandDispatcher;
+import dev.grove.command.ReviewThreadCommands;
 import dev.grove.config.RepoConfig;
 import dev.grove.config.RepoConfigLoader;
 import dev.grove.git.GitClient;
@@ -24,6 +25,7 @@ import dev.grove.publish.CommentPacer;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.PipelineSteps;
+import dev.grove.pipeline.ReviewThreads;
 import dev.grove.pipeline.Reviser;
 import dev.grove.pipeline.RunnerSettings;
 import dev.grove.metrics.GroveMetrics;
@@ -49,6 +51,7 @@ import dev.grove.webhook.IssueStoppedHandler;
 import dev.grove.queue.JobQueue;
 import dev.grove.webhook.LabelTriggerHandler;
 import dev.grove.webhook.PullRequestClosedHandler;
+import dev.grove.webhook.PullRequestReviewCommentHandler;
 import dev.grove.webhook.PullRequestReviewSubmittedHandler;
 import dev.grove.webhook.SignatureVerifier;
 import dev.grove.webhook.WebhookController;
@@ -64,6 +67,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,10 +169,18 @@ public final class GroveServer implements AutoCloseable {
         // `/grove try` and `/grove pick`
         ExperimentRunner experiments = new ExperimentRunner(steps, settings, taskPool);
 
-        CommandDispatcher commands = new CommandDispatcher(gatewayOf,
-                new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(), config.maxParallel()), agents.names()),
-                new CommandAuthorizer(clock, store), new CommandDispatcher.Actions(runner, new Reviser(steps),
-                        new Cleaner(steps), experiments), store);
+        RepoConfigLoader configs = new RepoConfigLoader(RepoConfig.defaults(config.triggerLabel(),
+                config.maxParallel()), agents.names());
+        CommandAuthorizer authorizer = new CommandAuthorizer(clock, store);
+        Reviser reviser = new Reviser(steps);
+        CommandDispatcher commands = new CommandDispatcher(gatewayOf, configs, authorizer,
+                new CommandDispatcher.Actions(runner, reviser, new Cleaner(steps), experiments), store);
+        // review comments on the diff: kept as they come, one revise per pull request once GROVE_REVIEW_BATCH has
+        // passed, run by a delayed job in the database (the queue is made below, with the router)
+        AtomicReference<DurableJobQueue> queue = new AtomicReference<>();
+        ReviewThreadCommands reviewThreads = new ReviewThreadCommands(gatewayOf, configs, authorizer, store,
+                new ReviewThreads(steps, reviser), batch -> queue.get().scheduleOnce(ReviewThreads.BATCH, batch.key(),
+                        batch.toData(), clock.instant().plus(config.reviewBatch())));
         CheckRunHandler checkRuns = new CheckRunHandler(config.appId(), commands::onCheckRun);
         CheckFailureHandler checkFailures = new CheckFailureHandler(config.appId(), commands::onCheckFailure);
         Map<String, dev.grove.queue.EventHandler> handlers = new java.util.HashMap<>(Map.of(
@@ -179,6 +191,7 @@ public final class GroveServer implements AutoCloseable {
                 "check_run.rerequested", checkRuns,
                 "check_run.requested_action", checkRuns,
                 "pull_request_review.submitted", new PullRequestReviewSubmittedHandler(commands::onReview),
+                "pull_request_review_comment.created", new PullRequestReviewCommentHandler(reviewThreads::onComment),
                 "pull_request.closed", new PullRequestClosedHandler(commands::onPullRequestClosed),
                 "issues.closed", new IssueStoppedHandler(commands::onIssueStopped),
                 "issues.unlabeled", new IssueStoppedHandler(commands::onIssueStopped)));
@@ -199,6 +212,9 @@ public final class GroveServer implements AutoCloseable {
                 new DurableJobQueue.Settings(processName, LONG_JOB_THREADS, SHORT_JOB_THREADS, Duration.ofSeconds(1),
                         durability.heartbeat(), durability.jobAttempts(), durability.jobBackoff(),
                         durability.deliveryRetention(), durability.drainTimeout()), clock);
+        queue.set(jobs);
+        jobs.onLater(ReviewThreads.BATCH, (prKey, data) -> reviewThreads.onBatch(ReviewThreads.Batch.parse(data))
+                ? clock.instant().plus(config.reviewBatch()) : null);
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), router,
                 intake.apply(jobs));
 

@@ -244,6 +244,16 @@ public final class CommandDispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the review's comments", e);
         }
+        // the review's own comments are its revise's: a batch of review comments skips them (by comment id), and a
+        // comment a batch already revised is not given again
+        Set<Long> mine = tasks.store().claimThreadComments(r.repo(), t.pullNumber(),
+                comments.stream().map(ReviewComment::id).filter(id -> id != 0).toList());
+        List<ReviewComment> fresh = comments.stream().filter(c -> c.id() == 0 || mine.contains(c.id())).toList();
+        if (fresh.isEmpty() && !comments.isEmpty() && (t.body() == null || t.body().isBlank())) {
+            log.info("{}#{}: every comment of review {} was revised already", r.repo(), t.pullNumber(), t.reviewId());
+            return;
+        }
+        comments = fresh;
         String text = t.body() == null || t.body().isBlank() ? "Address the review comments below." : t.body();
         reviser.revise(new ReviseRequest(r.repo(), r.installationId(), r.cloneUrl(), r.defaultBranch(), t.pullNumber(),
                 text, comments, t.sender()), config);

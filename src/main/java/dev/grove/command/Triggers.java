@@ -2,6 +2,7 @@ package dev.grove.command;
 
 import dev.grove.model.RepoRef;
 import dev.grove.model.RunRequest;
+import dev.grove.model.ThreadComment;
 import java.util.List;
 
 /** What the webhook handlers hand to the {@link CommandDispatcher}: one record per kind of trigger. */
@@ -33,6 +34,10 @@ public final class Triggers {
 
     /** A review submitted with "changes requested" on a pull request. */
     public record Review(Repo repo, int pullNumber, long reviewId, String body, String sender) {
+    }
+
+    /** A review comment left on the diff of a pull request (its author is {@code comment.author()}). */
+    public record ReviewThreadComment(Repo repo, int pullNumber, ThreadComment comment) {
     }
 
     /** A pull request closed, merged or not. */

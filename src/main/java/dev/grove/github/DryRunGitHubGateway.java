@@ -108,6 +108,14 @@ public final class DryRunGitHubGateway implements GitHubGateway {
         return List.of();
     }
 
+    /** A reply in a review thread is kept with the comments. */
+    @Override
+    public synchronized long replyToReviewComment(RepoRef repo, int pullNumber, long commentId, String body) {
+        long id = commentIds.incrementAndGet();
+        comments.put(id, body);
+        return id;
+    }
+
     /** The latest state of every check run, by id. */
     public synchronized Map<Long, CheckRunRequest> checkRuns() {
         return Map.copyOf(checkRuns);

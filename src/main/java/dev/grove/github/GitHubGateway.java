@@ -61,6 +61,14 @@ public interface GitHubGateway {
     }
 
     /**
+     * Replies in the thread of a pull request's review comment ({@code commentId}: the thread's top-level comment);
+     * returns the reply's id.
+     */
+    default long replyToReviewComment(RepoRef repo, int pullNumber, long commentId, String body) throws IOException {
+        throw new UnsupportedOperationException("replyToReviewComment");
+    }
+
+    /**
      * Adds a reaction ({@code eyes}, {@code +1}, ...) to an issue or PR comment ({@code commentId}), or to the issue
      * or PR itself when {@code commentId} is 0.
      */
@@ -118,6 +126,11 @@ public interface GitHubGateway {
     /** The comments on an issue or pull request updated at or after {@code since}, oldest first. */
     default List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
         throw new UnsupportedOperationException("issueComments");
+    }
+
+    /** The review comments (on the diff) of a pull request updated at or after {@code since}, oldest first. */
+    default List<IssueCommentRef> reviewCommentsSince(RepoRef repo, int pullNumber, Instant since) throws IOException {
+        throw new UnsupportedOperationException("reviewCommentsSince");
     }
 
     /** The open pull request whose head is this branch of the repository itself, if there is one. */

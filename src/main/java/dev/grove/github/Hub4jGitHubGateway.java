@@ -68,6 +68,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code deleteBranch}: {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} directly (hub4j would GET the
  *       ref first). A 404 or 422 (already gone) is not an error.</li>
  *   <li>{@code reviewComments}: {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments?per_page=100} directly.</li>
+ *   <li>{@code replyToReviewComment}: {@code POST /repos/{o}/{r}/pulls/{n}/comments/{id}/replies} with
+ *       {@code {"body": ...}}, directly.</li>
  *   <li>{@code react}: {@code POST /repos/{o}/{r}/issues/comments/{id}/reactions}, or
  *       {@code /issues/{n}/reactions} for the issue itself, with {@code {"content": ...}}, directly.</li>
  *   <li>{@code issueBody}: {@code GET /repos/{o}/{r}/issues/{n}}; {@code editIssueBody}: {@code PATCH} it with
@@ -81,6 +83,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code GET /repos/{o}/{r}/issues/{n}/comments?per_page=100&page=N}, directly.</li>
  *   <li>the look-ups {@link RetryingGitHubGateway} makes before sending a create again, directly:
  *       {@code issueComments}: {@code GET /repos/{o}/{r}/issues/{n}/comments?since=...&per_page=100&page=N};
+ *       {@code reviewCommentsSince}: {@code GET /repos/{o}/{r}/pulls/{n}/comments?since=...&per_page=100&page=N};
  *       {@code findOpenPullRequest}: {@code GET /repos/{o}/{r}/pulls?state=open&head={o}:{branch}&per_page=100};
  *       {@code checkRuns}: {@code GET /repos/{o}/{r}/commits/{sha}/check-runs?check_name=...&filter=all&per_page=100}.</li>
  * </ul>
@@ -291,8 +294,9 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
         List<ReviewComment> out = new ArrayList<>();
         for (JsonNode c : body) {
             JsonNode line = c.hasNonNull("line") ? c.get("line") : c.path("original_line");
-            out.add(new ReviewComment(c.path("path").asText(), line.canConvertToInt() ? line.asInt() : null,
-                    c.path("body").asText("")));
+            out.add(new ReviewComment(c.path("id").asLong(), c.path("path").asText(),
+                    line.canConvertToInt() ? line.asInt() : null, c.path("body").asText(""),
+                    c.hasNonNull("diff_hunk") ? c.get("diff_hunk").asText() : null));
         }
         return out;
     }
@@ -403,6 +407,30 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                 out.add(new IssueComment(c.path("id").asLong(), c.path("user").path("login").asText(""),
                         c.path("user").path("type").asText(""), c.path("author_association").asText("NONE"),
                         c.path("body").asText("")));
+            }
+            if (list.size() < 100) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long replyToReviewComment(RepoRef repo, int pullNumber, long commentId, String body) throws IOException {
+        return checked(send("POST", "/repos/" + repo.fullName() + "/pulls/" + pullNumber + "/comments/" + commentId
+                + "/replies", JSON.createObjectNode().put("body", body)), "reply to review comment " + commentId)
+                .path("id").asLong();
+    }
+
+    @Override
+    public List<IssueCommentRef> reviewCommentsSince(RepoRef repo, int pullNumber, Instant since) throws IOException {
+        List<IssueCommentRef> out = new ArrayList<>();
+        for (int page = 1; page <= LOOKUP_PAGES; page++) {
+            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/pulls/" + pullNumber
+                    + "/comments?since=" + encode(since.toString()) + "&per_page=100&page=" + page),
+                    "list the review comments of #" + pullNumber);
+            for (JsonNode c : list) {
+                out.add(new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
             }
             if (list.size() < 100) {
                 break;

@@ -97,7 +97,18 @@ public final class RedactingGitHubGateway implements GitHubGateway {
         return delegate.issueThread(repo, issueNumber);
     }
 
+    @Override
+    public long replyToReviewComment(RepoRef repo, int pullNumber, long commentId, String body) throws IOException {
+        return delegate.replyToReviewComment(repo, pullNumber, commentId, redactor.redact(body));
+    }
+
     // look-ups of what Grove may already have made (RetryingGitHubGateway's): reads, passed through
+
+    @Override
+    public List<IssueCommentRef> reviewCommentsSince(RepoRef repo, int pullNumber, java.time.Instant since)
+            throws IOException {
+        return delegate.reviewCommentsSince(repo, pullNumber, since);
+    }
 
     @Override
     public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, java.time.Instant since)

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * and returns that instead of making a second one:
  * <ul>
  *   <li>a comment, by a hidden marker ({@code <!-- grove:create <uuid> -->}) this class appends to every comment's
- *       body, among the issue's comments updated since just before the first attempt;</li>
+ *       body, among the issue's comments updated since just before the first attempt (a reply in a review thread:
+ *       among the pull request's review comments);</li>
  *   <li>a pull request, by its head branch (an open pull request from it);</li>
  *   <li>a check run, by name and {@code external_id} on the head commit, started when the request says (or, when it
  *       names no start, since just before the first attempt).</li>
@@ -67,6 +68,27 @@ public final class RetryingGitHubGateway implements GitHubGateway {
                 }
             }
             return delegate.commentOnIssue(repo, issueNumber, marked);
+        });
+    }
+
+    /** Like {@link #commentOnIssue}: the reply carries a marker, looked for among the PR's review comments. */
+    @Override
+    public long replyToReviewComment(RepoRef repo, int pullNumber, long commentId, String body) throws IOException {
+        String marker = MARKER_PREFIX + UUID.randomUUID() + " -->";
+        String marked = (body == null ? "" : body) + "\n\n" + marker;
+        Instant since = clock.instant().minus(CLOCK_SKEW);
+        AtomicBoolean mayExist = new AtomicBoolean();
+        return call("POST reply to review comment " + commentId + " on " + repo + "#" + pullNumber, mayExist, () -> {
+            if (mayExist.get()) {
+                for (IssueCommentRef c : delegate.reviewCommentsSince(repo, pullNumber, since)) {
+                    if (c.body() != null && c.body().contains(marker)) {
+                        log.info("reply to review comment {} had been made before the failure; using it ({})",
+                                commentId, c.id());
+                        return c.id();
+                    }
+                }
+            }
+            return delegate.replyToReviewComment(repo, pullNumber, commentId, marked);
         });
     }
 
@@ -206,6 +228,11 @@ public final class RetryingGitHubGateway implements GitHubGateway {
     @Override
     public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
         return call("list comments of #" + issueNumber, () -> delegate.issueComments(repo, issueNumber, since));
+    }
+
+    @Override
+    public List<IssueCommentRef> reviewCommentsSince(RepoRef repo, int pullNumber, Instant since) throws IOException {
+        return call("list review comments of #" + pullNumber, () -> delegate.reviewCommentsSince(repo, pullNumber, since));
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 public final class GroveMetrics implements GitHubCallListener {
     /** The events Grove subscribes to (app-manifest.yml), and GitHub's ping. Anything else is {@code other}. */
     static final Set<String> EVENTS = Set.of("issues", "issue_comment", "pull_request", "pull_request_review",
-            "check_run", "installation", "installation_repositories", "ping");
+            "pull_request_review_comment", "check_run", "installation", "installation_repositories", "ping");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PATCH", "PUT", "DELETE");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -5,6 +5,9 @@ import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.ThreadComment;
+import java.util.Collection;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -118,5 +121,26 @@ public final class MeteredStateStore implements StateStore {
     @Override
     public void markIssueStepDone(RepoRef repo, int issue, String step) {
         store.markIssueStepDone(repo, issue, step);
+    }
+
+    @Override
+    public boolean addThreadComment(RepoRef repo, int pullNumber, ThreadComment comment) {
+        return store.addThreadComment(repo, pullNumber, comment);
+    }
+
+    @Override
+    public List<ThreadComment> threadComments(RepoRef repo, int pullNumber, ThreadComment.State state) {
+        return store.threadComments(repo, pullNumber, state);
+    }
+
+    @Override
+    public Set<Long> claimThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids) {
+        return store.claimThreadComments(repo, pullNumber, ids);
+    }
+
+    @Override
+    public void markThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids, ThreadComment.State state,
+            String sha) {
+        store.markThreadComments(repo, pullNumber, ids, state, sha);
     }
 }

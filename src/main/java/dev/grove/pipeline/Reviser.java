@@ -48,6 +48,11 @@ public final class Reviser {
         this.steps = steps;
     }
 
+    /** Whether a revise of the task is going in this process. */
+    public boolean revising(TaskKey key) {
+        return going.contains(key);
+    }
+
     /** Revises the PR's task; every outcome is a reply on the PR. */
     public void revise(ReviseRequest r, RepoConfig config) {
         GitHubGateway github = steps.gateways().apply(r.installationId());
@@ -116,8 +121,7 @@ public final class Reviser {
         Path taskDir = steps.workspaces().logDir(key);
         Map<String, String> env = TaskEnvironment.of(r.repo(), key.issue(), task);
         env.put("GROVE_REVISE", "1");
-        List<String> comments = r.comments().stream().map(c -> c.path() + (c.line() == null ? "" : ":" + c.line())
-                + ": " + c.body().strip()).toList();
+        List<String> comments = r.comments().stream().map(ReviewThreads::describe).toList();
         String instructions = "@" + r.requestedBy() + ": " + r.instructions().strip();
         Optional<String> setupFailed = BeforeAgent.setup(steps, config, wt.dir(), taskDir);
         if (setupFailed.isPresent()) {

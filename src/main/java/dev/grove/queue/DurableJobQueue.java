@@ -43,6 +43,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     static final String LONG_TASK = "grove-delivery";
     static final String SHORT_TASK = "grove-delivery-short";
     static final String SHORT_TABLE = "scheduled_tasks_short";
+    static final String LATER_TASK = "grove-later";
 
     /**
      * How the queue runs. {@code heartbeat}: how often a process says its jobs are alive (a job is revived elsewhere
@@ -67,6 +68,8 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final OneTimeTask<String> longTask;
     private final OneTimeTask<String> shortTask;
+    private final com.github.kagkarlsson.scheduler.task.helper.CustomTask<String> laterTask;
+    private final java.util.Map<String, LaterJob> laterJobs = new java.util.concurrent.ConcurrentHashMap<>();
     private final Scheduler longScheduler;
     private final Scheduler shortScheduler;
 
@@ -78,9 +81,10 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         this.clock = clock;
         this.longTask = task(LONG_TASK, Routing.Lane.LONG);
         this.shortTask = task(SHORT_TASK, Routing.Lane.SHORT);
+        this.laterTask = laterTask();
         RecurringTask<Void> retention = Tasks.recurring("grove-delivery-retention",
                 FixedDelay.of(Duration.ofMinutes(10))).execute((inst, ctx) -> forgetOldDeliveries());
-        this.longScheduler = scheduler(List.of(longTask), "scheduled_tasks", settings.longThreads(), null);
+        this.longScheduler = scheduler(List.of(longTask, laterTask), "scheduled_tasks", settings.longThreads(), null);
         this.shortScheduler = scheduler(List.of(shortTask), SHORT_TABLE, settings.shortThreads(), retention);
     }
 
@@ -176,6 +180,70 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
             (shortLane ? shortScheduler : longScheduler).triggerCheckForDueExecutions();
         }
         return admission;
+    }
+
+    // ---- work for later ------------------------------------------------------------------------------------------
+
+    /**
+     * Work of one kind that runs later ({@link #scheduleOnce}), kept in the database with the long jobs: a restart
+     * does not lose it, and a process that dies running it has it revived elsewhere. Returns when to run again for the
+     * same key (more work came in meanwhile), or null when done; a job that throws is tried again with the queue's
+     * backoff, up to its attempts.
+     */
+    @FunctionalInterface
+    public interface LaterJob {
+        Instant run(String key, String data) throws Exception;
+    }
+
+    /** What runs scheduled work of {@code kind}; set before {@link #start}. */
+    public void onLater(String kind, LaterJob job) {
+        laterJobs.put(kind, job);
+    }
+
+    /**
+     * Runs {@code kind}'s job for {@code key} with {@code data} at {@code at}, unless one for that key is waiting or
+     * running already (then false, and nothing changes: the waiting one will see what this one would have).
+     */
+    public boolean scheduleOnce(String kind, String key, String data, Instant at) {
+        boolean added = longScheduler.scheduleIfNotExists(laterTask.instance(kind + ":" + key, kind + "\n" + data), at);
+        if (!added) log.info("{} for {}: already scheduled", kind, key);
+        return added;
+    }
+
+    private com.github.kagkarlsson.scheduler.task.helper.CustomTask<String> laterTask() {
+        return Tasks.custom(LATER_TASK, String.class)
+                .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, settings.attempts() - 1),
+                        new FailureHandler.ExponentialBackoffFailureHandler<>(settings.backoff(), 2.0),
+                        (complete, ops) -> {
+                            log.error("{}: giving up after {} attempts", complete.getExecution().taskInstance.getId(),
+                                    settings.attempts(), complete.getCause().orElse(null));
+                            ops.remove();
+                        }))
+                .execute((inst, ctx) -> {
+                    String id = inst.getId();
+                    String data = inst.getData() == null ? "" : inst.getData();
+                    int nl = data.indexOf('\n');
+                    String kind = nl < 0 ? data : data.substring(0, nl);
+                    LaterJob job = laterJobs.get(kind);
+                    if (job == null) {
+                        throw new IllegalStateException("no job runs scheduled work of kind '" + kind + "'");
+                    }
+                    Instant again;
+                    try {
+                        again = job.run(id.substring(kind.length() + 1), nl < 0 ? "" : data.substring(nl + 1));
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return (complete, ops) -> {
+                        if (again == null) {
+                            ops.remove();
+                        } else {
+                            ops.reschedule(complete, again);
+                        }
+                    };
+                });
     }
 
     // ---- the worker ------------------------------------------------------------------------------------------------
@@ -289,10 +357,14 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
 
     // ---- watching and stopping ---------------------------------------------------------------------------------
 
-    /** Deliveries whose job is queued or running, in every process (a job ends by marking its delivery). */
+    /**
+     * Deliveries whose job is queued or running, in every process (a job ends by marking its delivery), and work
+     * scheduled for later ({@link #scheduleOnce}) that has not finished.
+     */
     public int pending() {
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select count(*) from grove_delivery where state = 'QUEUED'");
+            try (PreparedStatement ps = c.prepareStatement("select (select count(*) from grove_delivery where state ="
+                    + " 'QUEUED') + (select count(*) from scheduled_tasks where task_name = '" + LATER_TASK + "')");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

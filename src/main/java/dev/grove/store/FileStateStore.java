@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.ThreadComment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +51,7 @@ public final class FileStateStore implements StateStore {
     private final Map<String, List<String>> ciFixes = new LinkedHashMap<>();
     private final Map<String, java.time.Instant> refusalReplies = new LinkedHashMap<>();
     private final Set<String> issueSteps = new LinkedHashSet<>();
+    private final Map<String, StoredThreadComment> threadComments = new LinkedHashMap<>();
 
     /** @param file the state file; the delivery log is written beside it */
     public FileStateStore(Path file) {
@@ -65,7 +68,15 @@ public final class FileStateStore implements StateStore {
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
             Map<String, Long> checkRuns, Map<String, List<String>> ciFixes, Map<String, java.time.Instant> refusalReplies,
-            Set<String> issueSteps) {
+            Set<String> issueSteps, List<StoredThreadComment> threadComments) {
+    }
+
+    /** A review comment with its repository and pull request ({@code comment} null: known only by id, claimed). */
+    record StoredThreadComment(String repo, int pullNumber, long id, ThreadComment.State state, String sha,
+            ThreadComment comment) {
+        ThreadComment withState() {
+            return comment == null ? null : comment.withState(state, sha);
+        }
     }
 
     private void load() {
@@ -86,6 +97,9 @@ public final class FileStateStore implements StateStore {
             if (s.ciFixes() != null) s.ciFixes().forEach((k, v) -> ciFixes.put(k, new ArrayList<>(v)));
             if (s.refusalReplies() != null) refusalReplies.putAll(s.refusalReplies());
             if (s.issueSteps() != null) issueSteps.addAll(s.issueSteps());
+            if (s.threadComments() != null) {
+                s.threadComments().forEach(c -> threadComments.put(c.repo() + "\n" + c.id(), c));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Grove's state file " + file + ": " + e.getMessage()
                     + " (move it away to start with empty state)", e);
@@ -97,7 +111,7 @@ public final class FileStateStore implements StateStore {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
-                    ciFixes, refusalReplies, issueSteps));
+                    ciFixes, refusalReplies, issueSteps, List.copyOf(threadComments.values())));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -257,5 +271,55 @@ public final class FileStateStore implements StateStore {
         if (issueSteps.add(issueKey(repo, issue) + "\n" + step)) {
             save();
         }
+    }
+
+    @Override
+    public synchronized boolean addThreadComment(RepoRef repo, int pullNumber, ThreadComment comment) {
+        String key = repo.fullName() + "\n" + comment.id();
+        if (threadComments.containsKey(key)) {
+            return false;
+        }
+        threadComments.put(key, new StoredThreadComment(repo.fullName(), pullNumber, comment.id(),
+                ThreadComment.State.PENDING, null, comment.withState(null, null)));
+        save();
+        return true;
+    }
+
+    @Override
+    public synchronized List<ThreadComment> threadComments(RepoRef repo, int pullNumber, ThreadComment.State state) {
+        return threadComments.values().stream()
+                .filter(c -> c.repo().equals(repo.fullName()) && c.pullNumber() == pullNumber && c.state() == state
+                        && c.comment() != null)
+                .sorted(Comparator.comparingLong(StoredThreadComment::id))
+                .map(StoredThreadComment::withState).toList();
+    }
+
+    @Override
+    public synchronized Set<Long> claimThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids) {
+        Set<Long> mine = new java.util.TreeSet<>();
+        for (long id : ids) {
+            String key = repo.fullName() + "\n" + id;
+            StoredThreadComment c = threadComments.get(key);
+            if (c == null || c.state() == ThreadComment.State.PENDING || c.state() == ThreadComment.State.REVIEW) {
+                threadComments.put(key, new StoredThreadComment(repo.fullName(), pullNumber, id,
+                        ThreadComment.State.REVIEW, null, c == null ? null : c.comment()));
+                mine.add(id);
+            }
+        }
+        save();
+        return mine;
+    }
+
+    @Override
+    public synchronized void markThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids,
+            ThreadComment.State state, String sha) {
+        for (long id : ids) {
+            String key = repo.fullName() + "\n" + id;
+            StoredThreadComment c = threadComments.get(key);
+            if (c != null && c.pullNumber() == pullNumber) {
+                threadComments.put(key, new StoredThreadComment(c.repo(), pullNumber, id, state, sha, c.comment()));
+            }
+        }
+        save();
     }
 }

@@ -9,6 +9,7 @@ import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.model.ThreadComment;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,8 +18,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Grove's state in its database (H2 embedded, or PostgreSQL shared by several processes). Every method is one
@@ -299,6 +303,80 @@ public final class JdbcStateStore implements StateStore {
             if (claimed) return n + 1;
         }
         throw new IllegalStateException("could not claim the CI fix of " + key + " on " + headSha);
+    }
+
+    // ---- review comments on the diff of Grove pull requests -------------------------------------------------------
+
+    @Override
+    public boolean addThreadComment(RepoRef repo, int pullNumber, ThreadComment comment) {
+        if (frozen) return false;
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into grove_review_comment (repo, comment_id, "
+                    + "pull_number, state, sha, record, received_at) values (?, ?, ?, ?, null, ?, ?) on conflict do nothing")) {
+                bind(ps, repo.fullName(), comment.id(), pullNumber, ThreadComment.State.PENDING.name(),
+                        write(comment.withState(null, null)), now());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<ThreadComment> threadComments(RepoRef repo, int pullNumber, ThreadComment.State state) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select record, sha from grove_review_comment where repo = ?"
+                    + " and pull_number = ? and state = ? and record is not null order by comment_id")) {
+                bind(ps, repo.fullName(), pullNumber, state.name());
+                List<ThreadComment> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs.getString(1), ThreadComment.class).withState(state, rs.getString(2)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public Set<Long> claimThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids) {
+        if (frozen || ids.isEmpty()) return Set.of();
+        return db.inTransaction(c -> {
+            Set<Long> mine = new TreeSet<>();
+            for (long id : ids) {
+                try (PreparedStatement ps = c.prepareStatement("insert into grove_review_comment (repo, comment_id, "
+                        + "pull_number, state, sha, record, received_at) values (?, ?, ?, ?, null, null, ?) "
+                        + "on conflict do nothing")) {
+                    bind(ps, repo.fullName(), id, pullNumber, ThreadComment.State.REVIEW.name(), now());
+                    if (ps.executeUpdate() == 1) {
+                        mine.add(id);
+                        continue;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("update grove_review_comment set state = ? where repo = ?"
+                        + " and comment_id = ? and state in (?, ?)")) {
+                    bind(ps, ThreadComment.State.REVIEW.name(), repo.fullName(), id,
+                            ThreadComment.State.PENDING.name(), ThreadComment.State.REVIEW.name());
+                    if (ps.executeUpdate() == 1) mine.add(id);
+                }
+            }
+            return mine;
+        });
+    }
+
+    @Override
+    public void markThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids, ThreadComment.State state,
+            String sha) {
+        if (frozen || ids.isEmpty()) return;
+        db.inTransaction(c -> {
+            for (long id : ids) {
+                try (PreparedStatement ps = c.prepareStatement("update grove_review_comment set state = ?, sha = ? "
+                        + "where repo = ? and comment_id = ? and pull_number = ?")) {
+                    bind(ps, state.name(), sha, repo.fullName(), id, pullNumber);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
     }
 
     // ---- cancellations across processes ----------------------------------------------------------------------------

@@ -5,8 +5,11 @@ import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
+import dev.grove.model.ThreadComment;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Grove's state, behind one small interface so it can move into a database shared by several runners.
@@ -70,4 +73,25 @@ public interface StateStore {
 
     /** Records the issue's {@code step} done; recording it again changes nothing. */
     void markIssueStepDone(RepoRef repo, int issue, String step);
+
+    // ---- review comments on the diff of Grove pull requests (one row per GitHub comment id) ------------------------
+
+    /**
+     * Records a review comment of the pull request as {@link ThreadComment.State#PENDING} (its given state and sha are
+     * ignored); false when a comment with that id is known already (a redelivery, or one its review took).
+     */
+    boolean addThreadComment(RepoRef repo, int pullNumber, ThreadComment comment);
+
+    /** The pull request's review comments in {@code state}, oldest (lowest id) first. */
+    List<ThreadComment> threadComments(RepoRef repo, int pullNumber, ThreadComment.State state);
+
+    /**
+     * For the revise of a submitted review: which of its comments ({@code ids}) it handles. A comment unknown or still
+     * pending becomes {@link ThreadComment.State#REVIEW} (no batch takes it then); one a batch has taken already
+     * (addressed, replied, unchanged) is left out.
+     */
+    Set<Long> claimThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids);
+
+    /** Moves these comments of the pull request to {@code state}, with the commit that addressed them (or null). */
+    void markThreadComments(RepoRef repo, int pullNumber, Collection<Long> ids, ThreadComment.State state, String sha);
 }

@@ -113,7 +113,8 @@ class PullRequestFlowIT extends GroveE2E {
 
         assertFastForwardRevision(first);
         String prompt = Files.readString(dataDir.resolve("tasks/octo-org/shop/7/add-a-discount-rule/revise-prompt.md"));
-        assertTrue(prompt.contains("- src/cart/Cart.java:14: Use BigDecimal here"), prompt);
+        assertTrue(prompt.contains("- src/cart/Cart.java:14\n  ```diff\n  @@ ") // file, line, the hunk, the text fenced
+                && prompt.contains("```untrusted\n  Use BigDecimal here\n  ```"), prompt);
         assertTrue(prompt.contains("# src/cart/CHANGES.md"), "the fresh start lists the changes so far: " + prompt);
         assertTrue(prompt.contains("Close, but money needs care."), prompt);
         assertCleanTraffic();

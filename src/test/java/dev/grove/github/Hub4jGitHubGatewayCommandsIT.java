@@ -129,8 +129,12 @@ class Hub4jGitHubGatewayCommandsIT {
     void readsAReviewsCommentsWithFileAndLine() throws Exception {
         github.stubReviewComments(REPO, 12, 80, new String[] {"src/cart/Cart.java", "14", "Use BigDecimal here"},
                 new String[] {"docs/a.md", "3", "typo"});
+        List<ReviewComment> read = gateway.reviewComments(REPO, 12, 80);
         assertEquals(List.of(new ReviewComment("src/cart/Cart.java", 14, "Use BigDecimal here"),
-                new ReviewComment("docs/a.md", 3, "typo")), gateway.reviewComments(REPO, 12, 80));
+                new ReviewComment("docs/a.md", 3, "typo")), read.stream()
+                .map(c -> new ReviewComment(c.path(), c.line(), c.body())).toList());
+        assertEquals(2, read.stream().map(ReviewComment::id).distinct().count(), "each comment has its own id");
+        assertTrue(read.get(0).diffHunk().startsWith("@@"), read.get(0).diffHunk());
         assertEquals(List.of("GET /repos/octo-org/widgets/pulls/12/reviews/80/comments?per_page=100"), sent());
         assertClean();
     }

@@ -55,6 +55,12 @@ class RedactingGitHubGatewayTest {
         }
 
         @Override
+        public long replyToReviewComment(RepoRef repo, int pullNumber, long commentId, String body) {
+            sent.add(body);
+            return 2;
+        }
+
+        @Override
         public long createCheckRun(RepoRef repo, CheckRunRequest run) {
             record(run);
             return 7;
@@ -98,8 +104,9 @@ class RedactingGitHubGatewayTest {
         gateway.createCheckRun(REPO, run);
         gateway.updateCheckRun(REPO, 7, run);
         gateway.editIssueBody(REPO, 1, leak);
+        gateway.replyToReviewComment(REPO, 1, 9, leak);
 
-        assertEquals(17, github.sent.size());
+        assertEquals(18, github.sent.size());
         for (String text : github.sent) {
             assertFalse(text.contains(SECRET) || text.contains(TOKEN), text);
             assertEquals(!text.equals("Retry"), text.contains("[redacted]"), text);

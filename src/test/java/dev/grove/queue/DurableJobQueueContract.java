@@ -253,4 +253,32 @@ abstract class DurableJobQueueContract {
         assertEquals(30, done.size(), "every delivery handled: " + done);
         assertEquals(30, Set.copyOf(done).size(), "and none twice: " + done);
     }
+
+    @Test
+    void workForLaterOutlivesTheProcessThatScheduledItRunsOncePerKeyAndCanAskToRunAgain() throws Exception {
+        DurableJobQueue a = queue("p-a", 2);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        a.onLater("batch", (key, data) -> {
+            ran.add("a " + key);
+            return null;
+        });
+        assertTrue(a.scheduleOnce("batch", "o/r#7", "{\"n\":1}", Instant.now().plusSeconds(2)));
+        assertTrue(!a.scheduleOnce("batch", "o/r#7", "{\"n\":2}", Instant.now().plusSeconds(2)),
+                "one waits per key: the second is refused");
+        assertTrue(a.scheduleOnce("batch", "o/r#8", "{\"n\":3}", Instant.now().plusSeconds(2)), "another key");
+        assertEquals(2, a.pending(), "waiting work counts as pending");
+        a.close(); // the process stops before the work is due
+        queues.remove(a);
+
+        DurableJobQueue b = queue("p-b", 2);
+        AtomicInteger runsOf7 = new AtomicInteger();
+        b.onLater("batch", (key, data) -> {
+            ran.add("b " + key + " " + data);
+            // o/r#7 asks to run once more (comments came in while it ran)
+            return key.equals("o/r#7") && runsOf7.incrementAndGet() == 1 ? Instant.now().plusMillis(300) : null;
+        });
+        assertTrue(b.awaitIdle(Duration.ofSeconds(30)), "the work ran and ended");
+        assertEquals(List.of("b o/r#7 {\"n\":1}", "b o/r#7 {\"n\":1}", "b o/r#8 {\"n\":3}"),
+                ran.stream().sorted().toList(), "run by the next process, each once, o/r#7 again as it asked");
+    }
 }

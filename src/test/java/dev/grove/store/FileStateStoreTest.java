@@ -56,6 +56,12 @@ class FileStateStoreTest {
     }
 
     @Test
+    void reviewCommentsAreRecordedOnceTakenByTheirReviewAndMarkedAcrossRestarts() {
+        Path file = tmp.resolve("threads.json");
+        ThreadCommentsContract.check(new FileStateStore(file), () -> new FileStateStore(file));
+    }
+
+    @Test
     void recentTasksComeTheMostRecentlySavedFirst() {
         FileStateStore store = new FileStateStore(tmp.resolve("r.json"));
         TaskRecord a = TaskRecord.queued(new TaskKey(REPO, 1, "a"), 1, "A");

@@ -48,6 +48,13 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void reviewCommentsAreRecordedOnceTakenByTheirReviewAndMarkedForEveryProcess() {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        ThreadCommentsContract.check(a, () -> b);
+    }
+
+    @Test
     void deliveriesTrackingCommentsAndTasksAreSeenByEveryProcess() {
         JdbcStateStore a = store("a");
         JdbcStateStore b = store("b");

@@ -331,8 +331,10 @@ public final class GitHubApiStub implements AutoCloseable {
     public void stubReviewComments(RepoRef repo, int pull, long reviewId, String[]... comments) {
         ArrayNode list = JSON.createArrayNode();
         JsonNode template = example("get_repos_owner_repo_pulls_pull_number_reviews_review_id_comments.json", 200).get(0);
+        long id = template.path("id").asLong();
         for (String[] c : comments) {
             ObjectNode n = template.deepCopy();
+            n.put("id", id++);
             n.put("path", c[0]);
             n.put("line", Integer.parseInt(c[1]));
             n.put("original_line", Integer.parseInt(c[1]));
@@ -341,6 +343,18 @@ public final class GitHubApiStub implements AutoCloseable {
             list.add(n);
         }
         stubJson("GET", "/repos/" + repo.fullName() + "/pulls/" + pull + "/reviews/" + reviewId + "/comments", 200, list);
+    }
+
+    /**
+     * {@code POST /repos/{o}/{r}/pulls/{n}/comments/{id}/replies} (any comment of pull {@code pull}) → 201, GitHub's
+     * example reply.
+     */
+    public void stubReviewCommentReplies(RepoRef repo, int pull) {
+        server.stubFor(request("POST", urlPathMatching("/repos/" + repo.fullName() + "/pulls/" + pull
+                + "/comments/\\d+/replies")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody(example("post_repos_owner_repo_pulls_pull_number_comments_comment_id_replies.json", 201)
+                        .toString())));
     }
 
     /** One element of GitHub's pull request list example, with number, URLs and state set. */

@@ -138,6 +138,36 @@ class TriggerHandlersTest {
     }
 
     @Test
+    void reviewCommentsOnGroveBranchesByPeopleAreKeptWithFileLineHunkAndThread() {
+        ObjectNode p = WebhookFixtures.payload("pull_request_review_comment.created");
+        PullRequestReviewCommentHandler handler = new PullRequestReviewCommentHandler(c -> { });
+        assertInstanceOf(Routing.Ignore.class, handler.route(event("pull_request_review_comment", p)),
+                "not a grove/ branch");
+        ((ObjectNode) p.path("pull_request").path("head")).put("ref", "grove/7-x"); // ADJUSTED
+        List<Triggers.ReviewThreadComment> got = new ArrayList<>();
+        Routing r = new PullRequestReviewCommentHandler(got::add).route(event("pull_request_review_comment", p));
+        assertEquals(Routing.Lane.SHORT, assertInstanceOf(Routing.Enqueue.class, r).lane());
+        ((Routing.Enqueue) r).job().run();
+        var c = got.get(0).comment();
+        assertEquals(284312630L, c.id());
+        assertEquals(284312630L, c.threadId(), "a first comment is its own thread");
+        assertEquals(237895671L, c.reviewId());
+        assertEquals("README.md", c.path());
+        assertEquals(265, c.line());
+        assertEquals("@@ -1 +1 @@\n-# Hello-World", c.diffHunk());
+        assertEquals("Codertocat", c.author());
+        assertEquals(2, got.get(0).pullNumber());
+
+        ((ObjectNode) p.get("comment")).put("in_reply_to_id", 111L); // ADJUSTED: a reply in a thread
+        ((Routing.Enqueue) new PullRequestReviewCommentHandler(got::add).route(event("pull_request_review_comment", p)))
+                .job().run();
+        assertEquals(111L, got.get(1).comment().threadId(), "GitHub takes replies on a thread's first comment only");
+
+        ((ObjectNode) p.path("comment").path("user")).put("login", "ci[bot]").put("type", "Bot"); // ADJUSTED
+        assertInstanceOf(Routing.Ignore.class, handler.route(event("pull_request_review_comment", p)), "a bot's");
+    }
+
+    @Test
     void closedPullRequestsOfGroveBranchesAreRouted() {
         ObjectNode p = WebhookFixtures.payload("pull_request.closed.not-merged");
         assertInstanceOf(Routing.Ignore.class, new PullRequestClosedHandler(c -> { }).route(event("pull_request", p)));
