@@ -21,7 +21,8 @@ class AppManifestTest {
         Set<String> events = new TreeSet<>();
         m.path("default_events").forEach(e -> events.add(e.asText()));
         assertEquals(new TreeSet<>(Set.of("issues", "issue_comment", "pull_request", "pull_request_review",
-                "check_run", "check_suite")), events, "pull_request_review_comment is not handled: review comments are read via the API");
+                "pull_request_review_comment", "check_run", "check_suite")), events,
+                "each event is one Grove handles (GroveServer's router), and each one it handles is asked for");
         assertFalse(m.path("default_permissions").has("workflows"), "workflows: write only when a repository needs it");
         assertTrue(Files.readString(Path.of("app-manifest.yml")).contains("# workflows: write"),
                 "the opt-in line is there to uncomment");
