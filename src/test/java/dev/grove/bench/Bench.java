@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * Orchestration includes the memory figures: they are read from the same {@code grove serve} process.
  */
 public final class Bench {
-    public static final List<String> ALL = List.of("intake", "provisioning", "orchestration", "sandbox");
+    public static final List<String> ALL = List.of("intake", "durable-intake", "heap", "rss", "scale-out",
+            "provisioning", "orchestration", "sandbox");
 
     /** What to run and how much. */
     public record Plan(Set<String> only, boolean smoke, Path work) {
@@ -100,6 +101,11 @@ public final class Bench {
                                 Duration.ofMillis(500), 1).run()
                         : new IntakeBench(plan.work().resolve("intake"), 16, Duration.ofSeconds(5), 400,
                                 Duration.ofSeconds(5), 3).run();
+                case "durable-intake" -> plan.smoke()
+                        ? new DurableIntakeBench(plan.work().resolve("durable-intake"), 4, Duration.ofMillis(500), 50,
+                                Duration.ofMillis(500), Duration.ofMillis(500), 1).run()
+                        : new DurableIntakeBench(plan.work().resolve("durable-intake"), 16, Duration.ofSeconds(5), 400,
+                                Duration.ofSeconds(10), Duration.ofSeconds(5), 3).run();
                 case "provisioning" -> plan.smoke()
                         ? new ProvisioningBench(plan.work().resolve("provisioning"), List.of(200), List.of(1), 20, 1).run()
                         : new ProvisioningBench(plan.work().resolve("provisioning"), List.of(5_000, 50_000),
