@@ -32,4 +32,9 @@ public final class GroveServerSeam {
         });
         return new Durable(server, queue.get());
     }
+
+    /** How many long jobs (issue runs) one process runs at once. */
+    public static int longJobThreads() {
+        return GroveServer.LONG_JOB_THREADS;
+    }
 }

@@ -106,6 +106,16 @@ public final class Bench {
                                 Duration.ofMillis(500), Duration.ofMillis(500), 1).run()
                         : new DurableIntakeBench(plan.work().resolve("durable-intake"), 16, Duration.ofSeconds(5), 400,
                                 Duration.ofSeconds(10), Duration.ofSeconds(5), 3).run();
+                case "heap" -> plan.smoke()
+                        ? new DeliveryHeapBench(plan.work().resolve("heap"), 50, 100, 300, Duration.ZERO).run()
+                        : new DeliveryHeapBench(plan.work().resolve("heap"), 1_000, 2_000, 1_000_000,
+                                Duration.ofMinutes(7)).run();
+                case "rss" -> plan.smoke()
+                        ? new ProcessBench(plan.work().resolve("rss")).rss(2, 1.0)
+                        : new ProcessBench(plan.work().resolve("rss")).rss(8, 15.0);
+                case "scale-out" -> plan.smoke()
+                        ? new ProcessBench(plan.work().resolve("scale-out")).scaleOut(2, 1, 1, 1.0)
+                        : new ProcessBench(plan.work().resolve("scale-out")).scaleOut(8, 2, 2, 15.0);
                 case "provisioning" -> plan.smoke()
                         ? new ProvisioningBench(plan.work().resolve("provisioning"), List.of(200), List.of(1), 20, 1).run()
                         : new ProvisioningBench(plan.work().resolve("provisioning"), List.of(5_000, 50_000),
