@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * {@code bench/README.md}). Prints one Markdown table per benchmark, headed by the machine's cores and the commit.
  *
  * <pre>
- * Bench [--smoke] [--only intake,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]
+ * Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]
  * </pre>
  * {@code --work} is where repositories, worktrees and servers' data go: by default {@code /dev/shm} (tmpfs) when it
  * exists, because on a shared virtual disk the time of writing 50,000 files swings with other machines' load and
@@ -47,7 +47,7 @@ public final class Bench {
                 case "--work" -> workBase = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: Bench [--smoke] [--only intake,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]");
+                            + "; usage: Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]");
                     System.exit(2);
                 }
             }

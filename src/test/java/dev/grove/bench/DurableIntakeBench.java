@@ -86,7 +86,14 @@ public final class DurableIntakeBench {
         final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong other = new AtomicLong();
+        /** What the other answers were: a status code, or the client's exception. */
+        final Map<String, AtomicLong> otherKinds = new java.util.concurrent.ConcurrentHashMap<>();
         String firstAnswer = "";
+
+        void other(String kind) {
+            other.incrementAndGet();
+            otherKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        }
     }
 
     public List<MarkdownTable> run() throws Exception {
@@ -195,8 +202,11 @@ public final class DurableIntakeBench {
             Figures f = e.getValue();
             t.note("Grove, " + (e.getKey().equals(EMBEDDED) ? "embedded H2" : "PostgreSQL") + ": first answer `"
                     + f.firstAnswer.replace('`', '\'') + "`; " + f.accepted.get() + " deliveries answered 202 and "
-                    + "the queue holds the same number as pending (checked); " + f.other.get() + " other answers");
+                    + "the queue holds the same number as pending (checked); " + f.other.get() + " other answers"
+                    + (f.otherKinds.isEmpty() ? "" : " " + new java.util.TreeMap<>(f.otherKinds)));
         }
+        t.note("floor: " + fl.accepted.get() + " answered 202, " + fl.other.get() + " other answers"
+                + (fl.otherKinds.isEmpty() ? "" : " " + new java.util.TreeMap<>(fl.otherKinds)));
         if (pg == null) {
             t.note("PostgreSQL: " + postgresSkipped);
         } else {
@@ -257,7 +267,7 @@ public final class DurableIntakeBench {
 
     private static void count(Figures f, int status) {
         if (status == 202) f.accepted.incrementAndGet();
-        else f.other.incrementAndGet();
+        else f.other("HTTP " + status);
     }
 
     /** Answers within {@code duration} from {@code concurrency} threads sending back to back. */
@@ -275,7 +285,7 @@ public final class DurableIntakeBench {
                         if (System.nanoTime() <= end) ok.incrementAndGet();
                     }
                 } catch (Exception e) {
-                    f.other.incrementAndGet();
+                    f.other(e.getClass().getSimpleName()); // this thread stops sending
                 } finally {
                     done.countDown();
                 }
@@ -303,7 +313,7 @@ public final class DurableIntakeBench {
                 synchronized (h) {
                     h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
                 }
-                if (e != null) f.other.incrementAndGet();
+                if (e != null) f.other((e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
                 else count(f, r.statusCode());
                 return null;
             }));

@@ -41,6 +41,8 @@ public final class ProcessBench {
     static final RepoRef REPO = new RepoRef("octo-org", "bench");
     static final long INSTALLATION = 4242;
     static final String LABELER = "Codertocat";
+    /** The durable queue's line when a process starts a job (an issue's run, here). */
+    private static final Pattern RUNNING = Pattern.compile("delivery \\S+: running ");
     private static final Pattern IMAGE_OPTIONS = Pattern.compile("JDK_JAVA_OPTIONS=\"([^\"]+)\"");
 
     private final Path work;
@@ -146,6 +148,8 @@ public final class ProcessBench {
         int jobThreads = GroveServerSeam.longJobThreads();
         Map<Integer, double[]> result = new TreeMap<>(); // processes → {wall, ideal}
         Map<Integer, String> checks = new TreeMap<>();
+        Map<Integer, String> shares = new TreeMap<>(); // processes → issue runs per process
+        Map<Integer, double[]> agents = new TreeMap<>(); // processes → {last agent start after t0, median agent time} (s)
         try (GitHubApiStub github = github()) {
             for (int processes : List.of(1, 2)) {
                 Bench.progress("scale-out: " + processes + " process" + (processes == 1 ? "" : "es") + ", "
@@ -193,6 +197,21 @@ public final class ProcessBench {
                                     + " agent starts for " + tasksPerIssue + " tasks");
                         }
                     }
+                    List<Double> starts = new ArrayList<>();
+                    List<Double> times = new ArrayList<>();
+                    try (var files = Files.list(marks)) {
+                        for (Path start : files.filter(x -> x.toString().endsWith(".start")).toList()) {
+                            double at = mark(start);
+                            starts.add((at - t0) / 1000.0);
+                            Path exit = Path.of(start.toString().replaceFirst("\\.start$", ".exit"));
+                            if (Files.exists(exit)) times.add((mark(exit) - at) / 1000.0);
+                        }
+                    }
+                    agents.put(processes, new double[] {starts.stream().mapToDouble(Double::doubleValue).max()
+                            .orElse(Double.NaN), Stats.percentile(times, 50)});
+                    List<String> share = new ArrayList<>();
+                    for (GroveProcess g : grove) share.add(String.valueOf(RUNNING.matcher(g.output()).results().count()));
+                    shares.put(processes, String.join(" + ", share));
                     int ran = 0;
                     for (int p = 1; p <= processes; p++) {
                         if (Files.exists(work.resolve("data-scale-" + processes + "-" + p).resolve("worktrees"))) ran++;
@@ -207,16 +226,19 @@ public final class ProcessBench {
         }
         int total = issues * tasksPerIssue;
         MarkdownTable t = new MarkdownTable("Two processes against one: " + total + " tasks on one PostgreSQL",
-                "processes", "wall (s)", "ideal wall (s)", "efficiency (ideal / wall)", "checked");
+                "processes", "wall (s)", "ideal wall (s)", "efficiency (ideal / wall)", "issue runs per process",
+                "last agent started (s)", "agent time, median (s)", "checked");
         for (var e : result.entrySet()) {
             double[] w = e.getValue();
-            t.row(String.valueOf(e.getKey()), f2(w[0]), f2(w[1]), f2(w[1] / w[0]), checks.get(e.getKey()));
+            double[] a = agents.get(e.getKey());
+            t.row(String.valueOf(e.getKey()), f2(w[0]), f2(w[1]), f2(w[1] / w[0]), shares.get(e.getKey()), f2(a[0]),
+                    f2(a[1]), checks.get(e.getKey()));
         }
         double one = result.get(1)[0];
         double two = result.get(2)[0];
         double idealSpeedUp = result.get(1)[1] / result.get(2)[1];
         t.row("2 vs 1", "speed-up " + f2(one / two) + "×", "ideal " + f2(idealSpeedUp) + "×",
-                "scale-out efficiency " + f2(one / two / idealSpeedUp), "wall(1) / wall(2) / ideal speed-up");
+                "scale-out efficiency " + f2(one / two / idealSpeedUp), "", "", "", "wall(1) / wall(2) / ideal speed-up");
         t.note(issues + " labeled issues of " + tasksPerIssue + " tasks (" + total + " tasks), GROVE_MAX_PARALLEL="
                 + maxParallel + " on each process, each process runs " + jobThreads + " issue runs at once "
                 + "(GroveServer.LONG_JOB_THREADS); Grove's example agent sleeping " + agentSeconds + " s in the "
@@ -225,7 +247,8 @@ public final class ProcessBench {
         t.note("with two processes the deliveries alternate between them; each configuration on a fresh "
                 + "PostgreSQL schema at " + dev.grove.store.Database.redact(TestDatabases.postgresUrl())
                 + "; GROVE_COMMENT_INTERVAL=0 for both; wall = first delivery sent → last tracking comment's final "
-                + "edit; one run each; all processes and agents on this one machine's cores");
+                + "edit; last agent started: after the first delivery; one run each; all processes and agents on this one "
+                + "machine's cores");
         return List.of(t);
     }
 
@@ -294,6 +317,11 @@ public final class ProcessBench {
             return files.filter(p -> p.getFileName().toString().startsWith(issue + "-")
                     && p.getFileName().toString().endsWith(suffix)).count();
         }
+    }
+
+    /** A time an agent wrote ({@code date +%s%N}), in ms since the epoch. */
+    private static double mark(Path file) throws IOException {
+        return Long.parseLong(Files.readString(file).strip()) / 1e6;
     }
 
     static double rssMiB(long pid) {
