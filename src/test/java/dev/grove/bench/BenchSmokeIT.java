@@ -64,6 +64,7 @@ class BenchSmokeIT {
         String report = smoke("heap");
         assertTrue(report.contains("### Live heap after many deliveries"), report);
         assertEquals(1, rows(report, "| 100 |"), report);
+        assertEquals(1, rows(report, "| 200 |"), report);
         assertEquals(1, rows(report, "| 300 |"), report);
         assertTrue(report.contains("300 deliveries, 300 config reads, 0 failed jobs"), report);
     }
