@@ -153,8 +153,8 @@ public final class DeliveryHeapBench {
         t.note("sent " + BATCH + " at a time by 4 client threads, each batch waited to idle; " + warmUp
                 + " warm-up deliveries first; live heap = MemoryMXBean used heap after System.gc() ×3, with the "
                 + "queue idle and the stand-in's request journal cleared; this JVM also holds the load generator "
-                + "and WireMock (constant); the embedded H2's page cache (H2's default CACHE_SIZE, 16 MiB) is on the "
-                + "heap and fills as the tables grow, up to that bound");
+                + "and WireMock (constant); the embedded H2's page cache is on this heap and grows with the tables up "
+                + "to its bound (H2's CACHE_SIZE), a likely part of any growth, not measured apart");
         return List.of(t);
     }
 
