@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * {@code bench/README.md}). Prints one Markdown table per benchmark, headed by the machine's cores and the commit.
  *
  * <pre>
- * Bench [--smoke] [--only intake,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]
+ * Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]
  * </pre>
  * {@code --work} is where repositories, worktrees and servers' data go: by default {@code /dev/shm} (tmpfs) when it
  * exists, because on a shared virtual disk the time of writing 50,000 files swings with other machines' load and
@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * Orchestration includes the memory figures: they are read from the same {@code grove serve} process.
  */
 public final class Bench {
-    public static final List<String> ALL = List.of("intake", "provisioning", "orchestration", "sandbox");
+    public static final List<String> ALL = List.of("intake", "durable-intake", "heap", "rss", "scale-out",
+            "provisioning", "orchestration", "sandbox");
 
     /** What to run and how much. */
     public record Plan(Set<String> only, boolean smoke, Path work) {
@@ -46,7 +47,7 @@ public final class Bench {
                 case "--work" -> workBase = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: Bench [--smoke] [--only intake,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]");
+                            + "; usage: Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]");
                     System.exit(2);
                 }
             }
@@ -100,6 +101,21 @@ public final class Bench {
                                 Duration.ofMillis(500), 1).run()
                         : new IntakeBench(plan.work().resolve("intake"), 16, Duration.ofSeconds(5), 400,
                                 Duration.ofSeconds(5), 3).run();
+                case "durable-intake" -> plan.smoke()
+                        ? new DurableIntakeBench(plan.work().resolve("durable-intake"), 4, Duration.ofMillis(500), 50,
+                                Duration.ofMillis(500), Duration.ofMillis(500), 1).run()
+                        : new DurableIntakeBench(plan.work().resolve("durable-intake"), 16, Duration.ofSeconds(5), 400,
+                                Duration.ofSeconds(10), Duration.ofSeconds(5), 3).run();
+                case "heap" -> plan.smoke()
+                        ? new DeliveryHeapBench(plan.work().resolve("heap"), 50, 100, 300, Duration.ZERO).run()
+                        : new DeliveryHeapBench(plan.work().resolve("heap"), 1_000, 2_000, 1_000_000,
+                                Duration.ofMinutes(7)).run();
+                case "rss" -> plan.smoke()
+                        ? new ProcessBench(plan.work().resolve("rss")).rss(2, 1.0)
+                        : new ProcessBench(plan.work().resolve("rss")).rss(8, 15.0);
+                case "scale-out" -> plan.smoke()
+                        ? new ProcessBench(plan.work().resolve("scale-out")).scaleOut(2, 1, 1, 1.0)
+                        : new ProcessBench(plan.work().resolve("scale-out")).scaleOut(8, 2, 2, 15.0);
                 case "provisioning" -> plan.smoke()
                         ? new ProvisioningBench(plan.work().resolve("provisioning"), List.of(200), List.of(1), 20, 1).run()
                         : new ProvisioningBench(plan.work().resolve("provisioning"), List.of(5_000, 50_000),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grove.testing.TestDatabases;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -41,6 +42,51 @@ class BenchSmokeIT {
                 + "the sink received (\\d+) jobs for (\\d+) deliveries").matcher(report);
         assertTrue(command.find(), "a command is enqueued:\n" + report);
         assertEquals(command.group(2), command.group(1), "the sink received every command");
+    }
+
+    @Test
+    void durableIntakeRecordsEveryDeliveryOnBothDatabasesBesideTheFloor() throws Exception {
+        TestDatabases.requirePostgres();
+        String report = smoke("durable-intake");
+        assertTrue(report.contains("### Durable intake"), report);
+        assertEquals(5, rows(report, "| throughput", "| p50", "| p99 latency", "| p99 of all", "| p99.9"), report);
+        assertFalse(report.contains("| skipped"), "PostgreSQL was measured:\n" + report);
+        for (String db : new String[] {"embedded H2", "PostgreSQL"}) {
+            Matcher m = Pattern.compile("Grove, " + db + ": first answer `202 [^`]*queued[^`]*`; (\\d+) deliveries "
+                    + "answered 202 and the queue holds the same number as pending \\(checked\\); 0 other answers")
+                    .matcher(report);
+            assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, db + " recorded every delivery:\n" + report);
+        }
+    }
+
+    @Test
+    void heapIsReadAfterDeliveriesRecordedHandledAndKept() throws Exception {
+        String report = smoke("heap");
+        assertTrue(report.contains("### Live heap after many deliveries"), report);
+        assertEquals(1, rows(report, "| 100 |"), report);
+        assertEquals(1, rows(report, "| 200 |"), report);
+        assertEquals(1, rows(report, "| 300 |"), report);
+        assertTrue(report.contains("300 deliveries, 300 config reads, 0 failed jobs"), report);
+    }
+
+    @Test
+    void rssOfTheJarIsSampledWithTasksRunningUnderTheImagesOptions() throws Exception {
+        String report = smoke("rss");
+        assertTrue(report.contains("### Resident memory of `java -jar grove.jar serve` with 2 tasks running"), report);
+        assertTrue(report.contains("read from the Dockerfile (the README's Memory section quotes the same)"), report);
+        assertEquals(3, rows(report, "| idle", "| all 2 agents running", "| peak"), report);
+    }
+
+    @Test
+    void scaleOutRunsTheTasksWithOneProcessAndWithTwo() throws Exception {
+        TestDatabases.requirePostgres();
+        String report = smoke("scale-out");
+        assertTrue(report.contains("### Two processes against one"), report);
+        assertTrue(report.contains("| 1 |") && report.contains("every agent started once, 1 of 1 processes ran tasks"),
+                report);
+        assertTrue(report.contains("| 2 |") && report.contains("every agent started once, 2 of 2 processes ran tasks"),
+                report);
+        assertEquals(1, rows(report, "| 2 vs 1 | speed-up"), report);
     }
 
     @Test

@@ -209,7 +209,7 @@ public final class OrchestrationBench {
     }
 
     /** When the tracking comment was last edited to say the run is done (ms since the epoch), or null. */
-    private static Long doneAt(GitHubApiStub github, String editPath) {
+    static Long doneAt(GitHubApiStub github, String editPath) {
         for (ServeEvent e : github.server().getAllServeEvents()) {
             if (e.getRequest().getMethod().value().equals("PATCH") && e.getRequest().getUrl().equals(editPath)
                     && e.getRequest().getBodyAsString().contains("(done)")) {

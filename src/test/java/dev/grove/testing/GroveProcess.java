@@ -66,13 +66,27 @@ public final class GroveProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts {@code java <jvmOptions> -jar grove.jar serve} and waits until it listens: the JVM exactly as given (the
+     * other methods add options for a quicker start-up), e.g. none, with {@code JDK_JAVA_OPTIONS} in {@code env}.
+     */
+    public static GroveProcess serve(List<String> jvmOptions, Map<String, String> env, Path logDir) {
+        GroveProcess p = start(jvmOptions, env, logDir, "serve");
+        p.awaitListening();
+        return p;
+    }
+
     /** Starts {@code java -jar grove.jar <args>} without waiting for anything. */
     public static GroveProcess start(Map<String, String> env, Path logDir, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // quicker start-up on small machines; the jar and its code are what users run
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", jar().toString()));
+        // quicker start-up on small machines; the jar and its code are what users run
+        return start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), env, logDir, args);
+    }
+
+    private static GroveProcess start(List<String> jvmOptions, Map<String, String> env, Path logDir, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> childEnv = pb.environment();

@@ -1,0 +1,332 @@
+package dev.grove.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.app.AppConfig;
+import dev.grove.app.GroveServerSeam;
+import dev.grove.store.Database;
+import dev.grove.testing.TestDatabases;
+import dev.grove.testing.WebhookFixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Webhook intake with durable recording: {@code POST /webhook} of a {@code grove serve} wired exactly as in
+ * production ({@code GroveServer.start}, the real {@code DurableJobQueue}): signature check, parse, route, then the
+ * delivery and its db-scheduler job recorded in one transaction, on the embedded H2 database and on PostgreSQL;
+ * beside the floor, a bare Javalin endpoint that reads the body and answers 202. The job consumer is paused (its
+ * schedulers take no jobs), so what is timed is intake alone and every delivery stays recorded as {@code QUEUED}:
+ * at the end the queue's pending count must equal the number of 202 answers.
+ *
+ * <p>Every request carries a body of its own (a real GitHub never sends the same body twice; Grove ignores a
+ * replayed body), signed, with a new delivery id; the floor gets the same kind of requests. Throughput: closed
+ * loop, {@code concurrency} threads. Latency: an open-loop schedule of {@code rate} requests per second, each
+ * latency measured from the request's intended send time (no coordinated omission), recorded in an HdrHistogram.
+ */
+public final class DurableIntakeBench {
+    static final String SECRET = "bench-webhook-secret";
+    static final String EVENT = "issue_comment";
+    static final String COMMAND = "/grove status";
+    static final String FLOOR = "floor";
+    static final String EMBEDDED = "embedded";
+    static final String POSTGRES = "postgres";
+
+    private final Path work;
+    private final int concurrency;
+    private final Duration window;
+    private final int rate;
+    private final Duration latencyWindow;
+    private final Duration warmUp;
+    private final int runs;
+    private final HttpClient client;
+    private final UniqueBodies bodies;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public DurableIntakeBench(Path work, int concurrency, Duration window, int rate, Duration latencyWindow,
+            Duration warmUp, int runs) {
+        this.work = work;
+        this.concurrency = concurrency;
+        this.window = window;
+        this.rate = rate;
+        this.latencyWindow = latencyWindow;
+        this.warmUp = warmUp;
+        this.runs = runs;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4, daemon())).build();
+        ObjectNode command = WebhookFixtures.payload("issue_comment.created");
+        ((ObjectNode) command.get("comment")).put("body", COMMAND);
+        // ADJUSTED: the comment's node_id carries each request's number, so that no two bodies are the same
+        this.bodies = new UniqueBodies(command, "comment", "node_id", SECRET);
+    }
+
+    /** Per target: throughput, p50 and p99 per run, every latency of every run, and the answers. */
+    static final class Figures {
+        final Stats rps = new Stats();
+        final Stats p50 = new Stats();
+        final Stats p99 = new Stats();
+        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong other = new AtomicLong();
+        /** What the other answers were: a status code, or the client's exception. */
+        final Map<String, AtomicLong> otherKinds = new java.util.concurrent.ConcurrentHashMap<>();
+        String firstAnswer = "";
+
+        void other(String kind) {
+            other.incrementAndGet();
+            otherKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    public List<MarkdownTable> run() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("GROVE_PORT", "0");
+        env.put("GROVE_ADMIN_PORT", "0");
+        env.put("GROVE_WEBHOOK_SECRET", SECRET);
+        env.put("GROVE_APP_ID", "12345");
+        env.put("GROVE_PRIVATE_KEY_FILE", BenchKeys.writePrivateKey(work.resolve("app.pem")).toString());
+        env.put("GROVE_GITHUB_API", "http://127.0.0.1:9"); // never called: intake makes no GitHub call
+        String postgresUrl = null;
+        String postgresSkipped = postgresReachable();
+        if (postgresSkipped == null) {
+            postgresUrl = TestDatabases.postgresUrlWithSchema(TestDatabases.freshSchema());
+        }
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        Map<String, GroveServerSeam.Durable> groves = new LinkedHashMap<>();
+        Map<String, URI> uris = new LinkedHashMap<>();
+        IntakeBench.BareServer floor = IntakeBench.bareJavalin();
+        try {
+            uris.put(FLOOR, URI.create("http://127.0.0.1:" + floor.port() + "/webhook"));
+            Map<String, String> embedded = new HashMap<>(env);
+            embedded.put("GROVE_DATA_DIR", work.resolve("data-embedded").toString());
+            groves.put(EMBEDDED, GroveServerSeam.startDurable(AppConfig.fromEnv(embedded)));
+            if (postgresUrl != null) {
+                Map<String, String> pg = new HashMap<>(env);
+                pg.put("GROVE_DATA_DIR", work.resolve("data-postgres").toString());
+                pg.put("GROVE_DATABASE_URL", postgresUrl);
+                groves.put(POSTGRES, GroveServerSeam.startDurable(AppConfig.fromEnv(pg)));
+            }
+            for (var g : groves.entrySet()) {
+                g.getValue().jobs().pause(); // the consumer takes no job: intake alone is timed
+                uris.put(g.getKey(), URI.create("http://127.0.0.1:" + g.getValue().server().port() + "/webhook"));
+            }
+            for (var u : uris.entrySet()) {
+                Figures f = new Figures();
+                figures.put(u.getKey(), f);
+                HttpResponse<String> first = client.send(request(u.getValue()), HttpResponse.BodyHandlers.ofString());
+                f.firstAnswer = first.statusCode() + " " + first.body();
+                count(f, first.statusCode());
+                closedLoop(u.getValue(), warmUp, f); // JIT, connections and database pools warm
+            }
+            for (int r = 0; r < runs; r++) {
+                Bench.progress("durable-intake: run " + (r + 1) + "/" + runs);
+                for (var u : uris.entrySet()) { // one at a time, interleaved run by run
+                    Figures f = figures.get(u.getKey());
+                    f.rps.add(closedLoop(u.getValue(), window, f) / (window.toNanos() / 1e9));
+                    Histogram h = openLoop(u.getValue(), f);
+                    f.p50.add(h.getValueAtPercentile(50) / 1e6);
+                    f.p99.add(h.getValueAtPercentile(99) / 1e6);
+                    f.all.add(h);
+                }
+            }
+            for (var g : groves.entrySet()) {
+                int pending = g.getValue().jobs().pending();
+                long accepted = figures.get(g.getKey()).accepted.get();
+                if (pending != accepted) {
+                    throw new IllegalStateException(g.getKey() + ": " + accepted + " deliveries answered 202 but "
+                            + pending + " recorded as queued");
+                }
+            }
+        } finally {
+            floor.close();
+            for (GroveServerSeam.Durable g : groves.values()) g.close();
+        }
+        return List.of(table(figures, postgresSkipped));
+    }
+
+    private MarkdownTable table(Map<String, Figures> figures, String postgresSkipped) {
+        Figures fl = figures.get(FLOOR);
+        Figures em = figures.get(EMBEDDED);
+        Figures pg = figures.get(POSTGRES);
+        MarkdownTable t = new MarkdownTable("Durable intake: `POST /webhook` recording each delivery and its job, "
+                + "embedded H2 and PostgreSQL, beside the bare Javalin floor",
+                "figure", "floor: bare Javalin, read body, 202", "Grove, embedded H2", "ratio (embedded)",
+                "Grove, PostgreSQL", "ratio (PostgreSQL)", "aim");
+        String skipped = "skipped";
+        t.row("throughput at concurrency " + concurrency + " (req/s)", fl.rps.show("%.0f"), em.rps.show("%.0f"),
+                Stats.ratio(em.rps, fl.rps), pg == null ? skipped : pg.rps.show("%.0f"),
+                pg == null ? skipped : Stats.ratio(pg.rps, fl.rps),
+                "embedded ≥ 0.70× floor: " + met(em.rps.median() >= 0.70 * fl.rps.median()));
+        t.row("p50 latency at " + rate + " req/s, open loop (ms)", fl.p50.show("%.2f"), em.p50.show("%.2f"),
+                Stats.ratio(em.p50, fl.p50), pg == null ? skipped : pg.p50.show("%.2f"),
+                pg == null ? skipped : Stats.ratio(pg.p50, fl.p50), "");
+        t.row("p99 latency at " + rate + " req/s, open loop (ms)", fl.p99.show("%.2f"), em.p99.show("%.2f"),
+                Stats.ratio(em.p99, fl.p99), pg == null ? skipped : pg.p99.show("%.2f"),
+                pg == null ? skipped : Stats.ratio(pg.p99, fl.p99),
+                "embedded < 2 ms: " + met(em.p99.median() < 2) + "; PostgreSQL < 5 ms: "
+                        + (pg == null ? skipped : met(pg.p99.median() < 5)));
+        t.row("p99 of all runs' latencies together (ms)", ms(fl.all, 99), ms(em.all, 99),
+                ratio(em.all, fl.all, 99), pg == null ? skipped : ms(pg.all, 99),
+                pg == null ? skipped : ratio(pg.all, fl.all, 99), "");
+        t.row("p99.9 / max of all runs' latencies (ms)", ms(fl.all, 99.9) + " / " + maxMs(fl.all),
+                ms(em.all, 99.9) + " / " + maxMs(em.all), "", pg == null ? skipped
+                        : ms(pg.all, 99.9) + " / " + maxMs(pg.all), "", "");
+        t.note("request: GitHub's published `issue_comment.created` with the comment turned into `" + COMMAND
+                + "` (routed to a job), " + bodies.length() + " bytes, the comment's `node_id` made unique per "
+                + "request (Grove ignores a body it has recorded before), HMAC-SHA256 signed, a new "
+                + "`X-GitHub-Delivery` each; the floor gets the same requests");
+        t.note("Grove: `GroveServer.start` as `grove serve` runs it, the real `DurableJobQueue`: signature check, "
+                + "parse, route, then `grove_delivery` row + db-scheduler execution inserted in one transaction, "
+                + "then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
+                + "the tables only grow during the run");
+        for (var e : figures.entrySet()) {
+            if (e.getKey().equals(FLOOR)) continue;
+            Figures f = e.getValue();
+            t.note("Grove, " + (e.getKey().equals(EMBEDDED) ? "embedded H2" : "PostgreSQL") + ": first answer `"
+                    + f.firstAnswer.replace('`', '\'') + "`; " + f.accepted.get() + " deliveries answered 202 and "
+                    + "the queue holds the same number as pending (checked); " + f.other.get() + " other answers"
+                    + (f.otherKinds.isEmpty() ? "" : " " + new java.util.TreeMap<>(f.otherKinds)));
+        }
+        t.note("floor: " + fl.accepted.get() + " answered 202, " + fl.other.get() + " other answers"
+                + (fl.otherKinds.isEmpty() ? "" : " " + new java.util.TreeMap<>(fl.otherKinds)));
+        if (pg == null) {
+            t.note("PostgreSQL: " + postgresSkipped);
+        } else {
+            t.note("PostgreSQL: " + Database.redact(TestDatabases.postgresUrl()) + " (a fresh schema), same machine");
+        }
+        t.note("load generator: java.net.http.HttpClient (HTTP/1.1, keep-alive) in the same JVM as the servers; "
+                + "throughput: " + concurrency + " threads, closed loop, " + window.toMillis() + " ms per run; "
+                + "latency: open loop, " + rate + " req/s for " + latencyWindow.toMillis() + " ms per run, each "
+                + "latency from the request's intended send time (coordinated omission avoided), HdrHistogram");
+        t.note("median (min–max) over " + runs + " runs, the three targets interleaved run by run; "
+                + "ratio = Grove / floor");
+        return t;
+    }
+
+    private static String met(boolean ok) {
+        return ok ? "met" : "NOT met";
+    }
+
+    private static String ms(Histogram h, double p) {
+        return h.getTotalCount() == 0 ? "–" : String.format(Locale.ROOT, "%.2f", h.getValueAtPercentile(p) / 1e6);
+    }
+
+    private static String maxMs(Histogram h) {
+        return h.getTotalCount() == 0 ? "–" : String.format(Locale.ROOT, "%.2f", h.getMaxValue() / 1e6);
+    }
+
+    private static String ratio(Histogram grove, Histogram floor, double p) {
+        if (grove.getTotalCount() == 0 || floor.getTotalCount() == 0) return "–";
+        return String.format(Locale.ROOT, "%.2f×",
+                (double) grove.getValueAtPercentile(p) / Math.max(1, floor.getValueAtPercentile(p)));
+    }
+
+    /** Null when PostgreSQL answers; else why it is skipped (on CI, where it must be there, a failure). */
+    static String postgresReachable() {
+        try (Connection c = DriverManager.getConnection(TestDatabases.postgresUrl())) {
+            c.isValid(5);
+            return null;
+        } catch (Exception e) {
+            String why = "not reachable at " + Database.redact(TestDatabases.postgresUrl()) + " (" + e.getMessage()
+                    + "); set GROVE_TEST_DATABASE_URL";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new IllegalStateException("PostgreSQL " + why, e);
+            return why;
+        }
+    }
+
+    private HttpRequest request(URI uri) {
+        long n = sequence.incrementAndGet();
+        UniqueBodies.Signed s = bodies.next(n);
+        return HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "GitHub-Hookshot/bench")
+                .header("X-GitHub-Event", EVENT)
+                .header("X-GitHub-Delivery", "bench-durable-" + n)
+                .header("X-Hub-Signature-256", s.signature())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(s.body()))
+                .build();
+    }
+
+    private static void count(Figures f, int status) {
+        if (status == 202) f.accepted.incrementAndGet();
+        else f.other("HTTP " + status);
+    }
+
+    /** Answers within {@code duration} from {@code concurrency} threads sending back to back. */
+    private long closedLoop(URI uri, Duration duration, Figures f) throws InterruptedException {
+        AtomicLong ok = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        CountDownLatch done = new CountDownLatch(concurrency);
+        ExecutorService threads = Executors.newFixedThreadPool(concurrency, daemon());
+        for (int i = 0; i < concurrency; i++) {
+            threads.execute(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        HttpResponse<Void> r = client.send(request(uri), HttpResponse.BodyHandlers.discarding());
+                        count(f, r.statusCode());
+                        if (System.nanoTime() <= end) ok.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    f.other(e.getClass().getSimpleName()); // this thread stops sending
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        threads.shutdown();
+        return ok.get();
+    }
+
+    /** Latencies (ns) of {@code rate × latencyWindow} requests sent on a fixed schedule, from the schedule. */
+    private Histogram openLoop(URI uri, Figures f) throws Exception {
+        int count = (int) (rate * latencyWindow.toNanos() / 1_000_000_000L);
+        long period = 1_000_000_000L / rate;
+        Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        List<CompletableFuture<?>> all = new ArrayList<>(count);
+        long t0 = System.nanoTime() + 10_000_000L;
+        for (int i = 0; i < count; i++) {
+            long intended = t0 + i * period;
+            HttpRequest req = request(uri); // made before its time: the client's own work is not timed
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            all.add(client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
+                long latency = System.nanoTime() - intended;
+                synchronized (h) {
+                    h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
+                }
+                if (e != null) f.other((e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
+                else count(f, r.statusCode());
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        return h;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        return r -> {
+            Thread t = new Thread(r, "bench-client");
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
