@@ -246,6 +246,15 @@ public final class GroveServer implements AutoCloseable {
         Sandbox sandbox = new Sandbox(SandboxSettings.fromEnv(config.agentBaseEnv(),
                 List.of(config.dataDir(), config.privateKeyFile())));
         Sandbox.install(sandbox);
+        // what a Grove that was killed left running (see Sandbox#guarded for why that is rare) dies now
+        try {
+            for (String killed : sandbox.recordLaunchesIn(config.dataDir().resolve("sandboxes"))) {
+                log.warn("killed {}: it was left running by an earlier Grove", killed);
+            }
+        } catch (IOException e) {
+            log.warn("could not prepare {}: launches are not recorded ({})", config.dataDir().resolve("sandboxes"),
+                    e.toString());
+        }
         if (!sandbox.enabled()) {
             String bar = "!".repeat(100);
             log.warn("\n{}\n!!! {}\n{}", bar, sandbox.describe(), bar);
