@@ -21,6 +21,7 @@ import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxSettings;
 import dev.grove.report.DashboardRenderer;
 import dev.grove.publish.CommentPacer;
+import dev.grove.publish.Publisher;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.PipelineSteps;
@@ -157,8 +158,9 @@ public final class GroveServer implements AutoCloseable {
         AgentActivity activity = new AgentActivity(clock);
         AgentCatalog agents = config.agentCatalog()
                 .decorated(r -> new MeteredAgentRunner(activity.tracking(r), metrics));
+        // a push that adds a secret the redactor knows (or a key- or token-shaped string) is refused
         PipelineSteps steps = PipelineSteps.create(gatewayOf, tokens, git, agents, config.issueBudget(), store,
-                settings, clock);
+                settings, clock).withPublisher(new Publisher(git, redactor));
         IssueRunner runner = new IssueRunner(steps, settings, taskPool, TaskProgressListener.NONE)
                 .pacingComments(CommentPacer.withTimer(clock, config.commentInterval()));
         // `/grove try` and `/grove pick`
