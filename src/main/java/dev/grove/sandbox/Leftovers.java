@@ -32,6 +32,8 @@ final class Leftovers {
     private static final Logger log = LoggerFactory.getLogger(Leftovers.class);
     static final String MARK = "GROVE_SANDBOX_OF";
     private static final String SUFFIX = ".launch";
+    /** This PID namespace (the inode of {@code /proc/self/ns/pid}): a mark from another one names pids not ours. */
+    static final String PID_NS = pidNamespace();
 
     private final Path dir;
     private final ProcId self;
@@ -75,9 +77,18 @@ final class Leftovers {
         }
     }
 
-    /** The value of {@link #MARK} in every launch's environment. */
+    /** The value of {@link #MARK} in every launch's environment: this Grove's pid, start time and PID namespace. */
     String mark() {
-        return self.text();
+        return self.text() + "-" + PID_NS;
+    }
+
+    private static String pidNamespace() {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString(); // pid:[4026531836]
+            return link.replaceAll("[^0-9]", "");
+        } catch (IOException | RuntimeException e) {
+            return "0";
+        }
     }
 
     /** Records a started process; best effort (a process that ended already is not recorded). */
@@ -131,8 +142,13 @@ final class Leftovers {
         Map<String, Boolean> ownerAlive = new HashMap<>();
         for (Proc p : processTable().values()) {
             String m = p.mark();
-            if (done.contains(p.pid) || m == null || m.equals(self.text())) continue;
-            boolean alive = ownerAlive.computeIfAbsent(m, k -> ProcId.parse(k).map(ProcId::alive).orElse(false));
+            if (done.contains(p.pid) || m == null) continue;
+            String[] parts = m.split("-");
+            // a Grove in another PID namespace (a container's, seen from the host): its pids mean nothing here
+            if (parts.length < 2 || parts.length > 3 || parts.length == 3 && !parts[2].equals(PID_NS)) continue;
+            String owner = parts[0] + "-" + parts[1];
+            if (owner.equals(self.text())) continue;
+            boolean alive = ownerAlive.computeIfAbsent(owner, k -> ProcId.parse(k).map(ProcId::alive).orElse(false));
             if (!alive && kill(p)) killed.add(p.describe() + " (marked by a Grove that is gone)");
         }
         return killed;

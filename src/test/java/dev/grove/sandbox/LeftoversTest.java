@@ -64,6 +64,8 @@ class LeftoversTest {
         // a live Grove's launch (this JVM's): left alone
         Process live = start(null, "sleep", "604." + tag);
         new Leftovers(dir, ProcId.of(ProcessHandle.current().pid()).orElseThrow()).add(live.pid(), "live");
+        // a process marked by a Grove of another PID namespace (a container's, seen from the host): not ours to judge
+        Process foreign = start(dead.text() + "-1", "sleep", "605." + tag);
         awaitRunning("sleep 601." + tag);
         awaitRunning("sleep 602." + tag);
 
@@ -77,6 +79,7 @@ class LeftoversTest {
         assertEquals(3, killed.size(), killed.toString());
         assertTrue(reused.isAlive(), "a reused pid is left alone");
         assertTrue(live.isAlive(), "a live Grove's launch is left alone");
+        assertTrue(foreign.isAlive(), "another PID namespace's Grove's launch is left alone");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "only the live Grove's record is left");
         }
