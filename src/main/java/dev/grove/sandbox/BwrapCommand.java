@@ -17,12 +17,18 @@ final class BwrapCommand {
             "/etc/nsswitch.conf", "/etc/hosts", "/etc/host.conf", "/etc/mime.types", "/etc/maven", "/etc/os-release",
             "/etc/debian_version", "/etc/timezone", "/etc/protocols", "/etc/services");
     private static final List<String> ROOT_LINKS = List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
-    /** Starts socat (loopback port -> the proxy's socket) and waits until it listens. */
+    /**
+     * Starts socat (loopback port -> the proxy's socket) and waits until it listens (127.0.0.1:3128, state LISTEN, in
+     * the sandbox's own {@code /proc/net/tcp}). The check uses the shell's builtins only, first without pausing (socat
+     * listens within milliseconds), then every 10 ms, for 5 s at most: no {@code grep} or {@code sleep} process per try.
+     */
     static final String PROXY_PART = "socat TCP-LISTEN:" + Sandbox.PROXY_PORT_INSIDE
             + ",bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:" + Sandbox.PROXY_SOCKET_INSIDE
             + " </dev/null >/dev/null 2>&1 &\n"
-            + "i=0; while [ $i -lt 500 ]; do grep -q ' 0100007F:0C38 00000000:0000 0A ' /proc/net/tcp && break;"
-            + " sleep 0.01; i=$((i+1)); done\n";
+            + "i=0; while [ $i -lt 700 ]; do\n"
+            + "  while read -r _ a _ st _; do [ \"$a $st\" = '0100007F:0C38 0A' ] && break 2; done </proc/net/tcp\n"
+            + "  i=$((i+1)); [ $i -gt 200 ] && sleep 0.01\n"
+            + "done\n";
     /**
      * The watchdog: waits for a shared lock on Grove's lifeline, which Grove holds exclusively while it lives, then
      * kills every process of the sandbox. It matters only if bubblewrap's own parent-death signal was never armed:
