@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * the further paths the launch names; never the data folder, the App key, Grove's HOME or another worktree;</li>
  * <li><b>network</b> per {@link NetworkPolicy}: none, the allow list through {@link EgressProxy}, or open;</li>
  * <li><b>limits</b>: wall time, a data-segment limit per process, a process count, the log cut at its cap. Timeout,
- * cancel and Grove's own death ({@code --die-with-parent}) kill the sandbox's PID 1, and with it every process
- * inside, double forks included; bubblewrap's PID 1 reaps what is orphaned inside, so nothing reaches Grove.</li>
+ * cancel and Grove's own death kill the sandbox's PID 1, and with it every process inside, double forks included;
+ * bubblewrap's PID 1 reaps what is orphaned inside, so nothing reaches Grove. Grove's death, {@code kill -9}
+ * included: the parent-death signal armed before exec ({@link #guarded}) and by bubblewrap, the watchdog on Grove's
+ * {@link Lifeline} for a sandbox whose PID 1 had not armed it yet, and {@link Leftovers} reaped at the next start.</li>
  * </ul>
  * With {@code GROVE_SANDBOX=off} a launch runs as before: {@code setsid} in the worktree, the given environment,
  * the process group killed at the end. If the sandbox cannot start, every launch fails with the reason and the fix.
