@@ -58,5 +58,6 @@ done
 say ENVIRON "$found"
 k=$(cat "@KEY@" 2>/dev/null) || k=""
 say KEY "${k:-FAILED}"
-say APIKEY "${ANTHROPIC_API_KEY:-none}"
+# its own API key, to its output only (Grove posts the last lines, redacted); a file holding it would not be pushed
+printf 'APIKEY: %s\n' "${ANTHROPIC_API_KEY:-none}"
 exit 0

@@ -22,6 +22,7 @@ import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxSettings;
 import dev.grove.report.DashboardRenderer;
 import dev.grove.publish.CommentPacer;
+import dev.grove.publish.Publisher;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.PipelineSteps;
@@ -162,8 +163,9 @@ public final class GroveServer implements AutoCloseable {
         AgentActivity activity = new AgentActivity(clock);
         AgentCatalog agents = config.agentCatalog()
                 .decorated(r -> new MeteredAgentRunner(activity.tracking(r), metrics));
+        // a push that adds a secret the redactor knows (or a key- or token-shaped string) is refused
         PipelineSteps steps = PipelineSteps.create(gatewayOf, tokens, git, agents, config.issueBudget(), store,
-                settings, clock);
+                settings, clock).withPublisher(new Publisher(git, redactor));
         IssueRunner runner = new IssueRunner(steps, settings, taskPool, TaskProgressListener.NONE)
                 .pacingComments(CommentPacer.withTimer(clock, config.commentInterval()));
         // `/grove try` and `/grove pick`
@@ -270,6 +272,15 @@ public final class GroveServer implements AutoCloseable {
         Sandbox sandbox = new Sandbox(SandboxSettings.fromEnv(config.agentBaseEnv(),
                 List.of(config.dataDir(), config.privateKeyFile())));
         Sandbox.install(sandbox);
+        // what a Grove that was killed left running (see Sandbox#guarded for why that is rare) dies now
+        try {
+            for (String killed : sandbox.recordLaunchesIn(config.dataDir().resolve("sandboxes"))) {
+                log.warn("killed {}: it was left running by an earlier Grove", killed);
+            }
+        } catch (IOException e) {
+            log.warn("could not prepare {}: launches are not recorded ({})", config.dataDir().resolve("sandboxes"),
+                    e.toString());
+        }
         if (!sandbox.enabled()) {
             String bar = "!".repeat(100);
             log.warn("\n{}\n!!! {}\n{}", bar, sandbox.describe(), bar);

@@ -96,4 +96,10 @@ public interface GitClient {
 
     /** Files, added and removed lines between the worktree's base and its HEAD commit. */
     DiffStat diffStat(Worktree worktree);
+
+    /**
+     * The lines each commit from the worktree's base to its HEAD adds, by file (every commit, not only the end
+     * result: a push carries them all). Binary files have no lines.
+     */
+    java.util.Map<String, List<String>> addedLines(Worktree worktree);
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -644,6 +645,36 @@ public final class JGitClient implements GitClient {
             removed += cols[1].equals("-") ? 0 : Integer.parseInt(cols[1]);
         }
         return new DiffStat(files, added, removed);
+    }
+
+    @Override
+    public Map<String, List<String>> addedLines(Worktree worktree) {
+        String out = cli.check(cliTarget(worktree), "-c", "core.quotePath=false", "log", "-p", "--format=",
+                "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", "-U0", worktree.baseSha() + "..HEAD");
+        return parseAddedLines(out);
+    }
+
+    /** The added lines of {@code git log -p -U0} output, by file. */
+    static Map<String, List<String>> parseAddedLines(String patch) {
+        Map<String, List<String>> added = new java.util.LinkedHashMap<>();
+        String file = null;
+        boolean inHunk = false;
+        for (String line : patch.split("\n", -1)) {
+            if (line.startsWith("diff --git ")) {
+                inHunk = false;
+                file = null;
+            } else if (!inHunk && line.startsWith("+++ ")) {
+                String name = line.substring(4);
+                if (name.endsWith("\t")) name = name.substring(0, name.length() - 1); // git's mark of a name with a space
+                if (name.startsWith("\"") && name.endsWith("\"")) name = name.substring(1, name.length() - 1);
+                file = name.startsWith("b/") ? name.substring(2) : name;
+            } else if (line.startsWith("@@")) {
+                inHunk = true;
+            } else if (inHunk && file != null && line.startsWith("+")) {
+                added.computeIfAbsent(file, f -> new ArrayList<>()).add(line.substring(1));
+            }
+        }
+        return added;
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

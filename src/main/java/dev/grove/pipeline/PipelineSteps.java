@@ -24,4 +24,9 @@ public record PipelineSteps(LongFunction<GitHubGateway> gateways, GitClient git,
         return new PipelineSteps(gateways, git, new Workspaces(git, tokens, settings.paths()),
                 new AgentStep(agents, budget, store, settings.agentTimeout()), new Publisher(git), store, clock);
     }
+
+    /** The same steps with {@code p} publishing (the server's, which knows its secrets). */
+    public PipelineSteps withPublisher(Publisher p) {
+        return new PipelineSteps(gateways, git, workspaces, agents, p, store, clock);
+    }
 }

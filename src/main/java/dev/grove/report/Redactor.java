@@ -3,6 +3,7 @@ package dev.grove.report;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -24,23 +25,40 @@ public final class Redactor {
     /** Values shorter than this are not treated as secrets: they would redact ordinary words. */
     static final int MIN_SECRET = 8;
 
-    private static final List<Pattern> SHAPES = List.of(
+    /** Secret-shaped strings, each with what it is (said instead of the value). */
+    private static final List<Shape> SHAPES = List.of(
             // PEM blocks (a private key, a certificate...), also when cut off before the END line
-            Pattern.compile("-----BEGIN [A-Z0-9 ]+-----[\\s\\S]*?(?:-----END [A-Z0-9 ]+-----|\\z)"),
+            new Shape("a PEM block (a private key?)",
+                    "-----BEGIN [A-Z0-9 ]+-----[\\s\\S]*?(?:-----END [A-Z0-9 ]+-----|\\z)"),
             // GitHub tokens: installation (ghs_), personal (ghp_), OAuth (gho_), user-to-server (ghu_), refresh (ghr_)
-            Pattern.compile("\\bgh[pousr]_[A-Za-z0-9]{30,}\\b"),
-            Pattern.compile("\\bgithub_pat_[A-Za-z0-9_]{30,}\\b"),
+            new Shape("a GitHub token", "\\bgh[pousr]_[A-Za-z0-9]{30,}\\b"),
+            new Shape("a GitHub token", "\\bgithub_pat_[A-Za-z0-9_]{30,}\\b"),
             // Anthropic, OpenAI
-            Pattern.compile("\\bsk-ant-[A-Za-z0-9_\\-]{20,}"),
-            Pattern.compile("\\bsk-(?:proj-)?[A-Za-z0-9_\\-]{32,}"),
+            new Shape("an Anthropic API key", "\\bsk-ant-[A-Za-z0-9_\\-]{20,}"),
+            new Shape("an API key (sk-...)", "\\bsk-(?:proj-)?[A-Za-z0-9_\\-]{32,}"),
             // AWS access key ids, Slack tokens, Google API keys
-            Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
-            Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-            Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"),
+            new Shape("an AWS access key id", "\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
+            new Shape("a Slack token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+            new Shape("a Google API key", "\\bAIza[0-9A-Za-z_\\-]{35}"),
             // JSON web tokens (the App's JWT)
-            Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
+            new Shape("a JSON web token", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
             // a secret in a URL's user info: https://user:secret@host
-            Pattern.compile("(?<=://)[^/\\s:@]+:[^/\\s@]+(?=@)"));
+            new Shape("a password in a URL", "(?<=://)[^/\\s:@]+:[^/\\s@]+(?=@)"));
+
+    /**
+     * What {@link #findSecret} looks for among shapes: a private key's PEM header (not any PEM block: certificates are
+     * public) and the token shapes; not a URL's user info (docs are full of {@code postgres://user:pass@localhost}).
+     */
+    private static final List<Shape> FOUND_SHAPES = List.of(
+            new Shape("a private key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"),
+            SHAPES.get(1), SHAPES.get(2), SHAPES.get(3), SHAPES.get(4), SHAPES.get(5), SHAPES.get(6), SHAPES.get(7),
+            SHAPES.get(8));
+
+    private record Shape(String what, Pattern pattern) {
+        Shape(String what, String regex) {
+            this(what, Pattern.compile(regex));
+        }
+    }
 
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
@@ -86,12 +104,33 @@ public final class Redactor {
                 out = out.replace(secret, MARK);
             }
         }
-        for (Pattern shape : SHAPES) {
-            Matcher m = shape.matcher(out);
+        for (Shape shape : SHAPES) {
+            Matcher m = shape.pattern().matcher(out);
             if (m.find()) {
                 out = m.replaceAll(Matcher.quoteReplacement(MARK));
             }
         }
         return out;
+    }
+
+    /**
+     * What secret {@code text} holds, said without the secret: "a secret value Grove knows" (Grove's own, an agent's
+     * key, a token Grove was issued) or the shape it has ("a GitHub token", ...); empty when it holds none.
+     */
+    public Optional<String> findSecret(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String secret : secrets) {
+            if (text.contains(secret)) {
+                return Optional.of("a secret value Grove knows (one of its own, or a key an agent is given)");
+            }
+        }
+        for (Shape shape : FOUND_SHAPES) {
+            if (shape.pattern().matcher(text).find()) {
+                return Optional.of("something shaped like " + shape.what());
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -17,13 +17,26 @@ final class BwrapCommand {
             "/etc/nsswitch.conf", "/etc/hosts", "/etc/host.conf", "/etc/mime.types", "/etc/maven", "/etc/os-release",
             "/etc/debian_version", "/etc/timezone", "/etc/protocols", "/etc/services");
     private static final List<String> ROOT_LINKS = List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
-    /** Starts socat (loopback port -> the proxy's socket), waits until it listens, then runs the command. */
-    static final String PROXY_WRAPPER = "socat TCP-LISTEN:" + Sandbox.PROXY_PORT_INSIDE
+    /**
+     * Starts socat (loopback port -> the proxy's socket) and waits until it listens (127.0.0.1:3128, state LISTEN, in
+     * the sandbox's own {@code /proc/net/tcp}). The check uses the shell's builtins only, first without pausing (socat
+     * listens within milliseconds), then every 10 ms, for 5 s at most: no {@code grep} or {@code sleep} process per try.
+     */
+    static final String PROXY_PART = "socat TCP-LISTEN:" + Sandbox.PROXY_PORT_INSIDE
             + ",bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:" + Sandbox.PROXY_SOCKET_INSIDE
             + " </dev/null >/dev/null 2>&1 &\n"
-            + "i=0; while [ $i -lt 500 ]; do grep -q ' 0100007F:0C38 00000000:0000 0A ' /proc/net/tcp && break;"
-            + " sleep 0.01; i=$((i+1)); done\n"
-            + "exec \"$@\"\n";
+            + "i=0; while [ $i -lt 700 ]; do\n"
+            + "  while read -r _ a _ st _; do [ \"$a $st\" = '0100007F:0C38 0A' ] && break 2; done </proc/net/tcp\n"
+            + "  i=$((i+1)); [ $i -gt 200 ] && sleep 0.01\n"
+            + "done\n";
+    /**
+     * The watchdog: waits for a shared lock on Grove's lifeline, which Grove holds exclusively while it lives, then
+     * kills every process of the sandbox. It matters only if bubblewrap's own parent-death signal was never armed:
+     * bubblewrap's PID 1 arms it only after setting the sandbox up, so a Grove killed during that set-up would leave
+     * the sandbox running without it.
+     */
+    static final String WATCHDOG_PART = "( exec 9<" + Sandbox.LIFELINE_INSIDE + " && /usr/bin/flock -s 9 && kill -9 -1 )"
+            + " </dev/null >/dev/null 2>&1 &\n";
 
     private BwrapCommand() {
     }
@@ -62,6 +75,12 @@ final class BwrapCommand {
      */
     static List<String> build(String bwrap, Launch launch, SandboxSettings settings, List<String> toolchain, Path runtime, int uid,
             Path proxySocket, Path commonDir) {
+        return build(bwrap, launch, settings, toolchain, runtime, uid, proxySocket, commonDir, null);
+    }
+
+    /** @param lifeline the file Grove holds locked while it lives (see {@link #WATCHDOG_PART}), or null */
+    static List<String> build(String bwrap, Launch launch, SandboxSettings settings, List<String> toolchain, Path runtime, int uid,
+            Path proxySocket, Path commonDir, Path lifeline) {
         List<String> a = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--new-session",
                 "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grove-sandbox"));
         if (launch.network().mode() != NetworkPolicy.Mode.OPEN) a.add("--unshare-net");
@@ -97,10 +116,9 @@ final class BwrapCommand {
             parents(b.path, made, a);
             a.addAll(List.of(b.writable ? "--bind" : "--ro-bind", b.path.toString(), b.path.toString()));
         }
-        if (proxySocket != null) {
-            a.addAll(List.of("--dir", "/run", "--dir", "/run/grove", "--bind", proxySocket.toString(),
-                    Sandbox.PROXY_SOCKET_INSIDE));
-        }
+        if (proxySocket != null || lifeline != null) a.addAll(List.of("--dir", "/run", "--dir", "/run/grove"));
+        if (proxySocket != null) a.addAll(List.of("--bind", proxySocket.toString(), Sandbox.PROXY_SOCKET_INSIDE));
+        if (lifeline != null) a.addAll(List.of("--ro-bind", lifeline.toString(), Sandbox.LIFELINE_INSIDE));
         a.addAll(List.of("--chdir", launch.workDir().toAbsolutePath().normalize().toString(), "--"));
         if (uid >= 0) {
             a.addAll(List.of("/usr/bin/setpriv", "--reuid", String.valueOf(uid), "--regid", String.valueOf(uid),
@@ -108,8 +126,9 @@ final class BwrapCommand {
         }
         a.addAll(List.of("/usr/bin/prlimit", "--nproc=" + settings.maxProcesses(), "--data=" + settings.memoryBytes(),
                 "--core=0", "--"));
-        if (proxySocket != null) {
-            a.addAll(List.of("/bin/sh", "-c", PROXY_WRAPPER, "grove-sandbox"));
+        if (proxySocket != null || lifeline != null) {
+            a.addAll(List.of("/bin/sh", "-c", (lifeline != null ? WATCHDOG_PART : "")
+                    + (proxySocket != null ? PROXY_PART : "") + "exec \"$@\"\n", "grove-sandbox"));
         }
         a.addAll(launch.command());
         return a;

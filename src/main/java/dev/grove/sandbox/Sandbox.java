@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * the further paths the launch names; never the data folder, the App key, Grove's HOME or another worktree;</li>
  * <li><b>network</b> per {@link NetworkPolicy}: none, the allow list through {@link EgressProxy}, or open;</li>
  * <li><b>limits</b>: wall time, a data-segment limit per process, a process count, the log cut at its cap. Timeout,
- * cancel and Grove's own death ({@code --die-with-parent}) kill the sandbox's PID 1, and with it every process
- * inside, double forks included; bubblewrap's PID 1 reaps what is orphaned inside, so nothing reaches Grove.</li>
+ * cancel and Grove's own death kill the sandbox's PID 1, and with it every process inside, double forks included;
+ * bubblewrap's PID 1 reaps what is orphaned inside, so nothing reaches Grove. Grove's death, {@code kill -9}
+ * included: the parent-death signal armed before exec ({@link #guarded}) and by bubblewrap, the watchdog on Grove's
+ * {@link Lifeline} for a sandbox whose PID 1 had not armed it yet, and {@link Leftovers} reaped at the next start.</li>
  * </ul>
  * With {@code GROVE_SANDBOX=off} a launch runs as before: {@code setsid} in the worktree, the given environment,
  * the process group killed at the end. If the sandbox cannot start, every launch fails with the reason and the fix.
@@ -47,6 +49,7 @@ public final class Sandbox {
     static final String HOME = "/home/agent";
     static final String PROXY_SOCKET_INSIDE = "/run/grove/proxy.sock";
     static final int PROXY_PORT_INSIDE = 3128;
+    static final String LIFELINE_INSIDE = "/run/grove/lifeline";
 
     public enum Ending { EXITED, TIMED_OUT, CANCELLED, INTERRUPTED, NOT_STARTED }
 
@@ -62,6 +65,9 @@ public final class Sandbox {
     private final int groveGid;
     private final BitSet uidsInUse = new BitSet();
     private final AtomicInteger sockets = new AtomicInteger();
+    private volatile Leftovers leftovers;
+    private Lifeline lifeline;
+    private boolean lifelineTried;
     private Path runtimeDir;
     private List<String> toolchain;
     private String problem;
@@ -97,6 +103,24 @@ public final class Sandbox {
     /** Makes {@code sandbox} the one every launch uses (called once at start by {@code grove serve}). */
     public static void install(Sandbox sandbox) {
         system = sandbox;
+    }
+
+    /**
+     * Records each launch in {@code dir} (under the data folder) while it runs, then kills what a Grove that is gone
+     * left running there (see {@link Leftovers}). Called once at start by {@code grove serve}.
+     *
+     * @return a line per process killed
+     */
+    public List<String> recordLaunchesIn(Path dir) throws IOException {
+        Leftovers l = new Leftovers(dir);
+        List<String> killed = l.reap();
+        leftovers = l;
+        return killed;
+    }
+
+    /** Package seam for tests: records launches as {@code l} says, without reaping. */
+    void recordLaunchesWith(Leftovers l) {
+        leftovers = l;
     }
 
     public SandboxSettings settings() {
@@ -184,10 +208,12 @@ public final class Sandbox {
             }
             makeReadable(launch);
             List<String> argv = BwrapCommand.build(bwrap, launch, settings, toolchain(), runtime, uid,
-                    proxy == null ? null : proxy.socket(), GitDirs.commonDirOf(launch.workDir()));
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(launch.workDir().toFile()).redirectErrorStream(true);
+                    proxy == null ? null : proxy.socket(), GitDirs.commonDirOf(launch.workDir()), lifeline(runtime));
+            ProcessBuilder pb = new ProcessBuilder(guarded(argv)).directory(launch.workDir().toFile())
+                    .redirectErrorStream(true);
             pb.environment().clear();
             pb.environment().putAll(environment(launch));
+            mark(pb);
             return supervise(launch, pb, pump, started, true);
         } catch (IOException e) {
             pump.closeLog();
@@ -230,10 +256,59 @@ public final class Sandbox {
         argv.add(setsid());
         argv.add("-w");
         argv.addAll(launch.command());
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(launch.workDir().toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(guarded(argv)).directory(launch.workDir().toFile())
+                .redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(launch.env());
+        mark(pb);
         return supervise(launch, pb, pump, started, false);
+    }
+
+    /**
+     * {@code argv} run so that it dies with Grove, whatever way Grove ends ({@code kill -9} included): setpriv arms the
+     * parent-death signal (SIGKILL) and execs a shell that execs {@code argv} only if its parent still is Grove. If
+     * Grove died before the signal was armed, the process has been handed to another parent already, and it exits
+     * instead. bubblewrap arms the same signal for itself and for its PID 1 inside ({@code --die-with-parent}), and
+     * the kernel kills everything in a PID namespace whose PID 1 dies.
+     *
+     * <p>The signal fires when the <em>thread</em> that started the process ends (Java starts it from the calling
+     * thread: posix_spawn of jspawnhelper, which execs it). {@link #supervise} starts the process on the calling thread
+     * and that thread waits for it to end, so the thread outlives the process.
+     */
+    static List<String> guarded(List<String> argv) {
+        if (!Files.isExecutable(Path.of(SETPRIV))) return argv;
+        List<String> out = new ArrayList<>(List.of(SETPRIV, "--pdeathsig", "KILL", "--", "/bin/sh", "-c",
+                "[ \"$PPID\" = \"$1\" ] || exit 125; shift; exec \"$@\"", "grove-guard",
+                String.valueOf(ProcessHandle.current().pid())));
+        out.addAll(argv);
+        return out;
+    }
+
+    private static final String SETPRIV = "/usr/bin/setpriv";
+
+    /** The pid of the process that holds the lifeline, or -1 (tests). */
+    synchronized long lifelinePid() {
+        return lifeline == null ? -1 : lifeline.pid();
+    }
+
+    /** The lifeline's file (see {@link Lifeline}), held from the first sandbox on; null if it could not be held. */
+    private synchronized Path lifeline(Path runtime) {
+        if (!lifelineTried) {
+            lifelineTried = true;
+            try {
+                lifeline = Lifeline.hold(runtime.resolve("lifeline"));
+            } catch (IOException e) {
+                log.warn("sandboxes run without a watchdog: {}", e.getMessage());
+            }
+        }
+        return lifeline == null ? null : lifeline.file();
+    }
+
+    /** The mark by which a later Grove finds what this one left running (see {@link Leftovers}). */
+    private void mark(ProcessBuilder pb) {
+        Leftovers l = leftovers;
+        pb.environment().remove(Leftovers.MARK);
+        if (l != null) pb.environment().put(Leftovers.MARK, l.mark());
     }
 
     private OutputPump openLog(Launch launch) throws IOException {
@@ -251,6 +326,8 @@ public final class Sandbox {
             pump.closeLog();
             return new Result(Ending.NOT_STARTED, -1, "", since(started), e.getMessage());
         }
+        Leftovers recorded = leftovers;
+        if (recorded != null) recorded.add(process.pid(), launch.label());
         Runnable kill = sandboxed ? () -> killSandbox(process) : () -> killTree(process);
         launch.cancel().onCancel(kill);
         Thread reader = new Thread(() -> pump.drain(process.getInputStream()), "sandbox-output-" + process.pid());
@@ -281,6 +358,7 @@ public final class Sandbox {
                     pump.tail(), since(started), null);
         } finally {
             launch.cancel().forget(kill);
+            if (recorded != null) recorded.remove(process.pid());
         }
     }
 

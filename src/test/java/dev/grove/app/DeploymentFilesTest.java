@@ -38,7 +38,9 @@ class DeploymentFilesTest {
     /** Variables Grove sets for the agents, setup and verify commands it starts (it reads none of them), or refuses to pass. */
     private static final Set<String> NOT_SETTINGS = Set.of("GROVE_PROMPT_FILE", "GROVE_TASK_TITLE", "GROVE_TASK_PATHS",
             "GROVE_ISSUE_NUMBER", "GROVE_TASK_NUMBER", "GROVE_REPOSITORY", "GROVE_PLANNING", "GROVE_REVISE",
-            "GROVE_ATTEMPT", "GROVE_VERIFY", "GROVE_SETUP", "GROVE_DB_URL");
+            "GROVE_ATTEMPT", "GROVE_VERIFY", "GROVE_SETUP", "GROVE_DB_URL",
+            // set by Grove on each launch (the mark of the Grove that started it), never read from its settings
+            "GROVE_SANDBOX_OF");
 
     @TempDir
     Path tmp;

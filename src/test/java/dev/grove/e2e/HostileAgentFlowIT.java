@@ -131,22 +131,21 @@ class HostileAgentFlowIT extends GroveE2E {
         assertFalse(Files.exists(marks.resolve("hooks")), "a planted hook ran");
         assertFalse(Files.exists(marks.resolve("payload")), "the agent's fsmonitor or filter ran");
 
-        // task 1 landed on the real origin, nothing anywhere else
+        // nothing went where the agent chose; task 1's report holds what it stole (the App key, Grove's environment),
+        // so the push scan refused it: nothing of it reached origin either
         assertEquals(Map.of(), GitFixtures.refs(evil), "a push went where the agent chose");
-        assertTrue(groveBranchesOnOrigin().contains(TASK1), groveBranchesOnOrigin().toString());
-        assertEquals("docs/notes.md\nattack-report.txt",
-                String.join("\n", GitFixtures.runGit(origin, "diff", "--name-only", "main", TASK1).lines()
-                        .sorted((a, b) -> a.startsWith("docs") ? -1 : 1).toList()));
+        assertFalse(groveBranchesOnOrigin().contains(TASK1), groveBranchesOnOrigin().toString());
+        String tracking = lastTrackingComment();
+        assertTrue(tracking.contains("refusing to push `" + TASK1 + "`: `attack-report.txt` adds a line holding"),
+                tracking);
         // task 2 tampered with the clone: Grove refused to run git on it, so it pushed nothing
         assertFalse(groveBranchesOnOrigin().contains(TASK2));
-        String tracking = lastTrackingComment();
         assertTrue(tracking.contains("changed by someone other than Grove"), tracking);
 
         // no secret in anything Grove sent to GitHub
         List<String> secrets = secrets(key);
         List<ReceivedRequest> requests = github.all();
         assertFalse(requests.isEmpty());
-        boolean redacted = false;
         for (ReceivedRequest r : requests) {
             List<String> texts = new ArrayList<>(List.of(r.url()));
             if (r.body() != null) {
@@ -157,14 +156,9 @@ class HostileAgentFlowIT extends GroveE2E {
                 for (String secret : secrets) {
                     assertFalse(text.contains(secret), r.method() + " " + r.url() + " carries a secret: " + text);
                 }
-                redacted |= text.contains("[redacted]");
             }
         }
-        List<ReceivedRequest> prs = github.requests("POST", "/repos/octo-org/shop/pulls");
-        assertEquals(1, prs.size());
-        String prBody = prs.get(0).body().path("body").asText();
-        assertTrue(prBody.contains("APIKEY: [redacted]"), "the agent's last lines, redacted: " + prBody);
-        assertTrue(redacted, "what the agent echoed was redacted");
+        assertEquals(List.of(), github.requests("POST", "/repos/octo-org/shop/pulls"), "no pull request: nothing pushed");
 
         // the dashboard (admin port) shows nothing of the key through the agent's link
         String dashboard = server.getAdmin("/").body();
@@ -204,12 +198,17 @@ class HostileAgentFlowIT extends GroveE2E {
             assertEquals(0, files.count(), "the agent wrote outside its worktree");
         }
         assertFalse(Files.exists(home.resolve(".gitconfig")), "the agent wrote Grove's HOME");
-        // what the agent was never handed stays out of origin; its own ANTHROPIC_API_KEY (GROVE_AGENT_ENV hands it over
-        // so that it can call the model) is its to leak: Grove pushes what the agent wrote as it is (the APIKEY line
-        // shows this), and redacts it only from what it posts
+        // nothing secret reached origin (a file holding the agent's own key would not be pushed: SecretInPushFlowIT);
+        // what the agent printed of its own key reached GitHub redacted
         for (String secret : secrets(key)) {
-            if (!secret.equals(anthropicKey)) assertFalse(report1.contains(secret), "a secret reached origin: " + secret);
+            assertFalse(GitFixtures.runGit(origin, "log", "-p", "main.." + TASK1).contains(secret),
+                    "a secret reached origin: " + secret);
         }
+        String prBody = github.requests("POST", "/repos/octo-org/shop/pulls").stream()
+                .filter(r -> r.body().path("head").asText().equals(TASK1)).findFirst().orElseThrow()
+                .body().path("body").asText();
+        assertTrue(prBody.contains("APIKEY: [redacted]"), "the agent's last lines, redacted: " + prBody);
+        assertFalse(prBody.contains(anthropicKey), prBody);
         // with the clone untouched, task 2 is published too
         assertTrue(groveBranchesOnOrigin().contains(TASK2));
     }

@@ -76,4 +76,22 @@ class RedactorTest {
         Redactor r = new Redactor(List.of("p&ss<word>\"42"));
         assertEquals("<pre>[redacted]</pre>", r.redact("<pre>" + DashboardRenderer.esc("p&ss<word>\"42") + "</pre>"));
     }
+
+    @Test
+    void findSecretSaysWhatKindNeverTheValue() {
+        Redactor r = new Redactor(List.of("agent-key-0f3c9a7e41b2"));
+        assertEquals(java.util.Optional.of("a secret value Grove knows (one of its own, or a key an agent is given)"),
+                r.findSecret("API_KEY=agent-key-0f3c9a7e41b2"));
+        assertEquals(java.util.Optional.of("something shaped like a private key"),
+                r.findSecret("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        assertEquals(java.util.Optional.of("something shaped like a GitHub token"),
+                r.findSecret("token: ghs_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"));
+        assertEquals(java.util.Optional.of("something shaped like an Anthropic API key"),
+                r.findSecret("sk-ant-api03-" + "abcdefghijklmnopqrstuvwxyz012345"));
+        // public, or ordinary: not secrets
+        assertEquals(java.util.Optional.empty(), r.findSecret("-----BEGIN CERTIFICATE-----"));
+        assertEquals(java.util.Optional.empty(), r.findSecret("DATABASE_URL=postgres://user:pass@localhost/db"));
+        assertEquals(java.util.Optional.empty(), r.findSecret("agent-key is not the key"));
+        assertEquals(java.util.Optional.empty(), r.findSecret(""));
+    }
 }

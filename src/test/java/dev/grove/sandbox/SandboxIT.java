@@ -224,6 +224,35 @@ class SandboxIT {
         assertNoProcessWith(marker);
     }
 
+    /**
+     * The watchdog inside each sandbox: when Grove's lifeline goes (here: its holder is killed; in real life: Grove
+     * dies before bubblewrap's PID 1 armed its own death signal), it kills every process of the sandbox.
+     */
+    @Test
+    void theWatchdogKillsTheSandboxWhenGrovesLifelineGoes() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Sandbox sandbox = sandbox();
+        java.util.concurrent.CompletableFuture<Boolean> up = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Sandbox.Result> result = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> sandbox.run(script("""
+                        ( setsid sh -c 'sleep 300' & )
+                        echo up
+                        sleep 302
+                        """, Map.of("GROVE_TEST_MARKER", marker), Duration.ofSeconds(120))
+                        .withNetwork(NetworkPolicy.allow(List.of("example.com")))
+                        .withOutput(line -> {
+                            if (line.equals("up")) up.complete(true);
+                        })));
+        up.get(60, TimeUnit.SECONDS);
+        assertTrue(countProcessesWith(marker) >= 4, "the sandbox's processes run");
+        long holder = sandbox.lifelinePid();
+        assertTrue(holder > 0, "the lifeline is held");
+        ProcessHandle.of(holder).orElseThrow().destroyForcibly();
+        Sandbox.Result r = result.get(20, TimeUnit.SECONDS);
+        assertNotEquals(0, r.exitCode(), "the agent was killed, it did not end on its own");
+        assertNoProcessWith(marker);
+    }
+
     @Test
     void memoryProcessesAndOutputAreCapped() throws Exception {
         Sandbox small = sandbox(64L << 20, 24, 1L << 20);
