@@ -15,6 +15,8 @@ import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ReviseRequest;
 import dev.grove.pipeline.Reviser;
+import dev.grove.pipeline.RunOptions;
+import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -192,12 +194,32 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
-            done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()))
-                    .ifPresent(saved -> tasks.runner().showStatus(saved.request()));
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue(), config.baseOr(r.defaultBranch()),
+                    r.defaultBranch());
+            Optional<SavedPlan> saved = done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()));
+            if (t.merged() && saved.isPresent()) {
+                startHeldTasks(saved.get(), config);
+            }
+            saved.ifPresent(s -> tasks.runner().showStatus(s.request()));
         } catch (IOException e) {
             throw new UncheckedIOException("clean-up of " + r.repo() + "#" + t.pullNumber() + " failed", e);
         }
+    }
+
+    /**
+     * After a task PR merged: the issue's tasks held back until their predecessors merge (left {@code WAITING} by the
+     * run) run now, from the updated base; a task whose predecessors are not all merged yet is held again.
+     */
+    private void startHeldTasks(SavedPlan saved, RepoConfig config) {
+        RunRequest req = saved.request();
+        Set<Integer> held = tasks.store().tasks(req.repo(), req.issueNumber()).stream()
+                .filter(rec -> rec.key().inPlan() && rec.status() == TaskStatus.WAITING)
+                .map(TaskRecord::number).collect(java.util.stream.Collectors.toSet());
+        if (held.isEmpty()) {
+            return;
+        }
+        log.info("{}#{}: a predecessor merged; tasks {} may start now", req.repo(), req.issueNumber(), held);
+        tasks.runner().run(req, new RunOptions(config, held, saved.plan()));
     }
 
     /**

@@ -565,6 +565,64 @@ public final class JGitClient implements GitClient {
         }
     }
 
+    @Override
+    public BranchMerge mergeIntoBranch(CachedRepo repo, String branch, String headSha, String otherSha, String message,
+            String authorName, String authorEmail) {
+        if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
+            throw new GitException("not a valid branch name: " + branch);
+        }
+        Path gitDir = repo.gitDir();
+        CommonDir.verify(gitDir, repo.cloneUrl());
+        return withRepoLock(gitDir, () -> {
+            try (Repository r = open(gitDir); RevWalk walk = new RevWalk(r)) {
+                RevCommit head = walk.parseCommit(ObjectId.fromString(headSha));
+                RevCommit other = walk.parseCommit(ObjectId.fromString(otherSha));
+                if (walk.isMergedInto(other, head)) {
+                    pointBranch(r, branch, head);
+                    return new BranchMerge(head.name(), false, List.of());
+                }
+                walk.reset();
+                if (walk.isMergedInto(head, other)) {
+                    pointBranch(r, branch, other);
+                    return new BranchMerge(other.name(), true, List.of());
+                }
+                ResolveMerger m = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(r, true);
+                if (!m.merge(head, other)) {
+                    return new BranchMerge(head.name(), false, unmerged(m));
+                }
+                org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent(authorName, authorEmail);
+                org.eclipse.jgit.lib.CommitBuilder commit = new org.eclipse.jgit.lib.CommitBuilder();
+                commit.setTreeId(m.getResultTreeId());
+                commit.setParentIds(head, other);
+                commit.setAuthor(who);
+                commit.setCommitter(who);
+                commit.setMessage(message);
+                ObjectId merged;
+                try (org.eclipse.jgit.lib.ObjectInserter ins = r.newObjectInserter()) {
+                    merged = ins.insert(commit);
+                    ins.flush();
+                }
+                pointBranch(r, branch, merged);
+                return new BranchMerge(merged.name(), true, List.of());
+            } catch (IOException e) {
+                throw new GitException("could not merge " + otherSha + " into " + branch + " of " + repo.repo() + ": "
+                        + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Points the local branch at {@code id} (made if missing); called under the clone's lock. */
+    private static void pointBranch(Repository r, String branch, ObjectId id) throws IOException {
+        RefUpdate u = r.updateRef(Constants.R_HEADS + branch);
+        u.setNewObjectId(id);
+        u.setForceUpdate(true);
+        RefUpdate.Result res = u.update();
+        if (res != RefUpdate.Result.NEW && res != RefUpdate.Result.FORCED && res != RefUpdate.Result.FAST_FORWARD
+                && res != RefUpdate.Result.NO_CHANGE) {
+            throw new GitException("could not point " + branch + " at " + id.name() + ": " + res);
+        }
+    }
+
     private static List<String> unmerged(ResolveMerger m) {
         Set<String> files = new TreeSet<>(m.getUnmergedPaths());
         if (m.getFailingPaths() != null) {
