@@ -10,6 +10,7 @@ import dev.grove.model.RunRequest;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.pipeline.BaseConflict;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
@@ -193,9 +194,11 @@ public final class CommandDispatcher {
         GitHubGateway github = gateways.apply(r.installationId());
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
+            List<BaseConflict> conflicts = new ArrayList<>();
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
                     t.merged(), config.deleteBranchOnMerge(), config.closeIssue(), config.baseOr(r.defaultBranch()),
-                    r.defaultBranch());
+                    r.defaultBranch(), conflicts::add);
+            conflicts.forEach(c -> resolve(github, r, c, config));
             Optional<SavedPlan> saved = done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()));
             if (t.merged() && saved.isPresent()) {
                 startHeldTasks(saved.get(), config);
@@ -204,6 +207,24 @@ public final class CommandDispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException("clean-up of " + r.repo() + "#" + t.pullNumber() + " failed", e);
         }
+    }
+
+    /**
+     * An open task PR that conflicts with the base after another merged: with {@code auto_resolve} (the default) its
+     * task is revised with the conflict named; otherwise the PR gets a comment naming the files.
+     */
+    private void resolve(GitHubGateway github, Triggers.Repo r, BaseConflict c, RepoConfig config) {
+        int pr = c.task().prNumber();
+        String what = "`" + c.base() + "` changed when #" + c.mergedPr() + " merged, and merging it into this branch"
+                + " conflicts in " + c.fileList() + ".";
+        if (!config.autoResolve()) {
+            comment(github, r.repo(), pr, what + " Grove left the branch as it is (`auto_resolve: false`): resolve"
+                    + " the conflict here, or ask `/grove revise` with what to do.");
+            return;
+        }
+        reviser.revise(new ReviseRequest(r.repo(), r.installationId(), r.cloneUrl(), r.defaultBranch(), pr, what
+                + " Rework this task's change so that it applies on top of `" + c.base() + "` as it is now, keeping"
+                + " what the other change did to " + c.fileList() + ".", List.of(), "grove"), config);
     }
 
     /**

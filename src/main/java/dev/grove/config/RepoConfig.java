@@ -9,6 +9,8 @@ import java.util.List;
  * defines: a repository never names a command for the agent. {@code maxTasks} caps a plan (and the attempts of
  * {@code /grove try}); {@code measure} (optional) scores experiments: the last line of its output is a number.
  * {@code closeIssue}: when every task PR of an issue is merged, Grove posts a summary and closes the issue.
+ * {@code autoResolve}: when a task PR merges and another open task PR of the issue then conflicts with the base, Grove
+ * revises that task with the conflict named (true), or only comments on its PR naming the files (false).
  */
 public record RepoConfig(
         String triggerLabel,
@@ -25,7 +27,16 @@ public record RepoConfig(
         int maxTasks,
         String measure,
         Budget budget,
-        boolean closeIssue) {
+        boolean closeIssue,
+        boolean autoResolve) {
+
+    /** Without {@code auto_resolve} (true: conflicts are revised). */
+    public RepoConfig(String triggerLabel, int maxParallel, String branchPrefix, String base, String permission,
+            boolean requireCodeOwners, String agent, String verify, Duration verifyTimeout, boolean draftOnFailure,
+            boolean deleteBranchOnMerge, int maxTasks, String measure, Budget budget, boolean closeIssue) {
+        this(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent, verify, verifyTimeout,
+                draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue, true);
+    }
 
     /**
      * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per

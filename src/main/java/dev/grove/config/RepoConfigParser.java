@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class RepoConfigParser {
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
-            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue");
+            "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue", "auto_resolve");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -106,6 +106,7 @@ public final class RepoConfigParser {
         String measure;
         RepoConfig.Budget budget;
         boolean closeIssue;
+        boolean autoResolve;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -124,6 +125,7 @@ public final class RepoConfigParser {
             measure = d.measure();
             budget = d.budget();
             closeIssue = d.closeIssue();
+            autoResolve = d.autoResolve();
         }
 
         String describeDefault(String key) {
@@ -143,6 +145,7 @@ public final class RepoConfigParser {
                 case "measure" -> d.measure() == null ? "none" : d.measure();
                 case "budget" -> "none";
                 case "close_issue" -> d.closeIssue();
+                case "auto_resolve" -> d.autoResolve();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -221,6 +224,10 @@ public final class RepoConfigParser {
                     if (!v.isBoolean()) return "must be true or false";
                     closeIssue = v.asBoolean();
                 }
+                case "auto_resolve" -> {
+                    if (!v.isBoolean()) return "must be true or false";
+                    autoResolve = v.asBoolean();
+                }
                 case "budget" -> {
                     return budget(v);
                 }
@@ -280,7 +287,8 @@ public final class RepoConfigParser {
 
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
-                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue);
+                    verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue,
+                    autoResolve);
         }
     }
 }

@@ -44,6 +44,7 @@ public record ExperimentSettings(RepoConfig config, List<String> promptVariants)
     private static RepoConfig with(RepoConfig c, String verify, String measure, int maxTasks, Duration timeout) {
         return new RepoConfig(c.triggerLabel(), c.maxParallel(), c.branchPrefix(), c.base(), c.permission(),
                 c.requireCodeOwners(), c.agent(), verify, timeout == null ? c.verifyTimeout() : timeout,
-                c.draftOnFailure(), c.deleteBranchOnMerge(), maxTasks, measure, c.budget(), c.closeIssue());
+                c.draftOnFailure(), c.deleteBranchOnMerge(), maxTasks, measure, c.budget(), c.closeIssue(),
+                c.autoResolve());
     }
 }

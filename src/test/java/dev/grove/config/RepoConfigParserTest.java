@@ -31,11 +31,12 @@ class RepoConfigParserTest {
                 measure: ./bench.sh --quick
                 budget: { per_task_usd: 5, per_issue_usd: 20.5, agent_minutes: 120 }
                 close_issue: false
+                auto_resolve: false
                 """, DEFAULTS, AGENTS);
         assertEquals(List.of(), r.problems());
         assertEquals(new RepoConfig("agents", 2, "grove/bots/", "develop", "maintain", true, "default", "mvn -q test",
                 Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick",
-                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false), r.config());
+                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false, false), r.config());
     }
 
     @Test

@@ -130,6 +130,65 @@ class StackedTasksFlowIT extends GroveE2E {
         assertCleanTraffic();
     }
 
+    /** Tasks 1 and 2 both append a line to README.md (outside their paths), so they conflict; task 3 does not. */
+    static final String README_AGENT = "if [ \"$GROVE_TASK_TITLE\" != 'Write the release notes' ]; then "
+            + "echo \"$GROVE_TASK_TITLE\" >> README.md; fi; " + exampleAgent(0);
+
+    /** Runs the three tasks of {@link #BODY} side by side, then GitHub merges #101. Returns tasks 2's and 3's heads. */
+    List<String> runAllThenMergeTheFirst() throws Exception {
+        github.stubIssue(REPO, ISSUE, BODY);
+        github.stubEditIssue(REPO, ISSUE);
+        startServer(README_AGENT);
+        comment("/grove run");
+        assertEquals(Set.copyOf(BRANCHES), groveBranchesOnOrigin());
+        List<String> heads = List.of(GitFixtures.originBranchSha(origin, BRANCHES.get(1)),
+                GitFixtures.originBranchSha(origin, BRANCHES.get(2)));
+        mergeOnOrigin(BRANCHES.get(0));
+        deliver("pull_request", closed(101, BRANCHES.get(0)));
+        return heads;
+    }
+
+    void assertTheCleanOneIsUpToDate(String before) {
+        String after = GitFixtures.originBranchSha(origin, BRANCHES.get(2));
+        assertEquals(before + " " + GitFixtures.originBranchSha(origin, "main"),
+                GitFixtures.runGit(origin, "log", "-1", "--format=%P", after), "main merged into task 3's branch");
+        assertTrue(github.requests("PATCH", "/repos/octo-org/shop/pulls/.*").isEmpty(), "nothing was stacked");
+    }
+
+    @Test
+    void whenATaskMergesACleanPullRequestIsUpdatedAndAConflictingOneIsNamedInAComment() throws Exception {
+        github.stubFile(REPO, ".github/grove.yml", "auto_resolve: false\n", "cc34");
+        List<String> heads = runAllThenMergeTheFirst();
+
+        assertTheCleanOneIsUpToDate(heads.get(1));
+        assertEquals(heads.get(0), GitFixtures.originBranchSha(origin, BRANCHES.get(1)), "the conflicting one is left");
+        List<String> said = commentsOn(102);
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).startsWith("`main` changed when #101 merged, and merging it into this branch conflicts"
+                + " in `README.md`. Grove left the branch as it is (`auto_resolve: false`)"), said.get(0));
+        String tracking = lastTrackingComment();
+        assertTrue(tracking.contains("#101 merged; conflicts with `main` in `README.md`"), tracking);
+        assertTrue(commentsOn(103).isEmpty(), "the clean one needs no comment");
+        assertCleanTraffic();
+    }
+
+    @Test
+    void aConflictingPullRequestIsRevisedWithTheConflictNamedByDefault() throws Exception {
+        List<String> heads = runAllThenMergeTheFirst();
+
+        assertTheCleanOneIsUpToDate(heads.get(1));
+        String prompt = java.nio.file.Files.readString(dataDir.resolve(
+                "tasks/octo-org/shop/7/make-search-ignore-case/revise-prompt.md"));
+        assertTrue(prompt.contains("`main` changed when #101 merged, and merging it into this branch conflicts in"
+                + " `README.md`."), prompt);
+        String revised = GitFixtures.originBranchSha(origin, BRANCHES.get(1));
+        assertEquals(heads.get(0), GitFixtures.runGit(origin, "rev-parse", revised + "^"),
+                "the revise is one commit on top of the branch: nothing rewritten");
+        assertTrue(commentsOn(102).stream().anyMatch(c -> c.startsWith("Pushed " + revised.substring(0, 7))),
+                commentsOn(102).toString());
+        assertCleanTraffic();
+    }
+
     /** What GitHub does when it merges a PR: a merge commit of the branch on main. Returns main's new head. */
     String mergeOnOrigin(String branch) {
         Path work = tmp.resolve("merge-" + branch.replace('/', '_'));
