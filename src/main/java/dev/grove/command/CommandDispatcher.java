@@ -235,6 +235,8 @@ public final class CommandDispatcher {
         RunRequest req = saved.request();
         Set<Integer> held = tasks.store().tasks(req.repo(), req.issueNumber()).stream()
                 .filter(rec -> rec.key().inPlan() && rec.status() == TaskStatus.WAITING)
+                // one cancelled while it waited (`/grove cancel`, the issue closed) is not started by a merge
+                .filter(rec -> tasks.runner().cancellations().cancelledBy(rec.key()).isEmpty())
                 .map(TaskRecord::number).collect(java.util.stream.Collectors.toSet());
         if (held.isEmpty()) {
             return;

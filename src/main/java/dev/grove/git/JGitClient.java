@@ -547,12 +547,16 @@ public final class JGitClient implements GitClient {
             ObjectId together = base;
             Set<String> conflicts = new TreeSet<>();
             List<String> notMerged = new ArrayList<>();
+            List<RevCommit> mergedTips = new ArrayList<>();
             for (String name : names) {
                 ResolveMerger m = (ResolveMerger) MergeStrategy.RESOLVE.newMerger(r, true);
-                m.setBase(base);
-                RevTree tip = walk.parseCommit(ObjectId.fromString(tips.get(name))).getTree();
+                RevCommit tipCommit = walk.parseCommit(ObjectId.fromString(tips.get(name)));
+                // a branch stacked on one merged in already holds its changes: only what it adds on top is merged
+                m.setBase(stackedOn(r, tipCommit, mergedTips).map(RevCommit::getTree).orElse(base));
+                RevTree tip = tipCommit.getTree();
                 if (m.merge(together, tip)) {
                     together = m.getResultTreeId();
+                    mergedTips.add(tipCommit);
                 } else {
                     conflicts.addAll(unmerged(m));
                     notMerged.add(name);
@@ -621,6 +625,21 @@ public final class JGitClient implements GitClient {
                 && res != RefUpdate.Result.NO_CHANGE) {
             throw new GitException("could not point " + branch + " at " + id.name() + ": " + res);
         }
+    }
+
+    /** The newest of {@code candidates} that {@code tip} descends from, if any. */
+    private static Optional<RevCommit> stackedOn(Repository r, RevCommit tip, List<RevCommit> candidates)
+            throws IOException {
+        RevCommit best = null;
+        try (RevWalk w = new RevWalk(r)) {
+            for (RevCommit c : candidates) {
+                w.reset();
+                if (!w.isMergedInto(w.parseCommit(c), w.parseCommit(tip))) continue;
+                w.reset();
+                if (best == null || w.isMergedInto(w.parseCommit(best), w.parseCommit(c))) best = c;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     private static List<String> unmerged(ResolveMerger m) {

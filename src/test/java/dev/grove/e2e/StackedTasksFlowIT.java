@@ -141,6 +141,15 @@ class StackedTasksFlowIT extends GroveE2E {
         startServer(README_AGENT);
         comment("/grove run");
         assertEquals(Set.copyOf(BRANCHES), groveBranchesOnOrigin());
+        // side by side from the same base, tasks 1 and 2 conflict: the merge check says so, on the issue and their checks
+        String tracking = lastTrackingComment();
+        assertTrue(tracking.contains("- :x: Task 1 and task 2 conflict in `README.md`"), tracking);
+        assertTrue(tracking.contains("- All 3 together: conflicts in `README.md`"), tracking);
+        assertEquals(Set.of("octo-org/shop#7/add-a-discount-rule", "octo-org/shop#7/make-search-ignore-case"),
+                github.requests("PATCH", "/repos/octo-org/shop/check-runs/" + CHECK_RUN).stream()
+                        .filter(r -> "neutral".equals(r.body().path("conclusion").asText())
+                                && r.body().path("output").path("title").asText().startsWith("Conflicts"))
+                        .map(r -> r.body().path("external_id").asText()).collect(Collectors.toSet()));
         List<String> heads = List.of(GitFixtures.originBranchSha(origin, BRANCHES.get(1)),
                 GitFixtures.originBranchSha(origin, BRANCHES.get(2)));
         mergeOnOrigin(BRANCHES.get(0));
