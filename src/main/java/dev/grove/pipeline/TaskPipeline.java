@@ -65,10 +65,6 @@ final class TaskPipeline {
         this.checks = new CheckRunReporter(github, steps.store());
     }
 
-    void run(Task task, TaskKey key) {
-        run(task, key, new StackStart.Base(run.baseSha()));
-    }
-
     /** Runs the task from where {@code from} says (a held task is left waiting, with why). */
     void run(Task task, TaskKey key, StackStart from) {
         TaskRecord rec = steps.store().task(key).orElseThrow();
@@ -206,8 +202,8 @@ final class TaskPipeline {
 
     /** The first line of a stacked PR's body: what it is stacked on and what happens when that merges. */
     static String stackedNote(TaskRecord on, String base) {
-        return "Stacked on " + (on.prNumber() == null ? "" : "#" + on.prNumber() + " ") + "(`" + on.branch()
-                + "`); retargeted to `" + base + "` when that merges.";
+        return "Stacked on " + (on.prNumber() == null ? "`" + on.branch() + "`" : "#" + on.prNumber() + " (`"
+                + on.branch() + "`)") + "; retargeted to `" + base + "` when that merges.";
     }
 
     /** What the tracking comment shows of a stacked task while its predecessor is open. */
