@@ -13,11 +13,14 @@ import dev.grove.model.TaskStatus;
 import dev.grove.github.CheckRunDetails;
 import dev.grove.pipeline.CiFailure;
 import dev.grove.pipeline.CiFixer;
+import dev.grove.pipeline.BaseConflict;
 import dev.grove.pipeline.Cleaner;
 import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ReviseRequest;
 import dev.grove.pipeline.Reviser;
+import dev.grove.pipeline.RunOptions;
+import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -283,13 +286,55 @@ public final class CommandDispatcher {
         GitHubGateway github = gateways.apply(r.installationId());
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
+            List<BaseConflict> conflicts = new ArrayList<>();
             Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue());
-            done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()))
-                    .ifPresent(saved -> tasks.runner().showStatus(saved.request()));
+                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue(), config.baseOr(r.defaultBranch()),
+                    r.defaultBranch(), conflicts::add);
+            conflicts.forEach(c -> resolve(github, r, c, config));
+            Optional<SavedPlan> saved = done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()));
+            if (t.merged() && saved.isPresent()) {
+                startHeldTasks(saved.get(), config);
+            }
+            saved.ifPresent(s -> tasks.runner().showStatus(s.request()));
         } catch (IOException e) {
             throw new UncheckedIOException("clean-up of " + r.repo() + "#" + t.pullNumber() + " failed", e);
         }
+    }
+
+    /**
+     * An open task PR that conflicts with the base after another merged: with {@code auto_resolve} (the default) its
+     * task is revised with the conflict named; otherwise the PR gets a comment naming the files.
+     */
+    private void resolve(GitHubGateway github, Triggers.Repo r, BaseConflict c, RepoConfig config) {
+        int pr = c.task().prNumber();
+        String what = "`" + c.base() + "` changed when #" + c.mergedPr() + " merged, and merging it into this branch"
+                + " conflicts in " + c.fileList() + ".";
+        if (!config.autoResolve()) {
+            comment(github, r.repo(), pr, what + " Grove left the branch as it is (`auto_resolve: false`): resolve"
+                    + " the conflict here, or ask `/grove revise` with what to do.");
+            return;
+        }
+        reviser.revise(new ReviseRequest(r.repo(), r.installationId(), r.cloneUrl(), r.defaultBranch(), pr, what
+                + " Rework this task's change so that it applies on top of `" + c.base() + "` as it is now, keeping"
+                + " what the other change did to " + c.fileList() + ".", List.of(), "grove"), config);
+    }
+
+    /**
+     * After a task PR merged: the issue's tasks held back until their predecessors merge (left {@code WAITING} by the
+     * run) run now, from the updated base; a task whose predecessors are not all merged yet is held again.
+     */
+    private void startHeldTasks(SavedPlan saved, RepoConfig config) {
+        RunRequest req = saved.request();
+        Set<Integer> held = tasks.store().tasks(req.repo(), req.issueNumber()).stream()
+                .filter(rec -> rec.key().inPlan() && rec.status() == TaskStatus.WAITING)
+                // one cancelled while it waited (`/grove cancel`, the issue closed) is not started by a merge
+                .filter(rec -> tasks.runner().cancellations().cancelledBy(rec.key()).isEmpty())
+                .map(TaskRecord::number).collect(java.util.stream.Collectors.toSet());
+        if (held.isEmpty()) {
+            return;
+        }
+        log.info("{}#{}: a predecessor merged; tasks {} may start now", req.repo(), req.issueNumber(), held);
+        tasks.runner().run(req, new RunOptions(config, held, saved.plan()));
     }
 
     /**

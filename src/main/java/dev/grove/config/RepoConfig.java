@@ -11,7 +11,8 @@ import java.util.List;
  * {@code closeIssue}: when every task PR of an issue is merged, Grove posts a summary and closes the issue.
  * {@code ciFixAttempts}: how many times a task is revised because another app's check failed on its pull request's
  * head (0: never). {@code setup} (null: none) is a shell command run in a task's worktree, in the sandbox, before its
- * agent starts.
+ * agent starts. {@code autoResolve}: when a task PR merges and another open task PR of the issue then conflicts with
+ * the base, Grove revises that task with the conflict named (true), or only comments on its PR naming the files (false).
  */
 public record RepoConfig(
         String triggerLabel,
@@ -30,7 +31,8 @@ public record RepoConfig(
         Budget budget,
         boolean closeIssue,
         int ciFixAttempts,
-        String setup) {
+        String setup,
+        boolean autoResolve) {
 
     /**
      * {@code budget:} limits of agent spend: dollars per task and per issue (as agents report cost), agent time per
@@ -51,7 +53,7 @@ public record RepoConfig(
     public static RepoConfig defaults(String triggerLabel, int maxParallel) {
         return new RepoConfig(triggerLabel, maxParallel, "grove/", null, "write", false, DEFAULT_AGENT, null,
                 Duration.ofMinutes(10), true, false, DEFAULT_MAX_TASKS, null, Budget.NONE, true,
-                DEFAULT_CI_FIX_ATTEMPTS, null);
+                DEFAULT_CI_FIX_ATTEMPTS, null, true);
     }
 
     /** Whether a user with {@code role} may command Grove under this config. */

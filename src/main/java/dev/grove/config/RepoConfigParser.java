@@ -25,7 +25,7 @@ public final class RepoConfigParser {
     private static final Set<String> KEYS = Set.of("trigger_label", "max_parallel", "branch_prefix", "base",
             "permission", "require_code_owners", "agent", "verify", "verify_timeout", "draft_on_failure",
             "delete_branch_on_merge", "max_tasks", "measure", "budget", "close_issue",
-            "ci_fix_attempts", "setup");
+            "ci_fix_attempts", "setup", "auto_resolve");
     private static final Pattern LABEL = Pattern.compile("[^\\r\\n,]{1,50}");
     private static final Pattern PREFIX = Pattern.compile("grove/([a-z0-9][a-z0-9._-]*/)?");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -110,6 +110,7 @@ public final class RepoConfigParser {
         boolean closeIssue;
         int ciFixAttempts;
         String setup;
+        boolean autoResolve;
 
         Builder(RepoConfig d) {
             this.d = d;
@@ -130,6 +131,7 @@ public final class RepoConfigParser {
             closeIssue = d.closeIssue();
             ciFixAttempts = d.ciFixAttempts();
             setup = d.setup();
+            autoResolve = d.autoResolve();
         }
 
         String describeDefault(String key) {
@@ -151,6 +153,7 @@ public final class RepoConfigParser {
                 case "close_issue" -> d.closeIssue();
                 case "ci_fix_attempts" -> d.ciFixAttempts();
                 case "setup" -> d.setup() == null ? "none" : d.setup();
+                case "auto_resolve" -> d.autoResolve();
                 default -> "?";
             };
             return "`" + v + "`";
@@ -229,6 +232,10 @@ public final class RepoConfigParser {
                     if (!v.isBoolean()) return "must be true or false";
                     closeIssue = v.asBoolean();
                 }
+                case "auto_resolve" -> {
+                    if (!v.isBoolean()) return "must be true or false";
+                    autoResolve = v.asBoolean();
+                }
                 case "budget" -> {
                     return budget(v);
                 }
@@ -304,7 +311,7 @@ public final class RepoConfigParser {
         RepoConfig build() {
             return new RepoConfig(triggerLabel, maxParallel, branchPrefix, base, permission, requireCodeOwners, agent,
                     verify, verifyTimeout, draftOnFailure, deleteBranchOnMerge, maxTasks, measure, budget, closeIssue,
-                    ciFixAttempts, setup);
+                    ciFixAttempts, setup, autoResolve);
         }
     }
 }

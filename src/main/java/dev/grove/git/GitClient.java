@@ -94,6 +94,17 @@ public interface GitClient {
      */
     void deleteBranch(CachedRepo repo, String branch, String protectedBranch, GitCredentials credentials);
 
+    /**
+     * Merges {@code otherSha} (the updated base) into {@code headSha} (origin's head of the branch) in memory, and points
+     * the local branch at the result: a merge commit by {@code authorName} with {@code headSha} as first parent, or
+     * {@code otherSha} itself when it already holds {@code headSha} (fast-forward); unchanged when {@code headSha}
+     * already holds {@code otherSha}. Nothing is checked out (a worktree on the branch must be removed first) and
+     * nothing is pushed; on a conflict no ref moves. The result always descends from {@code headSha}, so pushing it
+     * never rewrites origin's branch.
+     */
+    BranchMerge mergeIntoBranch(CachedRepo repo, String branch, String headSha, String otherSha, String message,
+            String authorName, String authorEmail);
+
     /** Files, added and removed lines between the worktree's base and its HEAD commit. */
     DiffStat diffStat(Worktree worktree);
 

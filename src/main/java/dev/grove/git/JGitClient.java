@@ -548,12 +548,16 @@ public final class JGitClient implements GitClient {
             ObjectId together = base;
             Set<String> conflicts = new TreeSet<>();
             List<String> notMerged = new ArrayList<>();
+            List<RevCommit> mergedTips = new ArrayList<>();
             for (String name : names) {
                 ResolveMerger m = (ResolveMerger) MergeStrategy.RESOLVE.newMerger(r, true);
-                m.setBase(base);
-                RevTree tip = walk.parseCommit(ObjectId.fromString(tips.get(name))).getTree();
+                RevCommit tipCommit = walk.parseCommit(ObjectId.fromString(tips.get(name)));
+                // a branch stacked on one merged in already holds its changes: only what it adds on top is merged
+                m.setBase(stackedOn(r, tipCommit, mergedTips).map(RevCommit::getTree).orElse(base));
+                RevTree tip = tipCommit.getTree();
                 if (m.merge(together, tip)) {
                     together = m.getResultTreeId();
+                    mergedTips.add(tipCommit);
                 } else {
                     conflicts.addAll(unmerged(m));
                     notMerged.add(name);
@@ -564,6 +568,79 @@ public final class JGitClient implements GitClient {
             throw new GitException("could not merge the branches " + names + " of " + repo.repo() + " in memory: "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public BranchMerge mergeIntoBranch(CachedRepo repo, String branch, String headSha, String otherSha, String message,
+            String authorName, String authorEmail) {
+        if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
+            throw new GitException("not a valid branch name: " + branch);
+        }
+        Path gitDir = repo.gitDir();
+        CommonDir.verify(gitDir, repo.cloneUrl());
+        return withRepoLock(gitDir, () -> {
+            try (Repository r = open(gitDir); RevWalk walk = new RevWalk(r)) {
+                RevCommit head = walk.parseCommit(ObjectId.fromString(headSha));
+                RevCommit other = walk.parseCommit(ObjectId.fromString(otherSha));
+                if (walk.isMergedInto(other, head)) {
+                    pointBranch(r, branch, head);
+                    return new BranchMerge(head.name(), false, List.of());
+                }
+                walk.reset();
+                if (walk.isMergedInto(head, other)) {
+                    pointBranch(r, branch, other);
+                    return new BranchMerge(other.name(), true, List.of());
+                }
+                ResolveMerger m = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(r, true);
+                if (!m.merge(head, other)) {
+                    return new BranchMerge(head.name(), false, unmerged(m));
+                }
+                org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent(authorName, authorEmail);
+                org.eclipse.jgit.lib.CommitBuilder commit = new org.eclipse.jgit.lib.CommitBuilder();
+                commit.setTreeId(m.getResultTreeId());
+                commit.setParentIds(head, other);
+                commit.setAuthor(who);
+                commit.setCommitter(who);
+                commit.setMessage(message);
+                ObjectId merged;
+                try (org.eclipse.jgit.lib.ObjectInserter ins = r.newObjectInserter()) {
+                    merged = ins.insert(commit);
+                    ins.flush();
+                }
+                pointBranch(r, branch, merged);
+                return new BranchMerge(merged.name(), true, List.of());
+            } catch (IOException e) {
+                throw new GitException("could not merge " + otherSha + " into " + branch + " of " + repo.repo() + ": "
+                        + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Points the local branch at {@code id} (made if missing); called under the clone's lock. */
+    private static void pointBranch(Repository r, String branch, ObjectId id) throws IOException {
+        RefUpdate u = r.updateRef(Constants.R_HEADS + branch);
+        u.setNewObjectId(id);
+        u.setForceUpdate(true);
+        RefUpdate.Result res = u.update();
+        if (res != RefUpdate.Result.NEW && res != RefUpdate.Result.FORCED && res != RefUpdate.Result.FAST_FORWARD
+                && res != RefUpdate.Result.NO_CHANGE) {
+            throw new GitException("could not point " + branch + " at " + id.name() + ": " + res);
+        }
+    }
+
+    /** The newest of {@code candidates} that {@code tip} descends from, if any. */
+    private static Optional<RevCommit> stackedOn(Repository r, RevCommit tip, List<RevCommit> candidates)
+            throws IOException {
+        RevCommit best = null;
+        try (RevWalk w = new RevWalk(r)) {
+            for (RevCommit c : candidates) {
+                w.reset();
+                if (!w.isMergedInto(w.parseCommit(c), w.parseCommit(tip))) continue;
+                w.reset();
+                if (best == null || w.isMergedInto(w.parseCommit(best), w.parseCommit(c))) best = c;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     private static List<String> unmerged(ResolveMerger m) {

@@ -22,6 +22,7 @@ public final class DryRunGitHubGateway implements GitHubGateway {
     private final List<PullRequestDraft> opened = new ArrayList<>();
     private final Map<Long, CheckRunRequest> checkRuns = new LinkedHashMap<>();
     private final List<String> deletedBranches = new ArrayList<>();
+    private final Map<Integer, String> retargeted = new LinkedHashMap<>();
 
     /** @param permission what {@link #permissionOf} answers for everyone */
     public DryRunGitHubGateway(String permission) {
@@ -79,6 +80,16 @@ public final class DryRunGitHubGateway implements GitHubGateway {
     @Override
     public synchronized void deleteBranch(RepoRef repo, String branch) {
         deletedBranches.add(branch);
+    }
+
+    @Override
+    public synchronized void retargetPullRequest(RepoRef repo, int pullNumber, String base) {
+        retargeted.put(pullNumber, base);
+    }
+
+    /** The pull requests retargeted, by number, to their new base. */
+    public synchronized Map<Integer, String> retargeted() {
+        return Map.copyOf(retargeted);
     }
 
     @Override

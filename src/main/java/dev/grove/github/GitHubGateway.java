@@ -55,6 +55,14 @@ public interface GitHubGateway {
         throw new UnsupportedOperationException("deleteBranch");
     }
 
+    /**
+     * Changes the branch a pull request merges into ({@code PATCH /repos/{o}/{r}/pulls/{n}} with {@code base}): a
+     * stacked PR is retargeted to the default branch once the PR it is stacked on merges.
+     */
+    default void retargetPullRequest(RepoRef repo, int pullNumber, String base) throws IOException {
+        throw new UnsupportedOperationException("retargetPullRequest");
+    }
+
     /** The comments of one review of a pull request, with file and line. */
     default List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
         throw new UnsupportedOperationException("reviewComments");

@@ -67,6 +67,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code updateCheckRun}: {@code PATCH /repos/{o}/{r}/check-runs/{id}}.</li>
  *   <li>{@code deleteBranch}: {@code DELETE /repos/{o}/{r}/git/refs/heads/{branch}} directly (hub4j would GET the
  *       ref first). A 404 or 422 (already gone) is not an error.</li>
+ *   <li>{@code retargetPullRequest}: {@code PATCH /repos/{o}/{r}/pulls/{n}} with {@code {"base": ...}}, directly.</li>
  *   <li>{@code reviewComments}: {@code GET /repos/{o}/{r}/pulls/{n}/reviews/{id}/comments?per_page=100} directly.</li>
  *   <li>{@code replyToReviewComment}: {@code POST /repos/{o}/{r}/pulls/{n}/comments/{id}/replies} with
  *       {@code {"body": ...}}, directly.</li>
@@ -476,6 +477,12 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
         String path = "/repos/" + repo.fullName() + "/issues/" + (commentId == 0 ? String.valueOf(issueNumber)
                 : "comments/" + commentId) + "/reactions";
         checked(send("POST", path, JSON.createObjectNode().put("content", content)), "react to " + path);
+    }
+
+    @Override
+    public void retargetPullRequest(RepoRef repo, int pullNumber, String base) throws IOException {
+        checked(send("PATCH", "/repos/" + repo.fullName() + "/pulls/" + pullNumber,
+                JSON.createObjectNode().put("base", base)), "retarget pull request #" + pullNumber + " to " + base);
     }
 
     @Override

@@ -73,6 +73,11 @@ public final class RedactingGitHubGateway implements GitHubGateway {
     }
 
     @Override
+    public void retargetPullRequest(RepoRef repo, int pullNumber, String base) throws IOException {
+        delegate.retargetPullRequest(repo, pullNumber, base);
+    }
+
+    @Override
     public List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
         return delegate.reviewComments(repo, pullNumber, reviewId);
     }

@@ -186,6 +186,14 @@ public final class RetryingGitHubGateway implements GitHubGateway {
     }
 
     @Override
+    public void retargetPullRequest(RepoRef repo, int pullNumber, String base) throws IOException {
+        call("retarget pull request #" + pullNumber, () -> {
+            delegate.retargetPullRequest(repo, pullNumber, base);
+            return null;
+        });
+    }
+
+    @Override
     public List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) throws IOException {
         return call("read review " + reviewId, () -> delegate.reviewComments(repo, pullNumber, reviewId));
     }

@@ -32,6 +32,18 @@ public final class Cleaner {
     /** Returns the task's new record, or empty when the PR is not one of Grove's. */
     public Optional<TaskRecord> closed(RepoRef repo, long installationId, String cloneUrl, int pullNumber,
             boolean merged, boolean deleteBranchOnMerge, boolean closeIssue) throws IOException {
+        return closed(repo, installationId, cloneUrl, pullNumber, merged, deleteBranchOnMerge, closeIssue, null, null,
+                c -> { });
+    }
+
+    /**
+     * As above; when it merged into {@code base}, the task PRs stacked on it are first retargeted to {@code base},
+     * and the issue's open task PRs brought up to date with it (see {@link BranchUpdates}), before its branch may be
+     * deleted; those that conflict with the new base go to {@code conflicts}. {@code defaultBranch} is never pushed to.
+     */
+    public Optional<TaskRecord> closed(RepoRef repo, long installationId, String cloneUrl, int pullNumber,
+            boolean merged, boolean deleteBranchOnMerge, boolean closeIssue, String base, String defaultBranch,
+            java.util.function.Consumer<BaseConflict> conflicts) throws IOException {
         Optional<TaskRecord> found = steps.store().taskByPullRequest(repo, pullNumber);
         if (found.isEmpty() || found.get().branch() == null) {
             return Optional.empty();
@@ -47,6 +59,14 @@ public final class Cleaner {
             return Optional.of(rec);
         }
         String branch = rec.branch();
+        if (merged && base != null) {
+            try {
+                new BranchUpdates(steps).afterMerge(steps.gateways().apply(installationId), repo, installationId,
+                        cloneUrl, rec, base, defaultBranch).forEach(conflicts);
+            } catch (RuntimeException e) {
+                log.warn("{}#{}: the PRs stacked on it could not be updated: {}", repo, pullNumber, e.getMessage());
+            }
+        }
         CachedRepo clone = steps.workspaces().sync(repo, cloneUrl, installationId);
         boolean delete = merged && deleteBranchOnMerge;
         steps.workspaces().release(clone, branch, rec.headSha(), delete);

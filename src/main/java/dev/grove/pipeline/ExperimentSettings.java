@@ -45,6 +45,6 @@ public record ExperimentSettings(RepoConfig config, List<String> promptVariants)
         return new RepoConfig(c.triggerLabel(), c.maxParallel(), c.branchPrefix(), c.base(), c.permission(),
                 c.requireCodeOwners(), c.agent(), verify, timeout == null ? c.verifyTimeout() : timeout,
                 c.draftOnFailure(), c.deleteBranchOnMerge(), maxTasks, measure, c.budget(), c.closeIssue(),
-                c.ciFixAttempts(), c.setup());
+                c.ciFixAttempts(), c.setup(), c.autoResolve());
     }
 }

@@ -10,6 +10,7 @@ import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
 import dev.grove.plan.Plan;
+import dev.grove.plan.Stacking;
 import dev.grove.plan.Task;
 import dev.grove.publish.CommentPacer;
 import dev.grove.publish.TrackingComment;
@@ -152,7 +153,18 @@ public final class IssueRunner {
             preparation.assignBranches(req.issueNumber(), plan, keys, clone, runSettings.branchPrefix(), selected);
             TaskPipeline pipeline = new TaskPipeline(steps, new TaskPipeline.TaskRun(req, opts.config(), base, clone,
                     baseSha, runSettings, refresh, outside::put, progressListener, ProgressThrottle.DEFAULT_INTERVAL));
-            runWaves(req, plan, keys, selected, pipeline, runSettings.maxParallel(), refresh);
+            Map<Integer, List<Integer>> predecessors = Stacking.predecessors(plan);
+            Map<Integer, TaskKey> keyOf = StackStart.byNumber(keys);
+            runWaves(req, plan, keys, selected, pipeline, runSettings.maxParallel(), refresh, t -> {
+                try {
+                    return StackStart.decide(steps, req, base, clone, baseSha,
+                            predecessors.getOrDefault(t.number(), List.of()), keyOf);
+                } catch (RuntimeException e) {
+                    log.warn("{}#{}: where task {} starts could not be decided ({}); it starts from the base",
+                            req.repo(), req.issueNumber(), t.number(), e.getMessage());
+                    return new StackStart.Base(baseSha);
+                }
+            });
             mergeCheck = merges.check(clone, baseSha, plans.records(plan, keys));
             merges.reportConflicts(github, req.repo(), plans.records(plan, keys), mergeCheck);
         } catch (RuntimeException e) {
@@ -175,7 +187,7 @@ public final class IssueRunner {
 
     /** The selected tasks, wave by wave, at most {@code maxParallel} agents at once. */
     private void runWaves(RunRequest req, Plan plan, Map<Task, TaskKey> keys, Set<Task> selected, TaskPipeline pipeline,
-            int maxParallel, Runnable refresh) {
+            int maxParallel, Runnable refresh, java.util.function.Function<Task, StackStart> startOf) {
         Semaphore slots = new Semaphore(Math.max(1, maxParallel));
         List<List<Task>> waves = plan.waves().stream()
                 .map(w -> w.stream().filter(selected::contains).toList()).filter(w -> !w.isEmpty()).toList();
@@ -186,10 +198,11 @@ public final class IssueRunner {
             refresh.run();
             List<Future<?>> running = new ArrayList<>();
             for (Task t : waves.get(w)) {
+                StackStart start = startOf.apply(t);
                 running.add(taskPool.submit(LogContext.carry(() -> {
                     slots.acquireUninterruptibly();
                     try {
-                        pipeline.run(t, keys.get(t));
+                        pipeline.run(t, keys.get(t), start);
                     } finally {
                         slots.release();
                     }

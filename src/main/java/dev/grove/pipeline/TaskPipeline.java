@@ -66,19 +66,24 @@ final class TaskPipeline {
         this.checks = new CheckRunReporter(github, steps.store());
     }
 
-    void run(Task task, TaskKey key) {
+    /** Runs the task from where {@code from} says (a held task is left waiting, with why). */
+    void run(Task task, TaskKey key, StackStart from) {
         TaskRecord rec = steps.store().task(key).orElseThrow();
         if (rec.status().hasPullRequest()) {
             return;
         }
+        if (from instanceof StackStart.Held held) {
+            save(rec.withStatus(TaskStatus.WAITING).withMessage(held.why()));
+            return;
+        }
         if (rec.status() == TaskStatus.PUSHED) {
-            openPullRequest(task, rec, null, "", -1, steps.clock().instant(), null);
+            openPullRequest(task, rec, null, "", -1, steps.clock().instant(), null, from);
             return;
         }
         Instant start = steps.clock().instant();
         rec = save(rec.withStatus(TaskStatus.RUNNING).withMessage(null).withElapsed(null));
         try {
-            runAgentAndPublish(task, rec, start);
+            runAgentAndPublish(task, rec, start, from);
         } catch (RuntimeException e) {
             log.warn("task {} failed: {}", key, e.getMessage());
             save(steps.store().task(key).orElse(rec).withStatus(TaskStatus.FAILED).withMessage(e.getMessage())
@@ -86,13 +91,15 @@ final class TaskPipeline {
         }
     }
 
-    private TaskRecord runAgentAndPublish(Task task, TaskRecord rec, Instant start) {
+    private TaskRecord runAgentAndPublish(Task task, TaskRecord rec, Instant start, StackStart from) {
         var refused = steps.agents().refusal(rec.key(), run.config());
         if (refused.isPresent()) {
             return fail(rec, refused.get(), Duration.ZERO);
         }
         String branch = rec.branch();
-        Worktree wt = steps.workspaces().provision(run.cachedRepo(), branch, run.baseSha());
+        String startSha = from instanceof StackStart.Stacked s ? s.sha()
+                : from instanceof StackStart.Base b && b.sha() != null ? b.sha() : run.baseSha();
+        Worktree wt = steps.workspaces().provision(run.cachedRepo(), branch, startSha);
         Path taskDir = steps.workspaces().logDir(rec.key());
         Path logFile = taskDir.resolve("agent.log");
         Path eventLog = taskDir.resolve("events.log");
@@ -152,25 +159,33 @@ final class TaskPipeline {
                 .withElapsed(Duration.between(start, steps.clock().instant())));
         long check = checks.start(run.req().repo(), rec.key(), task.title(), pushed.sha(), start,
                 "Opening the pull request");
-        return openPullRequest(task, rec, pushed, outcome.outputTail(), check, start, elapsed);
+        return openPullRequest(task, rec, pushed, outcome.outputTail(), check, start, elapsed, from);
     }
 
     private TaskRecord openPullRequest(Task task, TaskRecord rec, PublishOutcome.Pushed pushed, String agentTail,
-            long check, Instant start, Duration agentTime) {
+            long check, Instant start, Duration agentTime, StackStart from) {
+        TaskRecord on = from instanceof StackStart.Stacked s ? s.on() : null;
         VerifyResult verify = pushed == null ? null : pushed.verify();
         List<String> files = pushed == null ? null : pushed.files();
         try {
             boolean draft = verify != null && !verify.passed() && run.config().draftOnFailure();
             String body = bodies.render(run.req().issueNumber(), task, rec.branch(), files, agentTail,
                     files == null ? List.of() : outsidePaths(task, files));
+            if (on != null) {
+                body = stackedNote(on, run.base()) + "\n\n" + body;
+            }
             if (verify != null) {
                 body = body + "\n### Verify\n" + (verify.passed() ? ":white_check_mark: " : ":x: ") + verify.summary()
                         + (draft ? " (opened as a draft)" : "") + "\n";
             }
             PullRequestRef pr = PullRequests.openOrFind(github, run.req().repo(), new PullRequestDraft(task.title(),
-                    rec.branch(), run.base(), body, draft));
+                    rec.branch(), on != null ? on.branch() : run.base(), body, draft));
+            String message = verify != null && !verify.passed() ? "verify failed" : null;
+            if (on != null) {
+                message = (message == null ? "" : message + "; ") + stackedStatus(on);
+            }
             TaskRecord opened = save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl())
-                    .withMessage(verify != null && !verify.passed() ? "verify failed" : null));
+                    .withMessage(message));
             completeCheck(rec, check, pushed, agentTail, start, agentTime);
             return opened;
         } catch (IOException | RuntimeException e) {
@@ -190,6 +205,19 @@ final class TaskPipeline {
         checks.completePushed(run.req().repo(), rec.key(), check, title, title + " on `" + rec.branch() + "`.", pushed,
                 agentTail, agentTime, start, steps.clock().instant());
     }
+
+    /** The first line of a stacked PR's body: what it is stacked on and what happens when that merges. */
+    static String stackedNote(TaskRecord on, String base) {
+        return "Stacked on " + (on.prNumber() == null ? "`" + on.branch() + "`" : "#" + on.prNumber() + " (`"
+                + on.branch() + "`)") + "; retargeted to `" + base + "` when that merges.";
+    }
+
+    /** What the tracking comment shows of a stacked task while its predecessor is open. */
+    static String stackedStatus(TaskRecord on) {
+        return STACKED_ON + on.number() + (on.prNumber() == null ? "" : " (#" + on.prNumber() + ")");
+    }
+
+    static final String STACKED_ON = "stacked on task ";
 
     /** The changed files that match none of the task's path globs; empty when the task names no paths. */
     static List<String> outsidePaths(Task task, List<String> files) {

@@ -234,7 +234,7 @@ public final class TaskPlanner {
     }
 
     /** Plain words for each pair of globs of the two tasks that may overlap; empty when none does. */
-    private static List<String> sharedPaths(Task earlier, Task later) {
+    static List<String> sharedPaths(Task earlier, Task later) {
         Set<String> out = new LinkedHashSet<>();
         for (String a : earlier.paths()) {
             for (String b : later.paths()) {

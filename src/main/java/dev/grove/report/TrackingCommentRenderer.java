@@ -177,7 +177,8 @@ public final class TrackingCommentRenderer {
         }
         if (t.message() != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.PUSHED
                 || t.status() == TaskStatus.NO_CHANGES || t.status() == TaskStatus.PR_OPENED
-                || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED)) {
+                || t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED
+                || t.status() == TaskStatus.WAITING)) {
             s += ": " + SafeMarkdown.neutralize(t.message());
         }
         return cell(s);

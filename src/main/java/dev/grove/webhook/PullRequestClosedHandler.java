@@ -32,6 +32,6 @@ public final class PullRequestClosedHandler implements EventHandler {
         Triggers.PullRequestClosed t = new Triggers.PullRequestClosed(Payloads.repo(p), pr.path("number").asInt(),
                 pr.path("merged").asBoolean(false), head);
         return new Routing.Enqueue("clean up after " + t.repo().repo() + "#" + t.pullNumber(), () -> closed.accept(t),
-                Routing.Lane.SHORT);
+                t.merged() ? Routing.Lane.LONG : Routing.Lane.SHORT); // a merge may start held tasks' agents
     }
 }

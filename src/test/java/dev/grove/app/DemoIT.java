@@ -1,6 +1,7 @@
 package dev.grove.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,9 @@ class DemoIT {
                 "grove/42-log-cart-changes", "grove/42-make-search-ignore-case", "main"), branches, out);
         for (String b : branches) {
             if (b.equals("main")) continue;
-            assertEquals("1", Demo.git(origin, "rev-list", "--count", "main.." + b).trim(), b);
+            // task 4 waits for task 1: it is stacked on task 1's branch, one commit on top of it
+            assertEquals(b.equals("grove/42-log-cart-changes") ? "2" : "1",
+                    Demo.git(origin, "rev-list", "--count", "main.." + b).trim(), b);
             assertTrue(out.contains("branch:   " + b + " (upstream: origin refs/heads/" + b + ")"), out);
         }
         assertEquals("1", Demo.git(origin, "rev-list", "--count", "main").trim(), "main untouched");
@@ -42,8 +45,12 @@ class DemoIT {
         assertTrue(out.contains("  wave 1: task 1, task 2, task 3\n  wave 2: task 4\n"), out);
         assertTrue(out.contains("Task 4 (Log cart changes) waits for task 1 (Add a discount rule to the cart): "
                 + "`src/cart/**` and `src/cart/CHANGES.md` may cover the same files."), out);
-        assertTrue(out.contains("  conflict: T1 + T4 in src/cart/CHANGES.md\n"), out);
-        assertTrue(out.contains("  all together: conflicts in src/cart/CHANGES.md"), out);
+        assertEquals(Demo.git(origin, "rev-parse", "grove/42-add-a-discount-rule-to-the-cart").trim(),
+                Demo.git(origin, "rev-parse", "grove/42-log-cart-changes^").trim(), "task 4 starts from task 1's head");
+        assertTrue(out.contains("grove/42-log-cart-changes -> grove/42-add-a-discount-rule-to-the-cart\n"), out);
+        assertTrue(out.contains("      | Stacked on #"), out);
+        assertFalse(out.contains("conflict: T1 + T4"), "stacked on task 1, task 4 no longer conflicts with it: " + out);
+        assertTrue(out.contains("  all together: merge cleanly, in any order"), out);
         assertTrue(out.contains("parallel speed-up"), out);
     }
 }

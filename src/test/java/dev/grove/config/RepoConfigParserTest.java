@@ -33,11 +33,12 @@ class RepoConfigParserTest {
                 close_issue: false
                 ci_fix_attempts: 3
                 setup: npm ci --ignore-scripts
+                auto_resolve: false
                 """, DEFAULTS, AGENTS);
         assertEquals(List.of(), r.problems());
         assertEquals(new RepoConfig("agents", 2, "grove/bots/", "develop", "maintain", true, "default", "mvn -q test",
                 Duration.ofSeconds(90), false, true, 5, "./bench.sh --quick",
-                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false, 3, "npm ci --ignore-scripts"),
+                new RepoConfig.Budget(5.0, 20.5, Duration.ofMinutes(120)), false, 3, "npm ci --ignore-scripts", false),
                 r.config());
     }
 

@@ -29,7 +29,7 @@ class PlanningFlowIT extends GroveE2E {
     }
 
     @Test
-    void aGroveBlockRunsInWavesAndTheTrackingCommentShowsConflictsAndOutOfScopeChanges() throws Exception {
+    void aGroveBlockRunsInWavesStackedOnWhatTheyWaitForAndTheTrackingCommentShowsOutOfScopeChanges() throws Exception {
         List<String> branches = List.of("grove/7-add-a-discount-rule", "grove/7-log-cart-changes",
                 "grove/7-write-the-release-notes", "grove/7-tidy-the-java-sources");
         stubPulls(branches);
@@ -53,9 +53,12 @@ class PlanningFlowIT extends GroveE2E {
                 """);
 
         assertEquals(Set.copyOf(branches), groveBranchesOnOrigin());
-        // tasks 1 and 2 both append to src/cart/CHANGES.md from the same base: an add/add conflict
-        assertEquals("src/cart/CHANGES.md", GitFixtures.runGit(origin, "diff", "--name-only", "main",
-                "grove/7-log-cart-changes"));
+        // task 2 waits for task 1 (both may touch src/cart/CHANGES.md): it is stacked on task 1's branch, so the
+        // line it appends comes after task 1's instead of conflicting with it
+        assertEquals(GitFixtures.originBranchSha(origin, "grove/7-add-a-discount-rule"),
+                GitFixtures.runGit(origin, "rev-parse", "grove/7-log-cart-changes^"));
+        assertEquals("src/cart/CHANGES.md", GitFixtures.runGit(origin, "diff", "--name-only",
+                "grove/7-add-a-discount-rule", "grove/7-log-cart-changes"));
         String comment = lastTrackingComment();
         assertTrue(comment.contains("(done)"), comment);
         assertTrue(comment.contains("**Waves**: 1: task 1 · 2: task 2, task 3 · 3: task 4"), comment);
@@ -63,10 +66,13 @@ class PlanningFlowIT extends GroveE2E {
                 + "and `src/cart/CHANGES.md` may cover the same files."), comment);
         assertTrue(comment.contains("- Task 3 (Write the release notes) waits for task 1 (Add a discount rule): it "
                 + "names it in `after`."), comment);
-        assertTrue(comment.contains("- :x: Task 1 and task 2 conflict in `src/cart/CHANGES.md`"), comment);
-        assertTrue(comment.contains("- :white_check_mark: Merge cleanly: task 1 + task 3 · task 1 + task 4 · "
+        assertTrue(comment.contains("| 2 | Log cart changes | :white_check_mark: PR opened: stacked on task 1 (#101) |"),
+                comment);
+        assertTrue(comment.contains("| 4 | Tidy the Java sources | :white_check_mark: PR opened: stacked on task 2 (#102) |"),
+                comment);
+        assertTrue(comment.contains("- :white_check_mark: Merge cleanly: task 1 + task 2 · task 1 + task 3 · task 1 + task 4 · "
                 + "task 2 + task 3 · task 2 + task 4 · task 3 + task 4"), comment);
-        assertTrue(comment.contains("- All 4 together: conflicts in `src/cart/CHANGES.md`"), comment);
+        assertTrue(comment.contains("- All 4 merge together cleanly, in any order."), comment);
         // the example agent writes src/CHANGES.md for `src/**/*.java`: outside the task's paths
         assertTrue(comment.contains("- :warning: Task 4 changed `src/CHANGES.md`"), comment);
 
@@ -77,15 +83,13 @@ class PlanningFlowIT extends GroveE2E {
                 + "(`src/**/*.java`): `src/CHANGES.md`."), bodies.get("grove/7-tidy-the-java-sources"));
         assertFalse(bodies.get("grove/7-add-a-discount-rule").contains("outside its paths"));
 
-        // both conflicting tasks' check runs turn neutral with the reason; the others are left as they were
-        Map<String, String> neutral = github.requests("PATCH", "/repos/octo-org/shop/check-runs/7001").stream()
-                .filter(r -> "neutral".equals(r.body().path("conclusion").asText())
-                        && r.body().path("output").path("title").asText().startsWith("Conflicts"))
-                .collect(Collectors.toMap(r -> r.body().path("external_id").asText(),
-                        r -> r.body().path("output").path("summary").asText()));
-        assertEquals(Set.of("octo-org/shop#7/add-a-discount-rule", "octo-org/shop#7/log-cart-changes"), neutral.keySet());
-        assertTrue(neutral.get("octo-org/shop#7/add-a-discount-rule")
-                .contains("`grove/7-log-cart-changes` (`src/cart/CHANGES.md`)"), neutral.toString());
+        Map<String, String> bases = github.requests("POST", "/repos/octo-org/shop/pulls").stream().collect(
+                Collectors.toMap(r -> r.body().path("head").asText(), r -> r.body().path("base").asText()));
+        assertEquals(Map.of("grove/7-add-a-discount-rule", "main", "grove/7-log-cart-changes", "grove/7-add-a-discount-rule",
+                "grove/7-write-the-release-notes", "grove/7-add-a-discount-rule",
+                "grove/7-tidy-the-java-sources", "grove/7-log-cart-changes"), bases, "the stacked PRs' bases");
+        assertTrue(github.requests("PATCH", "/repos/octo-org/shop/check-runs/7001").stream()
+                .noneMatch(r -> r.body().path("output").path("title").asText().startsWith("Conflicts")), "no conflict");
         github.assertRequestBodiesMatchSchemas();
         github.assertNoUnmatchedRequests();
     }

@@ -43,6 +43,38 @@ class MergeCheckIT {
     }
 
     @Test
+    void aBranchStackedOnAnotherMergesWithItTogetherAndMergeIntoBranchNeverRewritesOrigin() {
+        Map<String, String> tips = new LinkedHashMap<>();
+        String a = commitOnOrigin(origin, "grove/1-a", files("notes.md", "from a\n"), "a");
+        tips.put("grove/1-a", a);
+        // b is stacked on a: it starts from a's head and appends to the same file
+        GitFixtures.runGit(origin, "branch", "grove/1-b", a);
+        tips.put("grove/1-b", commitOnOrigin(origin, "grove/1-b", files("notes.md", "from a\nfrom b\n"), "b"));
+        CachedRepo cached = git.sync(REPO, fileUrl(origin), null);
+
+        MergeCheck check = git.mergeCheck(cached, base, tips);
+        assertTrue(check.allClean(), check.toString());
+
+        // main moves (a merged, plus an unrelated change); b is brought up to date by a merge on top of its head
+        String main = commitOnOrigin(origin, "main", files("docs/guide.md", "# Guide v2\n"), "guide");
+        cached = git.sync(REPO, fileUrl(origin), null);
+        BranchMerge m = git.mergeIntoBranch(cached, "grove/1-b", tips.get("grove/1-b"), main, "Merge main", "g", "g@x");
+        assertTrue(m.clean() && m.changed(), m.toString());
+        assertEquals(tips.get("grove/1-b") + " " + main,
+                GitFixtures.runGit(cached.gitDir(), "log", "-1", "--format=%P", m.head()));
+        assertEquals(m.head(), GitFixtures.runGit(cached.gitDir(), "rev-parse", "refs/heads/grove/1-b"));
+        BranchMerge again = git.mergeIntoBranch(cached, "grove/1-b", m.head(), main, "Merge main", "g", "g@x");
+        assertEquals(new BranchMerge(m.head(), false, List.of()), again, "already up to date");
+
+        // a base that rewrote notes.md conflicts: nothing moves
+        String other = commitOnOrigin(origin, "main", files("notes.md", "from main\n"), "notes");
+        cached = git.sync(REPO, fileUrl(origin), null);
+        BranchMerge conflict = git.mergeIntoBranch(cached, "grove/1-b", m.head(), other, "Merge main", "g", "g@x");
+        assertEquals(List.of("notes.md"), conflict.conflicts());
+        assertEquals(m.head(), GitFixtures.runGit(cached.gitDir(), "rev-parse", "refs/heads/grove/1-b"));
+    }
+
+    @Test
     void reportsExactlyTheConflictingPairsAndFilesForTextAddAddAndDeleteModify() {
         Map<String, String> tips = new LinkedHashMap<>();
         // a and b edit the same line of README.md (text conflict) and both add notes.md with different content

@@ -92,7 +92,7 @@ class IssueCommentPacingIT {
         dev.grove.config.RepoConfig config = new dev.grove.config.RepoConfig(d.triggerLabel(), 16, d.branchPrefix(),
                 d.base(), d.permission(), d.requireCodeOwners(), d.agent(), d.verify(), d.verifyTimeout(),
                 d.draftOnFailure(), d.deleteBranchOnMerge(), 16, d.measure(), d.budget(), d.closeIssue(),
-                d.ciFixAttempts(), d.setup());
+                d.ciFixAttempts(), d.setup(), d.autoResolve());
         IssueRunner.Result result = runner.run(new RunRequest(REPO, 1, 9, "Sixteen", body.toString(), "octocat",
                 GitFixtures.fileUrl(origin), "main"), new RunOptions(config, java.util.Set.of(), null));
 

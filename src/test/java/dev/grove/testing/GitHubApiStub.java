@@ -284,6 +284,12 @@ public final class GitHubApiStub implements AutoCloseable {
                 pullFrom("get_repos_owner_repo_pulls_pull_number.json", 200, repo, pr, "open"));
     }
 
+    /** {@code PATCH /repos/{o}/{r}/pulls/{n}} (a new base, title or body) → 200, GitHub's example with this number. */
+    public void stubUpdatePull(RepoRef repo, PullRequestRef pr) {
+        stubJson("PATCH", "/repos/" + repo.fullName() + "/pulls/" + pr.number(), 200,
+                pullFrom("patch_repos_owner_repo_pulls_pull_number.json", 200, repo, pr, "open"));
+    }
+
     /**
      * {@code GET /repos/{o}/{r}/contents/{path}} (any ref) → 200, GitHub's "file" example with this path, blob sha
      * and base64 content.

@@ -214,6 +214,11 @@ public final class RecordingGitHub implements GitHubGateway {
     }
 
     @Override
+    public synchronized void retargetPullRequest(RepoRef repo, int pullNumber, String base) {
+        calls.add(new Call("retargetPullRequest", repo, pullNumber, base));
+    }
+
+    @Override
     public synchronized List<ReviewComment> reviewComments(RepoRef repo, int pullNumber, long reviewId) {
         calls.add(new Call("reviewComments", repo, pullNumber, String.valueOf(reviewId)));
         return List.copyOf(reviewComments);
