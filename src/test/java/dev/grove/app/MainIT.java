@@ -126,8 +126,10 @@ class MainIT {
                 synchronized (err) {
                     for (String l : err.toString().split("\n")) {
                         JsonNode j = JSON.readTree(l);
-                        // the queue's worker thread says it runs the delivery's job, and knows the delivery
-                        jobLine |= j.path("message").asText().startsWith("delivery d-json-1: running")
+                        // the queue's worker thread says it takes up the delivery's job (a label is admitted on the
+                        // short lane first), and knows the delivery
+                        jobLine |= j.path("message").asText().startsWith("delivery d-json-1: admitting")
+                                && j.path("thread").asText().startsWith("db-scheduler")
                                 && "d-json-1".equals(j.path("delivery").asText())
                                 && "octo/shop".equals(j.path("repository").asText());
                     }

@@ -122,10 +122,23 @@ public final class DockerDaemon implements AutoCloseable {
         run(List.of("rm", "-rf", "--one-file-system", rootfs.toString()), Duration.ofMinutes(2));
     }
 
-    /** The bridge's gateway address: how a container reaches a server on this host. */
-    public String gateway() {
-        return docker(Duration.ofSeconds(30), "network", "inspect", "bridge", "--format",
+    /**
+     * The bridge's gateway address: how a container reaches a server on this host. dockerd's IPAM config names it, but
+     * it was seen empty once (a clean-clone CI run on a loaded machine), so the host's own address on the bridge
+     * ({@code docker0}, which is the gateway) answers then.
+     */
+    public String gateway() throws java.net.SocketException {
+        String fromIpam = docker(Duration.ofSeconds(30), "network", "inspect", "bridge", "--format",
                 "{{(index .IPAM.Config 0).Gateway}}").orFail("docker network inspect").output().trim();
+        if (!fromIpam.isEmpty() && !fromIpam.equals("<no value>")) return fromIpam;
+        java.net.NetworkInterface bridge = java.net.NetworkInterface.getByName("docker0");
+        if (bridge != null) {
+            for (java.net.InetAddress a : java.util.Collections.list(bridge.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address) return a.getHostAddress();
+            }
+        }
+        throw new IllegalStateException("the bridge network names no gateway and docker0 has no IPv4 address:\n"
+                + tail(dir.resolve("dockerd.log")));
     }
 
     /** The first Debian mirror in apt's sources that serves bookworm itself (not -security). */
