@@ -754,6 +754,60 @@ public final class JGitClient implements GitClient {
         return added;
     }
 
+    // ---- merging the base in a worktree ----------------------------------------------------------------------
+
+    @Override
+    public List<String> startMerge(Worktree worktree, String otherSha) {
+        if (!ObjectId.isId(otherSha)) {
+            throw new GitException("not a commit id: " + otherSha);
+        }
+        GitCli.Target target = cliTarget(worktree);
+        GitCli.Result merged = cli.run(target, List.of("-c", "user.name=" + "grove", "-c", "user.email=" + "grove@invalid",
+                "-c", "merge.conflictStyle=merge", "-c", "commit.gpgSign=false", "merge", "--no-ff", "--no-commit",
+                "--no-edit", "--quiet", otherSha));
+        boolean inMerge = Files.isRegularFile(adminDir(worktree).resolve("MERGE_HEAD"),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (merged.exitCode() > 1 || (!merged.ok() && !inMerge)) {
+            cli.run(target, List.of("reset", "--hard", "--quiet", "HEAD"));
+            throw new GitException("could not start merging " + otherSha + " into " + worktree.branch() + ": "
+                    + merged.describe());
+        }
+        String out = cli.check(target, "-c", "core.quotePath=false", "diff", "--name-only", "--diff-filter=U",
+                "--no-ext-diff");
+        List<String> files = out.isBlank() ? List.of() : out.lines().filter(l -> !l.isBlank()).sorted().toList();
+        LOG.info("merging {} into {} in {}: {}", otherSha, worktree.branch(), worktree.dir(),
+                files.isEmpty() ? "clean" : "conflicts in " + files);
+        return files;
+    }
+
+    @Override
+    public String commitMerge(Worktree worktree, String otherSha, String message, String authorName,
+            String authorEmail) {
+        if (!ObjectId.isId(otherSha)) {
+            throw new GitException("not a commit id: " + otherSha);
+        }
+        GitCli.Target target = cliTarget(worktree);
+        cli.check(target, "add", "--all", "--", ".");
+        String unmerged = cli.check(target, "ls-files", "--unmerged");
+        if (!unmerged.isBlank()) {
+            throw new GitException("the merge into " + worktree.branch() + " still has unmerged files");
+        }
+        String head = head(worktree);
+        String tree = cli.check(target, "write-tree");
+        String commit = cli.check(target, "-c", "user.name=" + authorName, "-c", "user.email=" + authorEmail,
+                "commit-tree", tree, "-p", head, "-p", otherSha, "-m", message);
+        cli.check(target, "update-ref", "-m", "grove: merge " + otherSha, Constants.R_HEADS + worktree.branch(),
+                commit, head);
+        cli.check(target, "merge", "--quit");
+        LOG.info("committed the merge {} of {} into {} in {}", commit, otherSha, worktree.branch(), worktree.dir());
+        return commit;
+    }
+
+    @Override
+    public void abortMerge(Worktree worktree) {
+        cli.check(cliTarget(worktree), "reset", "--hard", "--quiet", "HEAD");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private Path gitDirFor(RepoRef repo) {
