@@ -70,7 +70,7 @@ final class BaseMerge {
                     + " on top of it. Do not commit and do not abort the merge: Grove commits it when you are done.";
         }
         return "Grove is resolving a merge of `" + base + "` (" + sha + ") into `" + wt.branch() + "`: the merge is"
-                + " under way in your worktree (`git status` shows it) and these files hold conflict markers: "
+                + " under way in your worktree and these files hold conflict markers: "
                 + files(conflicts) + ". Resolve every conflict by editing those files, keeping what both sides meant,"
                 + " and remove every conflict marker line (`<<<<<<<`, `=======`, `>>>>>>>`). Do not commit and do not"
                 + " abort the merge: Grove commits it, with both parents, when you are done, and only if no conflict"

@@ -206,7 +206,7 @@ class StackedTasksFlowIT extends GroveE2E {
                 + " `README.md`."), prompt);
         String main = GitFixtures.originBranchSha(origin, "main");
         assertTrue(prompt.contains("Grove is resolving a merge of `main` (" + main.substring(0, 7) + ") into `"
-                + BRANCHES.get(1) + "`: the merge is under way in your worktree (`git status` shows it) and these files"
+                + BRANCHES.get(1) + "`: the merge is under way in your worktree and these files"
                 + " hold conflict markers: `README.md`."), prompt);
         // the revise is the merge of main into the branch, the conflict resolved: both parents, no marker left
         String revised = GitFixtures.originBranchSha(origin, BRANCHES.get(1));
