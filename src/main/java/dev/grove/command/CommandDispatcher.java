@@ -315,8 +315,9 @@ public final class CommandDispatcher {
             return;
         }
         reviser.revise(new ReviseRequest(r.repo(), r.installationId(), r.cloneUrl(), r.defaultBranch(), pr, what
-                + " Rework this task's change so that it applies on top of `" + c.base() + "` as it is now, keeping"
-                + " what the other change did to " + c.fileList() + ".", List.of(), "grove"), config);
+                + " Resolve the merge of `" + c.base() + "` into this branch so that this task's change applies on top"
+                + " of `" + c.base() + "` as it is now, keeping what the other change did to " + c.fileList() + ".",
+                List.of(), "grove", c.base()), config);
     }
 
     /**

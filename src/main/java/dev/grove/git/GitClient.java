@@ -113,4 +113,24 @@ public interface GitClient {
      * result: a push carries them all). Binary files have no lines.
      */
     java.util.Map<String, List<String>> addedLines(Worktree worktree);
+
+    /**
+     * Starts merging {@code otherSha} into the worktree's branch, in the worktree itself ({@code git merge --no-ff
+     * --no-commit}): the merge state ({@code MERGE_HEAD}) lives in the worktree's admin folder, which no sandbox can
+     * write, and conflicting files are left with their conflict markers. Returns the files that conflict (empty: the
+     * merge went through cleanly and waits, uncommitted, for {@link #commitMerge}).
+     */
+    List<String> startMerge(Worktree worktree, String otherSha);
+
+    /**
+     * Commits the merge started by {@link #startMerge}: stages every file of the worktree and writes a merge commit with
+     * exactly two parents, the worktree's HEAD and {@code otherSha} (whatever {@code MERGE_HEAD} says), moves the branch
+     * to it only if it still points at that HEAD, and ends the merge state. Returns the merge commit.
+     *
+     * @throws GitException if an index entry is still unmerged or the branch moved meanwhile
+     */
+    String commitMerge(Worktree worktree, String otherSha, String message, String authorName, String authorEmail);
+
+    /** Abandons a merge started by {@link #startMerge}: the worktree is reset to its HEAD and the merge state removed. */
+    void abortMerge(Worktree worktree);
 }

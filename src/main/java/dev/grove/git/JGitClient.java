@@ -726,20 +726,36 @@ public final class JGitClient implements GitClient {
 
     @Override
     public Map<String, List<String>> addedLines(Worktree worktree) {
-        String out = cli.check(cliTarget(worktree), "-c", "core.quotePath=false", "log", "-p", "--format=",
+        String out = cli.check(cliTarget(worktree), "-c", "core.quotePath=false", "log", "-p", "--cc", "--format=",
                 "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", "-U0", worktree.baseSha() + "..HEAD");
         return parseAddedLines(out);
     }
 
-    /** The added lines of {@code git log -p -U0} output, by file. */
+    /**
+     * The added lines of {@code git log -p --cc -U0} output, by file. A merge commit's combined diff has one column
+     * per parent: a line is added when a column says {@code +} and none says {@code -} (so what a conflict resolution
+     * writes that neither parent had, or took from one of them, is scanned like any commit's lines).
+     */
     static Map<String, List<String>> parseAddedLines(String patch) {
         Map<String, List<String>> added = new java.util.LinkedHashMap<>();
         String file = null;
         boolean inHunk = false;
+        int columns = 1;
         for (String line : patch.split("\n", -1)) {
-            if (line.startsWith("diff --git ")) {
+            if (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
                 inHunk = false;
                 file = null;
+                columns = 1;
+            } else if (inHunk && columns > 1 && file != null) {
+                if (line.length() >= columns) {
+                    String marks = line.substring(0, columns);
+                    if (marks.indexOf('+') >= 0 && marks.indexOf('-') < 0 && marks.replace("+", "").isBlank()) {
+                        added.computeIfAbsent(file, f -> new ArrayList<>()).add(line.substring(columns));
+                    }
+                }
+                if (line.startsWith("@@")) {
+                    columns = Math.max(1, leadingAts(line) - 1);
+                }
             } else if (!inHunk && line.startsWith("+++ ")) {
                 String name = line.substring(4);
                 if (name.endsWith("\t")) name = name.substring(0, name.length() - 1); // git's mark of a name with a space
@@ -747,11 +763,72 @@ public final class JGitClient implements GitClient {
                 file = name.startsWith("b/") ? name.substring(2) : name;
             } else if (line.startsWith("@@")) {
                 inHunk = true;
+                columns = Math.max(1, leadingAts(line) - 1);
             } else if (inHunk && file != null && line.startsWith("+")) {
                 added.computeIfAbsent(file, f -> new ArrayList<>()).add(line.substring(1));
             }
         }
         return added;
+    }
+
+    private static int leadingAts(String line) {
+        int n = 0;
+        while (n < line.length() && line.charAt(n) == '@') n++;
+        return n;
+    }
+
+    // ---- merging the base in a worktree ----------------------------------------------------------------------
+
+    @Override
+    public List<String> startMerge(Worktree worktree, String otherSha) {
+        if (!ObjectId.isId(otherSha)) {
+            throw new GitException("not a commit id: " + otherSha);
+        }
+        GitCli.Target target = cliTarget(worktree);
+        GitCli.Result merged = cli.run(target, List.of("-c", "user.name=" + "grove", "-c", "user.email=" + "grove@invalid",
+                "-c", "merge.conflictStyle=merge", "-c", "commit.gpgSign=false", "merge", "--no-ff", "--no-commit",
+                "--no-edit", "--quiet", otherSha));
+        boolean inMerge = Files.isRegularFile(adminDir(worktree).resolve("MERGE_HEAD"),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (merged.exitCode() > 1 || (!merged.ok() && !inMerge)) {
+            cli.run(target, List.of("reset", "--hard", "--quiet", "HEAD"));
+            throw new GitException("could not start merging " + otherSha + " into " + worktree.branch() + ": "
+                    + merged.describe());
+        }
+        String out = cli.check(target, "-c", "core.quotePath=false", "diff", "--name-only", "--diff-filter=U",
+                "--no-ext-diff");
+        List<String> files = out.isBlank() ? List.of() : out.lines().filter(l -> !l.isBlank()).sorted().toList();
+        LOG.info("merging {} into {} in {}: {}", otherSha, worktree.branch(), worktree.dir(),
+                files.isEmpty() ? "clean" : "conflicts in " + files);
+        return files;
+    }
+
+    @Override
+    public String commitMerge(Worktree worktree, String otherSha, String message, String authorName,
+            String authorEmail) {
+        if (!ObjectId.isId(otherSha)) {
+            throw new GitException("not a commit id: " + otherSha);
+        }
+        GitCli.Target target = cliTarget(worktree);
+        cli.check(target, "add", "--all", "--", ".");
+        String unmerged = cli.check(target, "ls-files", "--unmerged");
+        if (!unmerged.isBlank()) {
+            throw new GitException("the merge into " + worktree.branch() + " still has unmerged files");
+        }
+        String head = head(worktree);
+        String tree = cli.check(target, "write-tree");
+        String commit = cli.check(target, "-c", "user.name=" + authorName, "-c", "user.email=" + authorEmail,
+                "commit-tree", tree, "-p", head, "-p", otherSha, "-m", message);
+        cli.check(target, "update-ref", "-m", "grove: merge " + otherSha, Constants.R_HEADS + worktree.branch(),
+                commit, head);
+        cli.check(target, "merge", "--quit");
+        LOG.info("committed the merge {} of {} into {} in {}", commit, otherSha, worktree.branch(), worktree.dir());
+        return commit;
+    }
+
+    @Override
+    public void abortMerge(Worktree worktree) {
+        cli.check(cliTarget(worktree), "reset", "--hard", "--quiet", "HEAD");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

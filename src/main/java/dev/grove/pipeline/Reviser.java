@@ -90,6 +90,10 @@ public final class Reviser {
         String head = steps.git().remoteBranchHead(clone, rec.branch());
         Worktree wt = steps.workspaces().reuseOrRebuild(clone, rec.branch(), head);
         Task task = task(rec);
+        // a conflict with the base: the agent resolves a merge of the base that is under way in the worktree
+        BaseMerge merge = r.mergeBase() == null ? null : BaseMerge.start(steps.git(), wt, r.mergeBase(),
+                steps.git().remoteBranchHead(clone, r.mergeBase()));
+        ReviseRequest req = merge == null ? r : r.withInstructions(r.instructions() + "\n\n" + merge.instructions());
 
         // While the agent works, the PR's current head carries an in-progress check run with its latest progress
         // line (and a Cancel button); once the revision is pushed, the new head gets its own check run.
@@ -101,9 +105,15 @@ public final class Reviser {
         };
         String result = null;
         try {
-            result = reviseIn(github, r, config, rec, wt, task, start, progress, checks, head);
+            result = reviseIn(github, req, config, rec, wt, task, start, progress, checks, head, merge);
+            if (merge != null && !merge.committed()) {
+                result = result + " " + merge.abortedNote();
+            }
             return result;
         } finally {
+            if (merge != null) {
+                merge.abandonUnlessCommitted(steps.workspaces());
+            }
             String now = steps.store().task(key).map(TaskRecord::headSha).orElse(head);
             boolean pushed = now != null && !now.equals(head);
             checks.complete(r.repo(), key, live, "neutral",
@@ -115,7 +125,7 @@ public final class Reviser {
     }
 
     private String reviseIn(GitHubGateway github, ReviseRequest r, RepoConfig config, TaskRecord rec, Worktree wt,
-            Task task, Instant start, AgentListener progress, CheckRunReporter checks, String head) {
+            Task task, Instant start, AgentListener progress, CheckRunReporter checks, String head, BaseMerge merge) {
         TaskKey key = rec.key();
         String branch = rec.branch();
         Path taskDir = steps.workspaces().logDir(key);
@@ -152,7 +162,17 @@ public final class Reviser {
         if (!(outcome instanceof AgentOutcome.Finished)) {
             return AgentMessages.sentence(AgentMessages.whyNotFinished(outcome)) + "; nothing was pushed.";
         }
-        PublishOutcome published = steps.publisher().publish(wt, new Publisher.Publication("Revise: " + task.title()
+        Worktree publishing = wt;
+        if (merge != null) {
+            List<String> left = merge.unresolved();
+            if (!left.isEmpty()) {
+                return "The agent left conflict markers in " + BaseMerge.files(left) + ", so nothing was pushed.";
+            }
+            publishing = merge.commit("Merge `" + merge.base() + "` into " + branch + "\n\n" + (merge.conflicts()
+                    .isEmpty() ? "" : "Resolves the conflicts in " + String.join(", ", merge.conflicts()) + ".\n\n")
+                    + "Refs #" + key.issue(), Publisher.AUTHOR_NAME, Publisher.AUTHOR_EMAIL);
+        }
+        PublishOutcome published = steps.publisher().publish(publishing, new Publisher.Publication("Revise: " + task.title()
                 + "\n\n" + firstLine(r.instructions()) + "\n\nRefs #" + key.issue(), config.verify(),
                 config.verifyTimeout(), taskDir, r.defaultBranch(), false),
                 () -> steps.workspaces().credentials(r.installationId()), () -> { });
@@ -170,7 +190,9 @@ public final class Reviser {
         checks.completePushed(r.repo(), key, check, title, title + " on `" + branch + "` (requested by @"
                 + r.requestedBy() + ").", pushed, outcome.outputTail(), agentTime, start, steps.clock().instant());
         int n = pushed.files().size();
-        return "Pushed " + pushed.sha().substring(0, 7) + " to `" + branch + "` on top of " + head.substring(0, 7)
+        return (merge == null ? "" : "Merged `" + merge.base() + "` into `" + branch + "`" + (merge.conflicts().isEmpty()
+                ? "" : ", the conflicts in " + BaseMerge.files(merge.conflicts()) + " resolved by the agent") + ". ")
+                + "Pushed " + pushed.sha().substring(0, 7) + " to `" + branch + "` on top of " + head.substring(0, 7)
                 + " (" + n + (n == 1 ? " file" : " files") + " changed). " + (pushed.verify() == null
                 ? "No verify command is configured." : (pushed.verify().passed() ? ":white_check_mark: " : ":x: ")
                 + pushed.verify().summary() + ".");

@@ -1,6 +1,7 @@
 package dev.grove.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,11 +135,24 @@ class StackedTasksFlowIT extends GroveE2E {
     static final String README_AGENT = "if [ \"$GROVE_TASK_TITLE\" != 'Write the release notes' ]; then "
             + "echo \"$GROVE_TASK_TITLE\" >> README.md; fi; " + exampleAgent(0);
 
-    /** Runs the three tasks of {@link #BODY} side by side, then GitHub merges #101. Returns tasks 2's and 3's heads. */
+    /**
+     * {@link #README_AGENT}, but on a revise it resolves the conflict markers in README.md by keeping both sides (and
+     * makes no other change to README.md); files outside its worktree it cannot write.
+     */
+    static final String RESOLVING_AGENT = "if [ -n \"$GROVE_REVISE\" ]; then "
+            + "grep -v -E '^(<<<<<<<|=======|>>>>>>>)' README.md > README.resolved && mv README.resolved README.md; "
+            + "elif [ \"$GROVE_TASK_TITLE\" != 'Write the release notes' ]; then "
+            + "echo \"$GROVE_TASK_TITLE\" >> README.md; fi; " + exampleAgent(0);
+
     List<String> runAllThenMergeTheFirst() throws Exception {
+        return runAllThenMergeTheFirst(README_AGENT);
+    }
+
+    /** Runs the three tasks of {@link #BODY} side by side, then GitHub merges #101. Returns tasks 2's and 3's heads. */
+    List<String> runAllThenMergeTheFirst(String agent) throws Exception {
         github.stubIssue(REPO, ISSUE, BODY);
         github.stubEditIssue(REPO, ISSUE);
-        startServer(README_AGENT);
+        startServer(agent);
         comment("/grove run");
         assertEquals(Set.copyOf(BRANCHES), groveBranchesOnOrigin());
         // side by side from the same base, tasks 1 and 2 conflict: the merge check says so, on the issue and their checks
@@ -183,18 +197,48 @@ class StackedTasksFlowIT extends GroveE2E {
 
     @Test
     void aConflictingPullRequestIsRevisedWithTheConflictNamedByDefault() throws Exception {
-        List<String> heads = runAllThenMergeTheFirst();
+        List<String> heads = runAllThenMergeTheFirst(RESOLVING_AGENT);
 
         assertTheCleanOneIsUpToDate(heads.get(1));
         String prompt = java.nio.file.Files.readString(dataDir.resolve(
                 "tasks/octo-org/shop/7/make-search-ignore-case/revise-prompt.md"));
         assertTrue(prompt.contains("`main` changed when #101 merged, and merging it into this branch conflicts in"
                 + " `README.md`."), prompt);
+        String main = GitFixtures.originBranchSha(origin, "main");
+        assertTrue(prompt.contains("Grove is resolving a merge of `main` (" + main.substring(0, 7) + ") into `"
+                + BRANCHES.get(1) + "`: the merge is under way in your worktree and these files"
+                + " hold conflict markers: `README.md`."), prompt);
+        // the revise is the merge of main into the branch, the conflict resolved: both parents, no marker left
         String revised = GitFixtures.originBranchSha(origin, BRANCHES.get(1));
-        assertEquals(heads.get(0), GitFixtures.runGit(origin, "rev-parse", revised + "^"),
-                "the revise is one commit on top of the branch: nothing rewritten");
-        assertTrue(commentsOn(102).stream().anyMatch(c -> c.startsWith("Pushed " + revised.substring(0, 7))),
+        assertEquals(heads.get(0) + " " + main, GitFixtures.runGit(origin, "log", "-1", "--format=%P", revised),
+                "a merge commit of the old head and the new main: nothing rewritten");
+        String readme = GitFixtures.runGit(origin, "show", revised + ":README.md");
+        assertTrue(!readme.contains("<<<<<<<") && !readme.contains(">>>>>>>") && !readme.contains("======="), readme);
+        assertTrue(readme.contains("Add a discount rule") && readme.contains("Make search ignore case"), readme);
+        // the PR no longer conflicts: main merges into it cleanly (and is in it already)
+        GitFixtures.runGit(origin, "merge-base", "--is-ancestor", main, revised);
+        String tree = GitFixtures.runGit(origin, "merge-tree", "--write-tree", revised, main);
+        assertEquals(GitFixtures.runGit(origin, "rev-parse", revised + "^{tree}"), tree.strip());
+        assertTrue(commentsOn(102).stream().anyMatch(c -> c.startsWith("Merged `main` into `" + BRANCHES.get(1)
+                + "`, the conflicts in `README.md` resolved by the agent. Pushed " + revised.substring(0, 7))),
                 commentsOn(102).toString());
+        assertCleanTraffic();
+    }
+
+    @Test
+    void aConflictTheAgentLeavesUnresolvedPushesNothingAndSaysSo() throws Exception {
+        // on the revise README_AGENT appends to README.md again, leaving the conflict markers in it
+        List<String> heads = runAllThenMergeTheFirst(README_AGENT);
+
+        assertTheCleanOneIsUpToDate(heads.get(1));
+        assertEquals(heads.get(0), GitFixtures.originBranchSha(origin, BRANCHES.get(1)), "nothing was pushed");
+        List<String> said = commentsOn(102);
+        assertTrue(said.stream().anyMatch(c -> c.startsWith("The agent left conflict markers in `README.md`, so nothing"
+                + " was pushed. Grove aborted the merge of `main` into this branch, so it still conflicts with `main` in"
+                + " `README.md`; conflict markers were left in `README.md`. Resolve the conflict here, or ask"
+                + " `/grove revise` with what to do.")), said.toString());
+        assertFalse(java.nio.file.Files.exists(dataDir.resolve("worktrees/octo-org/shop/grove_7-make-search-ignore-case")),
+                "the worktree with the aborted merge is gone");
         assertCleanTraffic();
     }
 

@@ -112,4 +112,51 @@ class PublisherSecretsTest {
         assertEquals(List.of("x"), added.get("sp ace.txt"));
         assertInstanceOf(java.util.Map.class, added);
     }
+
+    /**
+     * The base merged into a task branch in its worktree ({@code startMerge}) conflicts; the files hold markers, a
+     * commit with one left is refused, and the resolution is committed with both parents. A secret the resolution
+     * writes (in neither parent) is found in the merge commit's combined diff, so the push is refused.
+     */
+    @Test
+    void aMergeOfTheBaseIsCommittedWithBothParentsAndItsResolutionIsScanned() throws Exception {
+        Worktree wt = task("grove/5-merge");
+        Files.writeString(wt.dir().resolve("README.md"), "# Demo\n\nthe task's line\n");
+        String taskHead = git.commitAll(wt, "task", "agent", "agent@example.invalid").orElseThrow();
+        String newMain = GitFixtures.commitOnOrigin(origin, "main", "README.md", "# Demo\n\nmain's line\n", "main");
+        git.sync(new RepoRef("acme", "demo"), fileUrl(origin), null);
+        Worktree view = new Worktree(cached, wt.dir(), wt.branch(), taskHead);
+
+        assertEquals(List.of("README.md"), git.startMerge(view, newMain));
+        String marked = Files.readString(wt.dir().resolve("README.md"));
+        assertTrue(marked.contains("<<<<<<< ") && marked.contains(">>>>>>> "), marked);
+        Files.writeString(wt.dir().resolve("README.md"), "# Demo\n\nmain's line\nthe task's line\nkey " + AGENT_KEY
+                + "\n");
+        String merge = git.commitMerge(view, newMain, "Merge main", "grove[bot]", "grove@example.invalid");
+        assertEquals(taskHead + " " + newMain, GitFixtures.runGit(wt.dir(), "log", "-1", "--format=%P", merge));
+        assertEquals(merge, git.head(view));
+        assertTrue(GitFixtures.tryGit(wt.dir(), "rev-parse", "-q", "--verify", "MERGE_HEAD").exitCode() != 0,
+                "the merge state is gone");
+        Worktree onBase = new Worktree(cached, wt.dir(), wt.branch(), newMain);
+        assertTrue(git.addedLines(onBase).get("README.md").contains("key " + AGENT_KEY), git.addedLines(onBase)
+                .toString());
+        AtomicBoolean pushing = new AtomicBoolean();
+        assertThrows(SecretInPushException.class, () -> publish(onBase, pushing));
+        assertFalse(pushing.get());
+    }
+
+    @Test
+    void anAbortedMergeOfTheBaseLeavesTheBranchAsItWas() throws Exception {
+        Worktree wt = task("grove/6-abort");
+        Files.writeString(wt.dir().resolve("README.md"), "# Demo\n\nthe task's line\n");
+        String taskHead = git.commitAll(wt, "task", "agent", "agent@example.invalid").orElseThrow();
+        String newMain = GitFixtures.commitOnOrigin(origin, "main", "README.md", "# Demo\n\nmain's line\n", "main");
+        git.sync(new RepoRef("acme", "demo"), fileUrl(origin), null);
+        Worktree view = new Worktree(cached, wt.dir(), wt.branch(), taskHead);
+        assertEquals(List.of("README.md"), git.startMerge(view, newMain));
+        git.abortMerge(view);
+        assertEquals(taskHead, git.head(view));
+        assertEquals("# Demo\n\nthe task's line\n", Files.readString(wt.dir().resolve("README.md")));
+        assertTrue(GitFixtures.tryGit(wt.dir(), "rev-parse", "-q", "--verify", "MERGE_HEAD").exitCode() != 0);
+    }
 }
