@@ -37,6 +37,8 @@ final class Leftovers {
 
     private final Path dir;
     private final ProcId self;
+    /** Which data folder's Groves a mark belongs to: a Grove reaps only what Groves of its own data folder left. */
+    private final String folderTag;
 
     /** A process as the kernel knows it: the pid and when it started (clock ticks since boot). */
     record ProcId(long pid, long start) {
@@ -72,14 +74,26 @@ final class Leftovers {
     Leftovers(Path dir, ProcId self) throws IOException {
         this.dir = dir;
         this.self = self;
+        this.folderTag = folderTag(dir);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 
-    /** The value of {@link #MARK} in every launch's environment: this Grove's pid, start time and PID namespace. */
+    /**
+     * The value of {@link #MARK} in every launch's environment: this Grove's pid, start time, PID namespace and data
+     * folder ({@link #folderTag}).
+     */
     String mark() {
-        return self.text() + "-" + PID_NS;
+        return self.text() + "-" + PID_NS + "-" + folderTag;
+    }
+
+    /**
+     * A short tag of the launch-record folder (so of the data folder): Groves of other deployments on the same host,
+     * or other test runs, leave their own leftovers alone; each is reaped by the next Grove of its own folder.
+     */
+    static String folderTag(Path dir) {
+        return Integer.toHexString(dir.toAbsolutePath().normalize().toString().hashCode());
     }
 
     private static String pidNamespace() {
@@ -144,8 +158,9 @@ final class Leftovers {
             String m = p.mark();
             if (done.contains(p.pid) || m == null) continue;
             String[] parts = m.split("-");
-            // a Grove in another PID namespace (a container's, seen from the host): its pids mean nothing here
-            if (parts.length < 2 || parts.length > 3 || parts.length == 3 && !parts[2].equals(PID_NS)) continue;
+            // a Grove in another PID namespace (a container's, seen from the host): its pids mean nothing here; a
+            // Grove of another data folder: its leftovers are its next start's to reap
+            if (parts.length != 4 || !parts[2].equals(PID_NS) || !parts[3].equals(folderTag)) continue;
             String owner = parts[0] + "-" + parts[1];
             if (owner.equals(self.text())) continue;
             boolean alive = ownerAlive.computeIfAbsent(owner, k -> ProcId.parse(k).map(ProcId::alive).orElse(false));

@@ -85,7 +85,8 @@ class NoAgentOutlivesGroveFlowIT extends GroveE2E {
 
         // what a Grove killed in the instant between starting a process and arming its death signal leaves behind
         ProcessBuilder pb = new ProcessBuilder("sleep", "600");
-        pb.environment().put("GROVE_SANDBOX_OF", grovePid + "-" + groveStart);
+        pb.environment().put("GROVE_SANDBOX_OF", grovePid + "-" + groveStart + "-" + pidNamespace() + "-"
+                + Integer.toHexString(dataDir.resolve("sandboxes").toAbsolutePath().normalize().toString().hashCode()));
         pb.environment().put("E2E_MARK", first);
         started.add(pb.start());
         assertEquals(1, withMark(first, "sleep 600").size());
@@ -138,5 +139,10 @@ class NoAgentOutlivesGroveFlowIT extends GroveE2E {
     static long startTime(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[19]);
+    }
+
+    /** The inode of this PID namespace, as Grove writes it in its marks. */
+    private static String pidNamespace() throws java.io.IOException {
+        return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().replaceAll("[^0-9]", "");
     }
 }

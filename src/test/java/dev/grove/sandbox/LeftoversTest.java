@@ -66,6 +66,10 @@ class LeftoversTest {
         new Leftovers(dir, ProcId.of(ProcessHandle.current().pid()).orElseThrow()).add(live.pid(), "live");
         // a process marked by a Grove of another PID namespace (a container's, seen from the host): not ours to judge
         Process foreign = start(dead.text() + "-1", "sleep", "605." + tag);
+        // a process marked by a dead Grove of another data folder (another deployment, another test run): its own
+        // next start reaps it, not this one
+        Process otherFolder = start(dead.text() + "-" + Leftovers.PID_NS + "-"
+                + Leftovers.folderTag(tmp.resolve("elsewhere/sandboxes")), "sleep", "606." + tag);
         awaitRunning("sleep 601." + tag);
         awaitRunning("sleep 602." + tag);
 
@@ -80,6 +84,7 @@ class LeftoversTest {
         assertTrue(reused.isAlive(), "a reused pid is left alone");
         assertTrue(live.isAlive(), "a live Grove's launch is left alone");
         assertTrue(foreign.isAlive(), "another PID namespace's Grove's launch is left alone");
+        assertTrue(otherFolder.isAlive(), "another data folder's Grove's launch is left alone");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "only the live Grove's record is left");
         }
