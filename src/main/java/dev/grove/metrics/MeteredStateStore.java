@@ -108,6 +108,16 @@ public final class MeteredStateStore implements StateStore {
     }
 
     @Override
+    public java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha) {
+        return store.unfinishedCiFix(key, headSha);
+    }
+
+    @Override
+    public void finishCiFix(TaskKey key, String headSha) {
+        store.finishCiFix(key, headSha);
+    }
+
+    @Override
     public boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
             java.time.Duration interval) {
         return store.claimRefusalReply(repo, issue, user, now, interval);

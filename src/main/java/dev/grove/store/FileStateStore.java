@@ -49,6 +49,8 @@ public final class FileStateStore implements StateStore {
     private final Map<String, Long> checkRuns = new LinkedHashMap<>();
     /** task key to the heads whose CI fix was claimed, in claim order */
     private final Map<String, List<String>> ciFixes = new LinkedHashMap<>();
+    /** task key and head ({@code key\nhead}) of the CI fixes claimed and not finished */
+    private final Set<String> unfinishedCiFixes = new LinkedHashSet<>();
     private final Map<String, java.time.Instant> refusalReplies = new LinkedHashMap<>();
     private final Set<String> issueSteps = new LinkedHashSet<>();
     private final Map<String, StoredThreadComment> threadComments = new LinkedHashMap<>();
@@ -68,7 +70,7 @@ public final class FileStateStore implements StateStore {
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
             Map<String, Long> checkRuns, Map<String, List<String>> ciFixes, Map<String, java.time.Instant> refusalReplies,
-            Set<String> issueSteps, List<StoredThreadComment> threadComments) {
+            Set<String> issueSteps, List<StoredThreadComment> threadComments, Set<String> unfinishedCiFixes) {
     }
 
     /** A review comment with its repository and pull request ({@code comment} null: known only by id, claimed). */
@@ -96,6 +98,7 @@ public final class FileStateStore implements StateStore {
             if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
             if (s.ciFixes() != null) s.ciFixes().forEach((k, v) -> ciFixes.put(k, new ArrayList<>(v)));
             if (s.refusalReplies() != null) refusalReplies.putAll(s.refusalReplies());
+            if (s.unfinishedCiFixes() != null) unfinishedCiFixes.addAll(s.unfinishedCiFixes());
             if (s.issueSteps() != null) issueSteps.addAll(s.issueSteps());
             if (s.threadComments() != null) {
                 s.threadComments().forEach(c -> threadComments.put(c.repo() + "\n" + c.id(), c));
@@ -111,7 +114,7 @@ public final class FileStateStore implements StateStore {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
-                    ciFixes, refusalReplies, issueSteps, List.copyOf(threadComments.values())));
+                    ciFixes, refusalReplies, issueSteps, List.copyOf(threadComments.values()), unfinishedCiFixes));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -243,8 +246,24 @@ public final class FileStateStore implements StateStore {
             return 0;
         }
         heads.add(headSha);
+        unfinishedCiFixes.add(key + "\n" + headSha);
         save();
         return heads.size();
+    }
+
+    @Override
+    public synchronized java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha) {
+        List<String> heads = ciFixes.getOrDefault(key.toString(), List.of());
+        int i = heads.indexOf(headSha);
+        return i < 0 || !unfinishedCiFixes.contains(key + "\n" + headSha) ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(i + 1);
+    }
+
+    @Override
+    public synchronized void finishCiFix(TaskKey key, String headSha) {
+        if (unfinishedCiFixes.remove(key + "\n" + headSha)) {
+            save();
+        }
     }
 
     @Override

@@ -197,6 +197,11 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void aCiFixClaimStaysUnfinishedForEveryProcessUntilItsReviseRan() {
+        CiFixContract.check(store("a"), () -> store("b"));
+    }
+
+    @Test
     void concurrentCiFixClaimsOfOneHeadHaveOneWinnerAndOfManyHeadsDistinctNumbers() throws Exception {
         JdbcStateStore a = store("a");
         JdbcStateStore b = store("b");
