@@ -113,6 +113,11 @@ public final class MeteredStateStore implements StateStore {
     }
 
     @Override
+    public int pruneStale(java.time.Instant now, java.time.Duration refusalInterval, java.time.Duration retention) {
+        return store.pruneStale(now, refusalInterval, retention);
+    }
+
+    @Override
     public void finishCiFix(TaskKey key, String headSha) {
         store.finishCiFix(key, headSha);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.model.ThreadComment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -257,6 +258,23 @@ public final class FileStateStore implements StateStore {
         int i = heads.indexOf(headSha);
         return i < 0 || !unfinishedCiFixes.contains(key + "\n" + headSha) ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(i + 1);
+    }
+
+    /** As {@link StateStore#pruneStale}; review comments here carry no time, so only those of closed PRs go. */
+    @Override
+    public synchronized int pruneStale(java.time.Instant now, java.time.Duration refusalInterval,
+            java.time.Duration retention) {
+        java.time.Instant stale = now.minus(refusalInterval);
+        int before = refusalReplies.size() + threadComments.size();
+        refusalReplies.values().removeIf(at -> at.isBefore(stale));
+        Set<String> closed = new HashSet<>();
+        tasks.values().stream().filter(t -> t.prNumber() != null
+                        && (t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED))
+                .forEach(t -> closed.add(t.key().repo().fullName() + "#" + t.prNumber()));
+        threadComments.values().removeIf(c -> closed.contains(c.repo() + "#" + c.pullNumber()));
+        int n = before - refusalReplies.size() - threadComments.size();
+        if (n > 0) save();
+        return n;
     }
 
     @Override

@@ -453,6 +453,25 @@ public final class JdbcStateStore implements StateStore {
         });
     }
 
+    @Override
+    public int pruneStale(Instant now, Duration refusalInterval, Duration retention) {
+        return db.withConnection(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("delete from grove_refusal_reply where replied_at < ?")) {
+                bind(ps, now.minus(refusalInterval));
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from grove_review_comment where (received_at < ?"
+                    + " and state <> ?) or exists (select 1 from grove_task t where t.repo = grove_review_comment.repo"
+                    + " and t.pr_number = grove_review_comment.pull_number and t.status in (?, ?))")) {
+                bind(ps, now.minus(retention), ThreadComment.State.PENDING.name(), TaskStatus.MERGED.name(),
+                        TaskStatus.CLOSED.name());
+                n += ps.executeUpdate();
+            }
+            return n;
+        });
+    }
+
     /** Forgets cancel requests older than {@code age}. */
     public void pruneCancels(Duration age) {
         db.withConnection(c -> {

@@ -68,6 +68,13 @@ public interface StateStore {
      */
     java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha);
 
+    /**
+     * Forgets what no longer counts: refusal replies made before {@code now - refusalInterval} (they no longer hold a
+     * reply back), and review comments of pull requests whose task is merged or closed, or (once taken by a revise)
+     * received before {@code now - retention}. Returns how many rows went.
+     */
+    int pruneStale(java.time.Instant now, java.time.Duration refusalInterval, java.time.Duration retention);
+
     /** Marks the CI fix claimed on {@code headSha} of {@code key} finished: its revise ran (pushed or not). */
     void finishCiFix(TaskKey key, String headSha);
 

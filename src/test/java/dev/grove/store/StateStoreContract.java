@@ -197,6 +197,11 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void retentionForgetsStaleRefusalRepliesAndReviewCommentsOfClosedOrOldPullRequests() {
+        PruneContract.check(store("a"), () -> store("b"), true);
+    }
+
+    @Test
     void aCiFixClaimStaysUnfinishedForEveryProcessUntilItsReviseRan() {
         CiFixContract.check(store("a"), () -> store("b"));
     }
