@@ -215,6 +215,9 @@ public final class GroveServer implements AutoCloseable {
                         durability.heartbeat(), durability.jobAttempts(), durability.jobBackoff(),
                         durability.deliveryRetention(), durability.drainTimeout()), clock);
         queue.set(jobs);
+        // refusal replies past their throttle, review comments of closed PRs or past the delivery retention
+        jobs.alsoOnRetention(() -> store.pruneStale(clock.instant(), CommandAuthorizer.REFUSAL_INTERVAL,
+                durability.deliveryRetention()));
         jobs.onLater(ReviewThreads.BATCH, (prKey, data) -> reviewThreads.onBatch(ReviewThreads.Batch.parse(data))
                 ? clock.instant().plus(config.reviewBatch()) : null);
         WebhookController webhook = new WebhookController(new SignatureVerifier(config.webhookSecret()), router,

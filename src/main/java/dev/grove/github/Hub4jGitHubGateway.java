@@ -466,7 +466,8 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
                 // no start time to compare
             }
             out.add(new CheckRunRef(run.path("id").asLong(),
-                    run.hasNonNull("external_id") ? run.get("external_id").asText() : null, started));
+                    run.hasNonNull("external_id") ? run.get("external_id").asText() : null, started,
+                    run.hasNonNull("status") ? run.get("status").asText() : null));
         }
         out.sort(java.util.Comparator.comparingLong(CheckRunRef::id).reversed());
         return out;

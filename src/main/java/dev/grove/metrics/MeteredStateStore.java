@@ -108,6 +108,21 @@ public final class MeteredStateStore implements StateStore {
     }
 
     @Override
+    public java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha) {
+        return store.unfinishedCiFix(key, headSha);
+    }
+
+    @Override
+    public int pruneStale(java.time.Instant now, java.time.Duration refusalInterval, java.time.Duration retention) {
+        return store.pruneStale(now, refusalInterval, retention);
+    }
+
+    @Override
+    public void finishCiFix(TaskKey key, String headSha) {
+        store.finishCiFix(key, headSha);
+    }
+
+    @Override
     public boolean claimRefusalReply(RepoRef repo, int issue, String user, java.time.Instant now,
             java.time.Duration interval) {
         return store.claimRefusalReply(repo, issue, user, now, interval);

@@ -36,10 +36,40 @@ public final class CiFixer {
     private static final java.util.regex.Pattern LOG_TIMESTAMP =
             java.util.regex.Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z ");
 
-    private final Reviser reviser;
+    /** What a CI fix needs of {@link Reviser}. */
+    interface Revising {
+        void revise(ReviseRequest r, RepoConfig config);
+
+        /** Whether a revise of the task is going in this process. */
+        boolean revising(dev.grove.model.TaskKey key);
+
+        /** The task branch's head on origin now (empty: no such branch). */
+        Optional<String> headOnOrigin(CiFailure f, String branch);
+    }
+
+    private final Revising reviser;
     private final StateStore store;
 
     public CiFixer(Reviser reviser, StateStore store) {
+        this(new Revising() {
+            @Override
+            public void revise(ReviseRequest r, RepoConfig config) {
+                reviser.revise(r, config);
+            }
+
+            @Override
+            public boolean revising(dev.grove.model.TaskKey key) {
+                return reviser.revising(key);
+            }
+
+            @Override
+            public Optional<String> headOnOrigin(CiFailure f, String branch) {
+                return reviser.headOnOrigin(f.repo(), f.cloneUrl(), f.installationId(), branch);
+            }
+        }, store);
+    }
+
+    CiFixer(Revising reviser, StateStore store) {
         this.reviser = reviser;
         this.store = store;
     }
@@ -76,11 +106,17 @@ public final class CiFixer {
         String checks = (failed.size() == 1 ? "CI check " : "CI checks ") + names;
         int attempt = store.claimCiFix(rec.key(), f.headSha(), failed.stream().map(CheckRunDetails::name)
                 .collect(Collectors.joining(", ")));
+        boolean resumed = false;
         if (attempt == 0) {
-            log.info("{}#{}: the failure on {} was acted on before", f.repo(), pr, f.headSha());
-            return;
+            attempt = interrupted(f, rec);
+            if (attempt == 0) {
+                log.info("{}#{}: the failure on {} was acted on before", f.repo(), pr, f.headSha());
+                return;
+            }
+            resumed = true;
         }
-        if (attempt > limit + 1) {
+        if (attempt > limit + 1 || resumed && attempt > limit) {
+            store.finishCiFix(rec.key(), f.headSha());
             return; // the stop was said already
         }
         String sha = f.headSha().substring(0, Math.min(7, f.headSha().length()));
@@ -88,9 +124,13 @@ public final class CiFixer {
             comment(github, f.repo(), pr, checks + " failed on " + sha + "; Grove stopped revising this pull request"
                     + " for CI after " + limit + (limit == 1 ? " attempt" : " attempts") + " (`ci_fix_attempts: "
                     + limit + "`). Over to you: push a fix, or ask with `/grove revise <instructions>`.");
+            store.finishCiFix(rec.key(), f.headSha());
             return;
         }
-        comment(github, f.repo(), pr, checks + " failed; Grove is revising (attempt " + attempt + " of " + limit + ").");
+        comment(github, f.repo(), pr, resumed
+                ? checks + " failed; Grove is revising again (attempt " + attempt + " of " + limit + ", cut off before"
+                        + " it pushed)."
+                : checks + " failed; Grove is revising (attempt " + attempt + " of " + limit + ").");
         Map<Long, List<CheckAnnotation>> annotations = new LinkedHashMap<>();
         Map<Long, String> unreadable = new LinkedHashMap<>();
         Map<Long, String> logs = new LinkedHashMap<>();
@@ -111,6 +151,30 @@ public final class CiFixer {
         }
         reviser.revise(new ReviseRequest(f.repo(), f.installationId(), f.cloneUrl(), f.defaultBranch(), pr,
                 instructions(f.headSha(), f.app(), failed, annotations, unreadable, logs), List.of(), f.app()), config);
+        store.finishCiFix(rec.key(), f.headSha()); // not reached when the process dies mid-revise
+    }
+
+    /**
+     * The attempt claimed on this head whose revise was cut off (the process died before it finished, and this is the
+     * job again: its next attempt, or revived after a kill), if the task's head on origin has not moved since the
+     * claim, so the revise never pushed: then that attempt is continued. 0 when there is none to continue: the fix
+     * finished, one is going in this process, or the head moved (the revise pushed; that attempt is done).
+     */
+    private int interrupted(CiFailure f, TaskRecord rec) {
+        java.util.OptionalInt open = store.unfinishedCiFix(rec.key(), f.headSha());
+        if (open.isEmpty() || reviser.revising(rec.key())) {
+            return 0;
+        }
+        Optional<String> head = reviser.headOnOrigin(f, rec.branch());
+        if (head.isEmpty() || !head.get().equals(f.headSha())) {
+            log.info("{}: the CI fix on {} was cut off after its revise pushed ({}); it is done", rec.key(),
+                    f.headSha(), head.orElse("no branch"));
+            store.finishCiFix(rec.key(), f.headSha());
+            return 0;
+        }
+        log.info("{}: the CI fix attempt {} on {} was cut off before it pushed; continuing it", rec.key(),
+                open.getAsInt(), f.headSha());
+        return open.getAsInt();
     }
 
     /** The failing runs of another app: the event's own, or the suite's as GitHub lists them now. */

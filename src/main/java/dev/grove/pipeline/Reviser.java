@@ -1,5 +1,7 @@
 package dev.grove.pipeline;
 
+import dev.grove.model.RepoRef;
+
 import dev.grove.agent.AgentListener;
 import dev.grove.agent.AgentMessages;
 import dev.grove.agent.AgentOutcome;
@@ -51,6 +53,20 @@ public final class Reviser {
     /** Whether a revise of the task is going in this process. */
     public boolean revising(TaskKey key) {
         return going.contains(key);
+    }
+
+    /**
+     * The head of {@code branch} on origin, fetched now; empty when origin has no such branch. Throws when origin
+     * cannot be fetched (a caller's job is retried).
+     */
+    public Optional<String> headOnOrigin(RepoRef repo, String cloneUrl, long installationId, String branch) {
+        CachedRepo clone = steps.workspaces().sync(repo, cloneUrl, installationId);
+        try {
+            return Optional.ofNullable(steps.git().remoteBranchHead(clone, branch));
+        } catch (RuntimeException e) {
+            log.info("{}: origin has no {}: {}", repo, branch, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Revises the PR's task; every outcome is a reply on the PR. */

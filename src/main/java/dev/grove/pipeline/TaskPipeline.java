@@ -77,7 +77,9 @@ final class TaskPipeline {
             return;
         }
         if (rec.status() == TaskStatus.PUSHED) {
-            openPullRequest(task, rec, null, "", -1, steps.clock().instant(), null, from);
+            // pushed by a run that stopped: its check run (found, or made now) is completed once the PR is settled
+            long check = checks.resume(run.req().repo(), key, task.title(), rec.headSha(), steps.clock().instant());
+            openPullRequest(task, rec, null, "", check, steps.clock().instant(), null, from);
             return;
         }
         Instant start = steps.clock().instant();
@@ -186,7 +188,7 @@ final class TaskPipeline {
             }
             TaskRecord opened = save(rec.withStatus(TaskStatus.PR_OPENED).withPullRequest(pr.number(), pr.htmlUrl())
                     .withMessage(message));
-            completeCheck(rec, check, pushed, agentTail, start, agentTime);
+            completeCheck(opened, check, pushed, agentTail, start, agentTime);
             return opened;
         } catch (IOException | RuntimeException e) {
             completeCheck(rec, check, pushed, agentTail, start, agentTime);
@@ -198,7 +200,12 @@ final class TaskPipeline {
 
     private void completeCheck(TaskRecord rec, long check, PublishOutcome.Pushed pushed, String agentTail,
             Instant start, Duration agentTime) {
-        if (check < 0 || pushed == null) {
+        if (check < 0) {
+            return;
+        }
+        if (pushed == null) {
+            checks.completeResumed(run.req().repo(), rec.key(), check, rec.branch(), rec.prNumber(),
+                    steps.clock().instant());
             return;
         }
         String title = CheckRunReporter.verifyTitle("Pushed", pushed.verify());

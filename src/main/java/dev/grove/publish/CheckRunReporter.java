@@ -56,6 +56,48 @@ public final class CheckRunReporter {
         }
     }
 
+    /**
+     * The check run of a head pushed by a run that stopped (a {@code kill -9}, a crash) before it finished it: the
+     * task's run on {@code headSha} (same name, {@code external_id} the task's key) if GitHub has one, else a new one.
+     * Returns its id, to complete once the pull request is settled; or -1 when there is nothing left to complete (the
+     * run found is completed already) or GitHub could not be asked (then none is made: never a second one per head).
+     */
+    public long resume(RepoRef repo, TaskKey key, String title, String headSha, Instant now) {
+        if (headSha == null) {
+            return -1;
+        }
+        List<dev.grove.github.CheckRunRef> found;
+        try {
+            found = github.checkRuns(repo, headSha, name(title)).stream()
+                    .filter(c -> key.toString().equals(c.externalId())).toList();
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not look up the check run of {} on {}: {}", key, headSha, e.getMessage());
+            return -1;
+        }
+        if (found.isEmpty()) {
+            return start(repo, key, title, headSha, now, RESUMED);
+        }
+        if (found.stream().anyMatch(dev.grove.github.CheckRunRef::completed)) {
+            return -1;
+        }
+        long id = found.get(0).id();
+        store.saveCheckRun(key, id);
+        return id;
+    }
+
+    /** What a resumed task's check run says. */
+    public static final String RESUMED = "Resumed after a restart: opening the pull request";
+
+    /** Completes a resumed task's check run: verify's result was lost with the process that pushed, so neutral. */
+    public void completeResumed(RepoRef repo, TaskKey key, long id, String branch, Integer prNumber, Instant now) {
+        String title = "Pushed; resumed after a restart";
+        complete(repo, key, id, "neutral", title, title + ": Grove stopped after pushing `" + branch + "`"
+                + " and, started again, found the push on origin"
+                + (prNumber == null ? "; the pull request could not be opened yet." : " and settled pull request #"
+                + prNumber + ".") + " The agent did not run again, so verify's result of this head is not known here.",
+                now);
+    }
+
     /** Shows a progress line in the in-progress check run's output (the caller throttles). */
     public void progress(RepoRef repo, TaskKey key, long id, String line) {
         if (id < 0) {

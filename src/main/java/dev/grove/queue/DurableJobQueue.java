@@ -83,7 +83,14 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         this.shortTask = task(SHORT_TASK, Routing.Lane.SHORT);
         this.laterTask = laterTask();
         RecurringTask<Void> retention = Tasks.recurring("grove-delivery-retention",
-                FixedDelay.of(Duration.ofMinutes(10))).execute((inst, ctx) -> forgetOldDeliveries());
+                FixedDelay.of(Duration.ofMinutes(10))).execute((inst, ctx) -> {
+                    forgetOldDeliveries();
+                    try {
+                        alsoOnRetention.run();
+                    } catch (RuntimeException e) {
+                        log.warn("retention: {}", e.getMessage());
+                    }
+                });
         this.longScheduler = scheduler(List.of(longTask, laterTask), "scheduled_tasks", settings.longThreads(), null);
         this.shortScheduler = scheduler(List.of(shortTask), SHORT_TABLE, settings.shortThreads(), retention);
     }
@@ -340,6 +347,13 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    private volatile Runnable alsoOnRetention = () -> { };
+
+    /** What the retention job does besides forgetting old deliveries (the state store's pruning): set before start. */
+    public void alsoOnRetention(Runnable prune) {
+        this.alsoOnRetention = prune;
     }
 
     /** Deletes deliveries older than the retention period (not queued ones). Returns how many. */

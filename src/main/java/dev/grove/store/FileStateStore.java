@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.model.ThreadComment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,8 @@ public final class FileStateStore implements StateStore {
     private final Map<String, Long> checkRuns = new LinkedHashMap<>();
     /** task key to the heads whose CI fix was claimed, in claim order */
     private final Map<String, List<String>> ciFixes = new LinkedHashMap<>();
+    /** task key and head ({@code key\nhead}) of the CI fixes claimed and not finished */
+    private final Set<String> unfinishedCiFixes = new LinkedHashSet<>();
     private final Map<String, java.time.Instant> refusalReplies = new LinkedHashMap<>();
     private final Set<String> issueSteps = new LinkedHashSet<>();
     private final Map<String, StoredThreadComment> threadComments = new LinkedHashMap<>();
@@ -68,7 +71,7 @@ public final class FileStateStore implements StateStore {
     /** The serialised form. */
     record Snapshot(Map<String, Long> trackingComments, List<TaskRecord> tasks, Map<String, SavedPlan> plans,
             Map<String, Long> checkRuns, Map<String, List<String>> ciFixes, Map<String, java.time.Instant> refusalReplies,
-            Set<String> issueSteps, List<StoredThreadComment> threadComments) {
+            Set<String> issueSteps, List<StoredThreadComment> threadComments, Set<String> unfinishedCiFixes) {
     }
 
     /** A review comment with its repository and pull request ({@code comment} null: known only by id, claimed). */
@@ -96,6 +99,7 @@ public final class FileStateStore implements StateStore {
             if (s.checkRuns() != null) checkRuns.putAll(s.checkRuns());
             if (s.ciFixes() != null) s.ciFixes().forEach((k, v) -> ciFixes.put(k, new ArrayList<>(v)));
             if (s.refusalReplies() != null) refusalReplies.putAll(s.refusalReplies());
+            if (s.unfinishedCiFixes() != null) unfinishedCiFixes.addAll(s.unfinishedCiFixes());
             if (s.issueSteps() != null) issueSteps.addAll(s.issueSteps());
             if (s.threadComments() != null) {
                 s.threadComments().forEach(c -> threadComments.put(c.repo() + "\n" + c.id(), c));
@@ -111,7 +115,7 @@ public final class FileStateStore implements StateStore {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             json.writeValue(tmp.toFile(), new Snapshot(trackingComments, List.copyOf(tasks.values()), plans, checkRuns,
-                    ciFixes, refusalReplies, issueSteps, List.copyOf(threadComments.values())));
+                    ciFixes, refusalReplies, issueSteps, List.copyOf(threadComments.values()), unfinishedCiFixes));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Grove's state file " + file, e);
@@ -243,8 +247,41 @@ public final class FileStateStore implements StateStore {
             return 0;
         }
         heads.add(headSha);
+        unfinishedCiFixes.add(key + "\n" + headSha);
         save();
         return heads.size();
+    }
+
+    @Override
+    public synchronized java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha) {
+        List<String> heads = ciFixes.getOrDefault(key.toString(), List.of());
+        int i = heads.indexOf(headSha);
+        return i < 0 || !unfinishedCiFixes.contains(key + "\n" + headSha) ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(i + 1);
+    }
+
+    /** As {@link StateStore#pruneStale}; review comments here carry no time, so only those of closed PRs go. */
+    @Override
+    public synchronized int pruneStale(java.time.Instant now, java.time.Duration refusalInterval,
+            java.time.Duration retention) {
+        java.time.Instant stale = now.minus(refusalInterval);
+        int before = refusalReplies.size() + threadComments.size();
+        refusalReplies.values().removeIf(at -> at.isBefore(stale));
+        Set<String> closed = new HashSet<>();
+        tasks.values().stream().filter(t -> t.prNumber() != null
+                        && (t.status() == TaskStatus.MERGED || t.status() == TaskStatus.CLOSED))
+                .forEach(t -> closed.add(t.key().repo().fullName() + "#" + t.prNumber()));
+        threadComments.values().removeIf(c -> closed.contains(c.repo() + "#" + c.pullNumber()));
+        int n = before - refusalReplies.size() - threadComments.size();
+        if (n > 0) save();
+        return n;
+    }
+
+    @Override
+    public synchronized void finishCiFix(TaskKey key, String headSha) {
+        if (unfinishedCiFixes.remove(key + "\n" + headSha)) {
+            save();
+        }
     }
 
     @Override

@@ -292,8 +292,8 @@ public final class JdbcStateStore implements StateStore {
             if (n < 0) return 0;
             boolean claimed = db.withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement("insert into grove_ci_fix "
-                        + "(task_key, head_sha, check_name, attempt, created_at) values (?, ?, ?, ?, ?)")) {
-                    bind(ps, key.toString(), headSha, check300, n + 1, now());
+                        + "(task_key, head_sha, check_name, attempt, created_at, finished) values (?, ?, ?, ?, ?, ?)")) {
+                    bind(ps, key.toString(), headSha, check300, n + 1, now(), false);
                     return ps.executeUpdate() == 1;
                 } catch (SQLException e) {
                     if (Database.isDuplicateKey(e)) return false; // this head claimed, or that number taken, meanwhile
@@ -303,6 +303,31 @@ public final class JdbcStateStore implements StateStore {
             if (claimed) return n + 1;
         }
         throw new IllegalStateException("could not claim the CI fix of " + key + " on " + headSha);
+    }
+
+    @Override
+    public java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select attempt from grove_ci_fix where task_key = ? and "
+                    + "head_sha = ? and finished = false")) {
+                bind(ps, key.toString(), headSha);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.OptionalInt.of(rs.getInt(1)) : java.util.OptionalInt.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void finishCiFix(TaskKey key, String headSha) {
+        if (frozen) return;
+        db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update grove_ci_fix set finished = true where task_key = ?"
+                    + " and head_sha = ?")) {
+                bind(ps, key.toString(), headSha);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     // ---- review comments on the diff of Grove pull requests -------------------------------------------------------
@@ -425,6 +450,25 @@ public final class JdbcStateStore implements StateStore {
                 rs.next();
                 return rs.getLong(1);
             }
+        });
+    }
+
+    @Override
+    public int pruneStale(Instant now, Duration refusalInterval, Duration retention) {
+        return db.withConnection(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("delete from grove_refusal_reply where replied_at < ?")) {
+                bind(ps, now.minus(refusalInterval));
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from grove_review_comment where (received_at < ?"
+                    + " and state <> ?) or exists (select 1 from grove_task t where t.repo = grove_review_comment.repo"
+                    + " and t.pr_number = grove_review_comment.pull_number and t.status in (?, ?))")) {
+                bind(ps, now.minus(retention), ThreadComment.State.PENDING.name(), TaskStatus.MERGED.name(),
+                        TaskStatus.CLOSED.name());
+                n += ps.executeUpdate();
+            }
+            return n;
         });
     }
 

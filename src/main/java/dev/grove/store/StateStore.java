@@ -62,6 +62,23 @@ public interface StateStore {
     int claimCiFix(TaskKey key, String headSha, String check);
 
     /**
+     * The number of the CI fix claimed on {@code headSha} of {@code key} that was never finished ({@link #finishCiFix}):
+     * the process acting on it stopped mid-revise, so a retry of its job may continue it. Empty when that head was not
+     * claimed, or its fix finished.
+     */
+    java.util.OptionalInt unfinishedCiFix(TaskKey key, String headSha);
+
+    /**
+     * Forgets what no longer counts: refusal replies made before {@code now - refusalInterval} (they no longer hold a
+     * reply back), and review comments of pull requests whose task is merged or closed, or (once taken by a revise)
+     * received before {@code now - retention}. Returns how many rows went.
+     */
+    int pruneStale(java.time.Instant now, java.time.Duration refusalInterval, java.time.Duration retention);
+
+    /** Marks the CI fix claimed on {@code headSha} of {@code key} finished: its revise ran (pushed or not). */
+    void finishCiFix(TaskKey key, String headSha);
+
+    /**
      * Claims the one reply {@code user} gets on the issue to a refusal within {@code interval}: true, and the reply
      * recorded at {@code now}, when none was recorded after {@code now - interval}; false when one was, by this process
      * or any other (user names compared without case). Two callers at once: exactly one gets true.

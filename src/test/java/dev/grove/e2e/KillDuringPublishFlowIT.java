@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -30,6 +31,34 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KillDuringPublishFlowIT extends GroveE2E {
     static final String LOST = "grove/7-add-a-discount-rule";
+    static final List<String> TITLES = List.of("Add a discount rule", "Make search ignore case", "Write the release notes");
+
+    /** Each task's check run gets an id of its own (7101…), and the check runs made are listed as GitHub would. */
+    void stubCheckRuns() {
+        for (int i = 0; i < TITLES.size(); i++) {
+            github.stubCreateCheckRunNamed(REPO, "grove / " + TITLES.get(i), 7101 + i);
+        }
+        github.stubCheckRunsLookup(REPO);
+    }
+
+    /**
+     * Each task's pushed head has one check run (none made twice, none left out by the restart), completed exactly
+     * once; and every body Grove sent is one GitHub's schema accepts.
+     */
+    void assertEachCheckRunCompletedOnce() {
+        for (int i = 0; i < BRANCHES.size(); i++) {
+            String name = "grove / " + TITLES.get(i);
+            String head = GitFixtures.runGit(origin, "rev-parse", BRANCHES.get(i)).trim();
+            var made = github.requests("POST", "/repos/octo-org/shop/check-runs").stream()
+                    .filter(r -> r.body().path("name").asText().equals(name)).toList();
+            assertEquals(1, made.size(), name + ": one check run\n" + made);
+            assertEquals(head, made.get(0).body().path("head_sha").asText(), name + ": on the pushed head");
+            long completed = github.requests("PATCH", "/repos/octo-org/shop/check-runs/" + (7101 + i)).stream()
+                    .filter(r -> r.body().path("status").asText().equals("completed")).count();
+            assertEquals(1, completed, name + ": completed once\n" + server.output());
+        }
+        github.assertRequestBodiesMatchSchemas();
+    }
 
     /** The settings both processes get: fast beats (a dead process's job is revived in seconds), and the database. */
     Map<String, String> env(String database) {
@@ -115,6 +144,7 @@ class KillDuringPublishFlowIT extends GroveE2E {
     void aKillDuringThePushesThenARestartFinishesEachTaskOnce(String database) throws Exception {
         Map<String, String> env = env(database);
         Path ctl = holdPushes();
+        stubCheckRuns();
         startServer(exampleAgent(0.2), env);
         label();
         await("the three pushes in flight", Duration.ofSeconds(120), () -> count(ctl, "inflight.") == 3);
@@ -130,12 +160,15 @@ class KillDuringPublishFlowIT extends GroveE2E {
                 () -> github.requests("POST", "/repos/octo-org/shop/pulls").size() >= 3);
         assertTrue(server.awaitIdle(Duration.ofSeconds(90)), server.output());
         assertEachTaskOnce(Map.of(BRANCHES.get(0), 1, BRANCHES.get(1), 1, BRANCHES.get(2), 1));
+        assertTrue(github.requests("POST", "/repos/octo-org/shop/check-runs").size() == 3, "one check run per head");
+        assertEachCheckRunCompletedOnce();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"embedded", "postgres"})
     void aKillDuringThePullRequestCreationsThenARestartOpensNoSecondPullRequest(String database) throws Exception {
         Map<String, String> env = env(database);
+        stubCheckRuns();
         for (int i = 0; i < BRANCHES.size(); i++) {
             github.stubCreatePull(REPO, BRANCHES.get(i), pr(101 + i), Duration.ofMinutes(10)); // GitHub holds the request: the kill lands in it
         }
@@ -163,5 +196,6 @@ class KillDuringPublishFlowIT extends GroveE2E {
             assertTrue(github.requests("GET", "/repos/octo-org/shop/pulls\\?.*head=octo-org(%3A|:)"
                     + b.replace("/", "(%2F|/)") + ".*").size() >= 2, b + ": looked up before each request");
         }
+        assertEachCheckRunCompletedOnce();
     }
 }

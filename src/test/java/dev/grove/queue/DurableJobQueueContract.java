@@ -205,6 +205,19 @@ abstract class DurableJobQueueContract {
     }
 
     @Test
+    void theRetentionJobAlsoRunsTheStatePruning() throws Exception {
+        if (db == null) db = open();
+        DurableJobQueue q = new DurableJobQueue(db, router, (WebhookEvent event, String why) -> { },
+                new DurableJobQueue.Settings("p1", 2, 1, Duration.ofMillis(200), Duration.ofSeconds(2), 1,
+                        Duration.ofMillis(100), Duration.ofHours(72), Duration.ofSeconds(5)), clock);
+        CountDownLatch pruned = new CountDownLatch(1);
+        q.alsoOnRetention(pruned::countDown);
+        q.start();
+        queues.add(q);
+        assertTrue(pruned.await(60, java.util.concurrent.TimeUnit.SECONDS), "the recurring retention job pruned");
+    }
+
+    @Test
     void shortJobsNeverWaitBehindLongOnes() throws Exception {
         DurableJobQueue q = queue("p1", 1);
         submit(q, delivery("long-1", body("l1", "\"block\":true")));

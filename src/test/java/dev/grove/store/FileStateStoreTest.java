@@ -56,6 +56,18 @@ class FileStateStoreTest {
     }
 
     @Test
+    void retentionForgetsStaleRefusalRepliesAndReviewCommentsOfClosedPullRequestsAcrossRestarts() {
+        Path file = tmp.resolve("prune.json");
+        PruneContract.check(new FileStateStore(file), () -> new FileStateStore(file), false);
+    }
+
+    @Test
+    void aCiFixClaimStaysUnfinishedAcrossRestartsUntilItsReviseRan() {
+        Path file = tmp.resolve("cifix.json");
+        CiFixContract.check(new FileStateStore(file), () -> new FileStateStore(file));
+    }
+
+    @Test
     void reviewCommentsAreRecordedOnceTakenByTheirReviewAndMarkedAcrossRestarts() {
         Path file = tmp.resolve("threads.json");
         ThreadCommentsContract.check(new FileStateStore(file), () -> new FileStateStore(file));

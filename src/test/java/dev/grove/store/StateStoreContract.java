@@ -197,6 +197,16 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void retentionForgetsStaleRefusalRepliesAndReviewCommentsOfClosedOrOldPullRequests() {
+        PruneContract.check(store("a"), () -> store("b"), true);
+    }
+
+    @Test
+    void aCiFixClaimStaysUnfinishedForEveryProcessUntilItsReviseRan() {
+        CiFixContract.check(store("a"), () -> store("b"));
+    }
+
+    @Test
     void concurrentCiFixClaimsOfOneHeadHaveOneWinnerAndOfManyHeadsDistinctNumbers() throws Exception {
         JdbcStateStore a = store("a");
         JdbcStateStore b = store("b");

@@ -424,6 +424,31 @@ public final class GitHubApiStub implements AutoCloseable {
         }
     }
 
+    /** A check run's status as GitHub would list it: the last one a PATCH of it set, else the one it was made with. */
+    private String checkRunStatus(Created c) {
+        String status = c.requested().path("status").asText("queued");
+        for (ReceivedRequest r : requests("PATCH", ".*/check-runs/" + c.id())) {
+            if (r.body().hasNonNull("status")) {
+                status = r.body().get("status").asText();
+            }
+        }
+        return status;
+    }
+
+    /** {@code POST /repos/{o}/{r}/check-runs} for a check run of this name → 201, GitHub's example with this id. */
+    public void stubCreateCheckRunNamed(RepoRef repo, String name, long id) {
+        server.stubFor(request("POST", urlPathEqualTo("/repos/" + repo.fullName() + "/check-runs"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.name",
+                        equalTo(name)))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody(exampleObject("post_repos_owner_repo_check-runs.json", 201, n -> {
+                            n.put("id", id);
+                            n.put("name", name);
+                            n.put("url", baseUrl() + "/repos/" + repo.fullName() + "/check-runs/" + id);
+                        }).toString())));
+        stubUpdateCheckRun(repo, id);
+    }
+
     /** Answers a list request from what {@link RememberCreates} saw (see the two {@code stub…Lookup} methods). */
     private final class ListCreated implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
         @Override
@@ -461,6 +486,7 @@ public final class GitHubApiStub implements AutoCloseable {
                             n.set("external_id", c.requested().path("external_id").deepCopy());
                             n.set("started_at", c.requested().has("started_at")
                                     ? c.requested().get("started_at").deepCopy() : n.get("started_at"));
+                            n.put("status", checkRunStatus(c));
                             runs.insert(0, n); // newest first
                         });
                 ObjectNode o = JSON.createObjectNode();
