@@ -514,6 +514,31 @@ public final class Sandbox {
         running.computeIfPresent(uid, (u, n) -> n <= 1 ? null : n - 1);
     }
 
+    /**
+     * Learns which uid each worktree {@code depth} folders below {@code root} has from an earlier Grove (its top
+     * folder's owner), so that a new worktree gets none of them. Two with the same uid: the first found keeps it, the
+     * other gets a fresh one at its next launch. Called once at start by {@code grove serve}.
+     *
+     * @return how many worktrees were found with a sandbox uid
+     */
+    public synchronized int knowWorktreesIn(Path root, int depth) {
+        if (!dropsToOwnUid() || !Files.isDirectory(root)) return 0;
+        int found = 0;
+        try (var paths = Files.find(root, depth, (p, a) -> a.isDirectory())) {
+            for (Path p : paths.filter(p -> root.relativize(p).getNameCount() == depth).toList()) {
+                Path key = p.toAbsolutePath().normalize();
+                int owner = ownerOf(key);
+                if (isSandboxUid(owner) && !uidOf.containsValue(owner) && !uidOf.containsKey(key)) {
+                    uidOf.put(key, owner);
+                    found++;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.warn("could not list the worktrees in {}: {}", root, e.toString());
+        }
+        return found;
+    }
+
     /** Forgets a worktree's uid (the probe's, which is gone after it). */
     private synchronized void forget(Path worktree) {
         uidOf.remove(worktree.toAbsolutePath().normalize());

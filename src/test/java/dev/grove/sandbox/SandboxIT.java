@@ -188,6 +188,15 @@ class SandboxIT {
         assertNotEquals(first, uidIn(restarted, other), "the other worktree keeps a uid of its own");
         assertEquals(probed, restarted.handovers());
 
+        // a Grove restarted that has learned the worktrees' uids at start gives a new worktree none of them
+        Sandbox third = sandbox();
+        assertEquals(2, third.knowWorktreesIn(tmp.resolve("worktrees"), 1));
+        Path fresh = Files.createDirectories(tmp.resolve("worktrees/task-3"));
+        int freshUid = uidIn(third, fresh);
+        assertNotEquals(first, freshUid);
+        assertNotEquals(otherUid, freshUid);
+        assertEquals(otherUid, uidIn(third, other));
+
         // a worktree removed and made again at the same path is root's: handed over again
         deleteTree(other);
         Files.createDirectories(other);
