@@ -472,9 +472,8 @@ public final class Sandbox {
      * The uid of every launch in {@code worktree}: the one it had before (kept in memory, or, after a restart, the
      * worktree's owner when that is a sandbox uid no other worktree has), else the lowest sandbox uid no existing
      * worktree has. Two worktrees never share a uid while both are known; when all {@link #UIDS} are taken, an idle
-     * worktree is handed back to Grove ({@code chown -R}) and its uid reused. Worktrees Grove has not launched in
-     * since it started are unknown until their next launch (then one whose uid was given away meanwhile gets a
-     * fresh one and is walked again).
+     * worktree is handed back to Grove ({@code chown -R}) and its uid reused. An earlier Grove's worktrees are learned
+     * at start ({@link #knowWorktreesIn}); one whose uid was given away meanwhile gets a fresh one and is walked again.
      */
     synchronized int acquireUid(Path worktree) {
         Path key = worktree.toAbsolutePath().normalize();
