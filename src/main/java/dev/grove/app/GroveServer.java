@@ -275,6 +275,8 @@ public final class GroveServer implements AutoCloseable {
         Sandbox sandbox = new Sandbox(SandboxSettings.fromEnv(config.agentBaseEnv(),
                 List.of(config.dataDir(), config.privateKeyFile())));
         Sandbox.install(sandbox);
+        // each worktree keeps its sandbox uid across restarts: new worktrees get none of those
+        sandbox.knowWorktreesIn(new dev.grove.worktree.WorkspacePaths(config.dataDir()).worktreesDir(), 3);
         // what a Grove that was killed left running (see Sandbox#guarded for why that is rare) dies now
         try {
             for (String killed : sandbox.recordLaunchesIn(config.dataDir().resolve("sandboxes"))) {

@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li><b>identity</b>: its own PID namespace with a fresh {@code /proc} (Grove's processes and their environment are
  * out of sight), IPC and UTS namespaces, no capabilities, {@code no_new_privs}; where Grove runs as root, its own uid
- * (from {@code GROVE_SANDBOX_UID}; files it is handed are chowned to that uid for the run and back afterwards);</li>
+ * (from {@code GROVE_SANDBOX_UID}), the same for every launch in one worktree and different from every other
+ * worktree's: the worktree is handed to that uid at its first launch and stays its own between launches (later
+ * launches check only the worktree's top folder, see {@link #acquireUid}); further writable folders are chowned to
+ * it for the run and back afterwards;</li>
  * <li><b>files</b>: a fresh root with the toolchain read-only ({@code /usr}, {@code /bin}, {@code /lib*}, a few files
  * of {@code /etc}, the PATH's other folders, {@code JAVA_HOME}), its worktree read-write, the worktree's git common
  * dir read-only (after checking that it really is this worktree's), its own {@code HOME} and {@code /tmp}, and only
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Sandbox {
     private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
     public static final int TAIL_LINES = 40;
+    /** How many uids sandboxes use, from {@code GROVE_SANDBOX_UID} on (each worktree keeps one). */
+    static final int UIDS = 256;
     /** Longer lines reach the listener cut at this length (a cut JSON line is simply not JSON any more). */
     public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
     static final String HOME = "/home/agent";
@@ -63,7 +68,12 @@ public final class Sandbox {
     private final String bwrap;
     private final int groveUid;
     private final int groveGid;
-    private final BitSet uidsInUse = new BitSet();
+    /** Each worktree's uid, kept between its launches (Grove as root). */
+    private final Map<Path, Integer> uidOf = new HashMap<>();
+    /** Launches running per uid. */
+    private final Map<Integer, Integer> running = new HashMap<>();
+    /** How many times a worktree was walked to hand it to a uid ({@code chown -R}); for tests and the benchmark. */
+    private final AtomicInteger handovers = new AtomicInteger();
     private final AtomicInteger sockets = new AtomicInteger();
     private volatile Leftovers leftovers;
     private Lifeline lifeline;
@@ -191,7 +201,7 @@ public final class Sandbox {
         } catch (IOException e) {
             return new Result(Ending.NOT_STARTED, -1, "", since(started), "could not open the log: " + e);
         }
-        int uid = dropsToOwnUid() ? acquireUid() : -1;
+        int uid = dropsToOwnUid() ? acquireUid(launch.workDir()) : -1;
         EgressProxy proxy = null;
         List<Path> handedOver = new ArrayList<>();
         try {
@@ -202,8 +212,9 @@ public final class Sandbox {
                 Files.setPosixFilePermissions(proxy.socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
             }
             if (uid >= 0) {
-                handedOver.add(launch.workDir());
+                handOver(launch.workDir(), uid);
                 handedOver.addAll(launch.writable());
+                handedOver.remove(launch.workDir());
                 chown(handedOver, uid, uid);
             }
             makeReadable(launch);
@@ -457,14 +468,109 @@ public final class Sandbox {
         }
     }
 
-    private synchronized int acquireUid() {
-        int i = uidsInUse.nextClearBit(0);
-        uidsInUse.set(i);
-        return settings.firstUid() + i;
+    /**
+     * The uid of every launch in {@code worktree}: the one it had before (kept in memory, or, after a restart, the
+     * worktree's owner when that is a sandbox uid no other worktree has), else the lowest sandbox uid no existing
+     * worktree has. Two worktrees never share a uid while both are known; when all {@link #UIDS} are taken, an idle
+     * worktree is handed back to Grove ({@code chown -R}) and its uid reused. An earlier Grove's worktrees are learned
+     * at start ({@link #knowWorktreesIn}); one whose uid was given away meanwhile gets a fresh one and is walked again.
+     */
+    synchronized int acquireUid(Path worktree) {
+        Path key = worktree.toAbsolutePath().normalize();
+        Integer uid = uidOf.get(key);
+        if (uid == null) {
+            uidOf.keySet().removeIf(p -> running.getOrDefault(uidOf.get(p), 0) == 0 && !Files.isDirectory(p));
+            int owner = ownerOf(key);
+            if (isSandboxUid(owner) && !uidOf.containsValue(owner)) {
+                uid = owner;
+            } else {
+                for (int i = 0; i < UIDS && uid == null; i++) {
+                    if (!uidOf.containsValue(settings.firstUid() + i)) uid = settings.firstUid() + i;
+                }
+            }
+            if (uid == null) uid = evictIdle();
+            uidOf.put(key, uid);
+        }
+        running.merge(uid, 1, Integer::sum);
+        return uid;
+    }
+
+    /** All uids taken: an idle worktree goes back to Grove and its uid to the next one. */
+    private int evictIdle() {
+        for (var it = uidOf.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Path, Integer> e = it.next();
+            if (running.getOrDefault(e.getValue(), 0) == 0) {
+                it.remove();
+                handovers.incrementAndGet();
+                chown(List.of(e.getKey()), groveUid, groveGid);
+                return e.getValue();
+            }
+        }
+        throw new IllegalStateException("more than " + UIDS + " sandboxes at once");
     }
 
     private synchronized void releaseUid(int uid) {
-        uidsInUse.clear(uid - settings.firstUid());
+        running.computeIfPresent(uid, (u, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * Learns which uid each worktree {@code depth} folders below {@code root} has from an earlier Grove (its top
+     * folder's owner), so that a new worktree gets none of them. Two with the same uid: the first found keeps it, the
+     * other gets a fresh one at its next launch. Called once at start by {@code grove serve}.
+     *
+     * @return how many worktrees were found with a sandbox uid
+     */
+    public synchronized int knowWorktreesIn(Path root, int depth) {
+        if (!dropsToOwnUid() || !Files.isDirectory(root)) return 0;
+        int found = 0;
+        try (var paths = Files.find(root, depth, (p, a) -> a.isDirectory())) {
+            for (Path p : paths.filter(p -> root.relativize(p).getNameCount() == depth).toList()) {
+                Path key = p.toAbsolutePath().normalize();
+                int owner = ownerOf(key);
+                if (isSandboxUid(owner) && !uidOf.containsValue(owner) && !uidOf.containsKey(key)) {
+                    uidOf.put(key, owner);
+                    found++;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.warn("could not list the worktrees in {}: {}", root, e.toString());
+        }
+        return found;
+    }
+
+    /** Forgets a worktree's uid (the probe's, which is gone after it). */
+    private synchronized void forget(Path worktree) {
+        uidOf.remove(worktree.toAbsolutePath().normalize());
+    }
+
+    private boolean isSandboxUid(int uid) {
+        return uid >= settings.firstUid() && uid < settings.firstUid() + UIDS;
+    }
+
+    /**
+     * Gives {@code worktree} to {@code uid}, every file in it, unless its top folder is that uid's already: then it
+     * was handed over at an earlier launch, and since then only the sandbox's uid wrote in it (Grove's own git writes
+     * into the worktree only when it creates it; it commits through the worktree's git dir, outside the worktree).
+     * Files the sandbox writes stay its uid's; Grove, root, reads them all the same.
+     */
+    private void handOver(Path worktree, int uid) {
+        if (ownerOf(worktree) != uid) {
+            handovers.incrementAndGet();
+            chown(List.of(worktree), uid, uid);
+        }
+    }
+
+    /** How many times a worktree was walked to change its owner (tests and the benchmark). */
+    int handovers() {
+        return handovers.get();
+    }
+
+    private static int ownerOf(Path p) {
+        try {
+            return (int) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** {@code chown -R -h}: symbolic links themselves, never what they point to. */
@@ -518,7 +624,7 @@ public final class Sandbox {
             StringBuilder passwd = new StringBuilder("root:x:0:0:root:/root:/usr/sbin/nologin\n");
             StringBuilder group = new StringBuilder("root:x:0:\n");
             if (dropsToOwnUid()) {
-                for (int i = 0; i < 256; i++) {
+                for (int i = 0; i < UIDS; i++) {
                     passwd.append("agent").append(i == 0 ? "" : String.valueOf(i)).append(":x:").append(uid + i)
                             .append(':').append(uid + i).append("::").append(HOME).append(":/bin/sh\n");
                     group.append("agent").append(i == 0 ? "" : String.valueOf(i)).append(":x:").append(uid + i)
@@ -566,6 +672,7 @@ public final class Sandbox {
             Launch probe = Launch.of("sandbox probe", List.of("/bin/true"), wt, Map.of("PATH", "/usr/bin:/bin"),
                     Duration.ofSeconds(30), dir.resolve("probe.log"));
             Result r = runSandboxed(probe, System.nanoTime());
+            forget(wt);
             if (r.ending() == Ending.EXITED && r.exitCode() == 0) {
                 return null;
             }

@@ -139,10 +139,109 @@ class SandboxIT {
         assertEquals("other-worktree-secret", Files.readString(other.resolve("secret.txt")));
         assertEquals("hello\nchanged\n", Files.readString(worktree.resolve("README.md")));
         assertFalse(Files.exists(Path.of("/usr/pwned")));
-        // what the sandbox wrote is Grove's again once it ends
-        int groveUid = (int) Files.getAttribute(tmp, "unix:uid");
-        assertEquals(groveUid, (int) Files.getAttribute(worktree.resolve("inside.txt"), "unix:uid"));
-        assertEquals(groveUid, (int) Files.getAttribute(worktree.resolve("README.md"), "unix:uid"));
+        // what the sandbox wrote stays in its worktree, its uid's (Grove as root) or Grove's (a user namespace)
+        int expected = sandbox().dropsToOwnUid() ? 10001 : (int) Files.getAttribute(tmp, "unix:uid");
+        assertEquals(expected, (int) Files.getAttribute(worktree.resolve("inside.txt"), "unix:uid"));
+        assertEquals(expected, (int) Files.getAttribute(worktree.resolve("README.md"), "unix:uid"));
+        assertEquals("made inside\n", Files.readString(worktree.resolve("inside.txt")));
+    }
+
+    /** {@code id -u} inside a sandbox of {@code s} started in {@code dir}. */
+    int uidIn(Sandbox s, Path dir) throws IOException {
+        Path idLog = tmp.resolve("task/id-" + UUID.randomUUID() + ".log");
+        Sandbox.Result r = s.run(Launch.of("id", List.of("/bin/sh", "-c", "id -u; echo mine > mine-$(id -u).txt"), dir,
+                Map.of("PATH", "/usr/bin:/bin"), Duration.ofSeconds(30), idLog));
+        String out = Files.readString(idLog);
+        assertEquals(Sandbox.Ending.EXITED, r.ending(), out);
+        assertEquals(0, r.exitCode(), out);
+        return Integer.parseInt(out.strip());
+    }
+
+    @Test
+    void aWorktreeKeepsItsUidAndIsWalkedOnlyAtItsFirstLaunch() throws Exception {
+        Sandbox s = sandbox();
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.dropsToOwnUid(), "own uids only where Grove runs as root");
+        Files.createDirectories(worktree.resolve("src/deep"));
+        Files.writeString(worktree.resolve("src/deep/A.java"), "class A {}\n");
+        int first = uidIn(s, worktree);
+        int before = s.handovers();
+        int otherUid = uidIn(s, other);
+        assertNotEquals(first, otherUid, "two worktrees, two uids");
+        assertEquals(before + 1, s.handovers(), "the other worktree is handed to its uid once");
+        assertEquals(first, (int) Files.getAttribute(worktree.resolve("src/deep/A.java"), "unix:uid"));
+        assertEquals(first, (int) Files.getAttribute(worktree.resolve("mine-" + first + ".txt"), "unix:uid"));
+
+        // Grove (root) writes a file between launches: a walk of the tree would give it to the sandbox's uid
+        Path byGrove = worktree.resolve("src/deep/by-grove.txt");
+        Files.writeString(byGrove, "grove\n");
+        int again = uidIn(s, worktree);
+        assertEquals(first, again, "a later launch in the same worktree (revise, verify) gets the same uid");
+        assertEquals(0, (int) Files.getAttribute(byGrove, "unix:uid"), "the second launch did not walk the worktree");
+        assertEquals(before + 1, s.handovers());
+
+        // a Grove restarted finds the worktree's uid from its owner, without walking it
+        Sandbox restarted = sandbox();
+        assertTrue(restarted.problem().isEmpty()); // its probe, in a folder of its own, is handed over
+        int probed = restarted.handovers();
+        assertEquals(first, uidIn(restarted, worktree));
+        assertEquals(probed, restarted.handovers());
+        assertNotEquals(first, uidIn(restarted, other), "the other worktree keeps a uid of its own");
+        assertEquals(probed, restarted.handovers());
+
+        // a Grove restarted that has learned the worktrees' uids at start gives a new worktree none of them
+        Sandbox third = sandbox();
+        assertEquals(2, third.knowWorktreesIn(tmp.resolve("worktrees"), 1));
+        Path fresh = Files.createDirectories(tmp.resolve("worktrees/task-3"));
+        int freshUid = uidIn(third, fresh);
+        assertNotEquals(first, freshUid);
+        assertNotEquals(otherUid, freshUid);
+        assertEquals(otherUid, uidIn(third, other));
+
+        // a worktree removed and made again at the same path is root's: handed over again
+        deleteTree(other);
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("new.txt"), "new\n");
+        int before2 = s.handovers();
+        int recreated = uidIn(s, other);
+        assertNotEquals(first, recreated);
+        assertEquals(before2 + 1, s.handovers());
+        assertEquals(recreated, (int) Files.getAttribute(other.resolve("new.txt"), "unix:uid"));
+    }
+
+    @Test
+    void anotherWorktreesUidCannotReadItsFiles() throws Exception {
+        Sandbox s = sandbox();
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.dropsToOwnUid(), "own uids only where Grove runs as root");
+        Path secret = worktree.resolve("secret.txt");
+        Files.writeString(secret, "task-1-secret\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(worktree, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        int owner = uidIn(s, worktree);
+
+        // even with task-1's worktree bound into task-2's sandbox, task-2's uid can neither read nor write it
+        Sandbox.Result r = s.run(Launch.of("peek", List.of("/bin/sh", "-c", """
+                echo "uid $(id -u)"
+                cat %1$s/secret.txt 2>/dev/null && echo "READ"
+                ls %1$s 2>/dev/null && echo "LISTED"
+                echo pwned > %1$s/pwned.txt 2>/dev/null && echo "WROTE"
+                """.formatted(worktree)), other, Map.of("PATH", "/usr/bin:/bin"), Duration.ofSeconds(30), log)
+                .withReadable(List.of(worktree)));
+        String out = logText();
+        assertEquals(Sandbox.Ending.EXITED, r.ending(), out);
+        assertTrue(out.contains("uid "), out);
+        assertFalse(out.contains("uid " + owner + "\n"), out);
+        for (String leak : List.of("task-1-secret", "READ", "LISTED", "WROTE")) {
+            assertFalse(out.contains(leak), leak + ": " + out);
+        }
+        assertFalse(Files.exists(worktree.resolve("pwned.txt")));
+        // Grove (root) still reads what the sandbox's uid owns
+        assertEquals("task-1-secret\n", Files.readString(secret));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     @Test
