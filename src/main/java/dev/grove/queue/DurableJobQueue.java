@@ -181,8 +181,9 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
 
     private void startWriters() {
-        // H2 commits one transaction at a time: one writer. PostgreSQL commits in parallel: a few.
-        int n = db.kind() == Database.Kind.H2 ? 1 : 2;
+        // H2 commits one transaction at a time: one writer. PostgreSQL commits in parallel, and a writer's statements
+        // are round trips one after the other: four (the pool has 10 connections, shared with the job threads).
+        int n = db.kind() == Database.Kind.H2 ? 1 : 4;
         for (int i = 0; i < n; i++) {
             LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
             intake.add(waiting);
