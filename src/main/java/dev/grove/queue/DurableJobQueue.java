@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * is ignored; a new delivery id with the body of one queued or done is a replay, and ignored. Delivery rows are deleted
  * after the retention period. Two lanes, each with its own table and threads: short jobs never wait behind runs.
  * Nothing per delivery is kept in memory, except a delivery waiting (its request too) for the intake transaction
- * that records it: intake is group-committed, each transaction records every delivery waiting at that moment.
+ * that records it: on H2 intake is group-committed, each transaction records every delivery waiting at that moment.
  */
 public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DurableJobQueue.class);
@@ -134,7 +134,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     // ---- intake ----------------------------------------------------------------------------------------------------
 
     /**
-     * Records the delivery with its job, durably, before answering: the request is handed to the intake writer
+     * Records the delivery with its job, durably, before answering. On H2 the request is handed to the intake writer
      * ({@link #recordBatch}), which records every delivery waiting at that moment in ONE transaction (group commit)
      * and answers each. Returns once that transaction has committed; throws if it failed (nothing of this delivery
      * is then recorded) or took longer than {@link #INTAKE_TIMEOUT} (then it is dropped unless already being recorded;
@@ -143,6 +143,14 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     @Override
     public Admission submit(Delivery delivery, Routing.Enqueue job) {
         Pending p = Pending.of(delivery, job);
+        if (intake.isEmpty()) {
+            recordBatch(List.of(p)); // PostgreSQL: on the request's own thread, in a transaction of its own
+            try {
+                return p.answer().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
         if (!writing) throw new IllegalStateException("the job queue is closed: delivery " + delivery.id() + " not recorded");
         // one writer per body: the same body twice is never recorded by two transactions at once (a replay is seen)
         intake.get(Math.floorMod(p.sha().hashCode(), intake.size())).add(p);
@@ -181,9 +189,10 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
 
     private void startWriters() {
-        // H2 commits one transaction at a time: one writer. PostgreSQL commits in parallel, and a writer's statements
-        // are round trips one after the other: four (the pool has 10 connections, shared with the job threads).
-        int n = db.kind() == Database.Kind.H2 ? 1 : 4;
+        // H2 commits one transaction at a time (each written to its file): one writer takes every delivery waiting.
+        // PostgreSQL commits in parallel, and a writer's statements are round trips one after the other: measured
+        // (bench/RESULTS.md), group commit made PostgreSQL intake slower, so there each request records its own.
+        int n = db.kind() == Database.Kind.H2 ? 1 : 0;
         for (int i = 0; i < n; i++) {
             LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
             intake.add(waiting);
