@@ -195,7 +195,7 @@ public final class DurableIntakeBench {
                 + "`X-GitHub-Delivery` each; the floor gets the same requests");
         t.note("Grove: `GroveServer.start` as `grove serve` runs it, the real `DurableJobQueue`: signature check, "
                 + "parse, route, then `grove_delivery` row + db-scheduler execution inserted in one transaction "
-                + "(group-committed: the deliveries waiting at that moment share it), then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
+                + "(on H2 group-committed: the deliveries waiting at that moment share it), then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
                 + "the tables only grow during the run");
         for (var e : figures.entrySet()) {
             if (e.getKey().equals(FLOOR)) continue;
