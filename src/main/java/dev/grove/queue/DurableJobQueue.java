@@ -22,7 +22,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * and the failure is reported (on the issue). A redelivery of a failed delivery queues it again; of one queued or done,
  * is ignored; a new delivery id with the body of one queued or done is a replay, and ignored. Delivery rows are deleted
  * after the retention period. Two lanes, each with its own table and threads: short jobs never wait behind runs.
- * Nothing per delivery is kept in memory.
+ * Nothing per delivery is kept in memory, except a delivery waiting (its request too) for the intake transaction
+ * that records it: on H2 intake is group-committed, each transaction records every delivery waiting at that moment.
  */
 public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DurableJobQueue.class);
@@ -93,6 +100,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
                 });
         this.longScheduler = scheduler(List.of(longTask, laterTask), "scheduled_tasks", settings.longThreads(), null);
         this.shortScheduler = scheduler(List.of(shortTask), SHORT_TABLE, settings.shortThreads(), retention);
+        startWriters();
     }
 
     private OneTimeTask<String> task(String name, Routing.Lane lane) {
@@ -132,61 +140,193 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
 
     // ---- intake ----------------------------------------------------------------------------------------------------
 
+    /**
+     * Records the delivery with its job, durably, before answering. On H2 the request is handed to the intake writer
+     * ({@link #recordBatch}), which records every delivery waiting at that moment in ONE transaction (group commit)
+     * and answers each. Returns once that transaction has committed; throws if it failed (nothing of this delivery
+     * is then recorded) or took longer than {@link #INTAKE_TIMEOUT} (then it is dropped unless already being recorded;
+     * a delivery recorded all the same is answered {@code ALREADY_HANDLED} when GitHub delivers it again).
+     */
     @Override
     public Admission submit(Delivery delivery, Routing.Enqueue job) {
-        String sha = sha256(delivery.body());
-        boolean shortLane = job.firstLane() == Routing.Lane.SHORT;
-        Admission admission = db.inTransaction(c -> {
-            String state = null;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select state from grove_delivery where delivery_id = ? for update")) {
-                ps.setString(1, delivery.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) state = rs.getString(1);
-                }
+        Pending p = Pending.of(delivery, job);
+        if (intake.isEmpty()) {
+            recordBatch(List.of(p)); // PostgreSQL: on the request's own thread, in a transaction of its own
+            try {
+                return p.answer().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            if (state != null && !state.equals("FAILED")) {
-                return Admission.ALREADY_HANDLED;
-            }
-            if (state == null) {
-                try (PreparedStatement ps = c.prepareStatement("select 1 from grove_delivery where body_sha256 = ? "
-                        + "and state in ('QUEUED', 'DONE') and event = ?")) {
-                    ps.setString(1, sha);
-                    ps.setString(2, delivery.event());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) return Admission.REPLAY;
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("insert into grove_delivery (delivery_id, event, "
-                        + "body_sha256, body, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?)")) {
-                    ps.setString(1, delivery.id());
-                    ps.setString(2, delivery.event());
-                    ps.setString(3, sha);
-                    ps.setString(4, new String(delivery.body(), StandardCharsets.UTF_8));
-                    ps.setTimestamp(5, Timestamp.from(clock.instant()));
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (Database.isDuplicateKey(e)) return Admission.ALREADY_HANDLED; // the same id, at the same time
-                    throw e;
-                }
-            } else {
-                // GitHub's Redeliver of a delivery whose job failed: its work never happened, so it is queued again
-                try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', body = ?, "
-                        + "error = null, finished_at = null where delivery_id = ?")) {
-                    ps.setString(1, new String(delivery.body(), StandardCharsets.UTF_8));
-                    ps.setString(2, delivery.id());
-                    ps.executeUpdate();
-                }
-            }
-            // joins this transaction: Database#dataSource hands db-scheduler this thread's connection
-            (shortLane ? shortScheduler : longScheduler).schedule(
-                    (shortLane ? shortTask : longTask).instance(delivery.id(), delivery.id()), Instant.now());
-            return Admission.QUEUED;
-        });
-        if (admission == Admission.QUEUED) {
-            (shortLane ? shortScheduler : longScheduler).triggerCheckForDueExecutions();
         }
-        return admission;
+        if (!writing) throw new IllegalStateException("the job queue is closed: delivery " + delivery.id() + " not recorded");
+        // one writer per body: the same body twice is never recorded by two transactions at once (a replay is seen)
+        intake.get(Math.floorMod(p.sha().hashCode(), intake.size())).add(p);
+        try {
+            return p.answer().get(INTAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            p.answer().cancel(false);
+            throw new IllegalStateException("delivery " + delivery.id() + " was not recorded within " + INTAKE_TIMEOUT);
+        } catch (InterruptedException e) {
+            p.answer().cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivery " + delivery.id() + " was being recorded");
+        }
+    }
+
+    /** How long a webhook request waits for its delivery to be recorded. */
+    static final Duration INTAKE_TIMEOUT = Duration.ofSeconds(30);
+    /** At most this many deliveries in one intake transaction. */
+    static final int MAX_BATCH = 64;
+
+    /** A delivery waiting to be recorded, and its request's answer. */
+    record Pending(Delivery delivery, Routing.Enqueue job, String sha, CompletableFuture<Admission> answer) {
+        static Pending of(Delivery delivery, Routing.Enqueue job) {
+            return new Pending(delivery, job, sha256(delivery.body()), new CompletableFuture<>());
+        }
+
+        boolean shortLane() {
+            return job.firstLane() == Routing.Lane.SHORT;
+        }
+    }
+
+    private final List<LinkedBlockingQueue<Pending>> intake = new ArrayList<>();
+    private volatile boolean writing = true;
+    private final List<Thread> writers = new ArrayList<>();
+
+    private void startWriters() {
+        // H2 commits one transaction at a time (each written to its file): one writer takes every delivery waiting.
+        // PostgreSQL commits in parallel, and a writer's statements are round trips one after the other: measured
+        // (bench/RESULTS.md), group commit made PostgreSQL intake slower, so there each request records its own.
+        int n = db.kind() == Database.Kind.H2 ? 1 : 0;
+        for (int i = 0; i < n; i++) {
+            LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+            intake.add(waiting);
+            Thread t = new Thread(() -> writeLoop(waiting), "grove-intake-" + settings.processName() + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+    }
+
+    private void writeLoop(LinkedBlockingQueue<Pending> intake) {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (writing || !intake.isEmpty()) {
+            try {
+                Pending first = intake.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                intake.drainTo(batch, MAX_BATCH - 1);
+                recordBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException | Error e) {
+                log.error("intake writer: {}", e.toString(), e);
+                batch.forEach(p -> p.answer().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        Pending left;
+        while ((left = intake.poll()) != null) {
+            left.answer().completeExceptionally(new IllegalStateException("the job queue closed"));
+        }
+    }
+
+    /**
+     * Records {@code batch} in one transaction, each delivery as if alone and in order (a later one sees the earlier
+     * ones: the same id twice is {@code ALREADY_HANDLED}, the same body twice a {@code REPLAY}), then answers each.
+     * If that transaction fails, nothing of it is recorded and each delivery is tried again in a transaction of its
+     * own, so one bad delivery (or a race with another process) answers only its own request with an error.
+     */
+    void recordBatch(List<Pending> batch) {
+        List<Pending> live = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            if (!p.answer().isDone()) live.add(p); // its request gave up waiting: not recorded
+        }
+        if (live.isEmpty()) return;
+        List<Admission> answers;
+        try {
+            answers = db.inTransaction(c -> {
+                List<Admission> out = new ArrayList<>(live.size());
+                for (Pending p : live) out.add(admit(c, p, live.size() == 1));
+                return out;
+            });
+        } catch (RuntimeException e) {
+            if (live.size() == 1) {
+                live.get(0).answer().completeExceptionally(e);
+                return;
+            }
+            log.warn("intake: a transaction of {} deliveries failed ({}); recording each alone", live.size(),
+                    e.getMessage());
+            for (Pending p : live) recordBatch(List.of(p));
+            return;
+        }
+        boolean shortQueued = false;
+        boolean longQueued = false;
+        for (int i = 0; i < live.size(); i++) {
+            if (answers.get(i) == Admission.QUEUED) {
+                if (live.get(i).shortLane()) shortQueued = true; else longQueued = true;
+            }
+        }
+        // once per transaction, not per delivery: the schedulers look for due jobs
+        if (shortQueued) shortScheduler.triggerCheckForDueExecutions();
+        if (longQueued) longScheduler.triggerCheckForDueExecutions();
+        for (int i = 0; i < live.size(); i++) live.get(i).answer().complete(answers.get(i));
+    }
+
+    private Admission admit(java.sql.Connection c, Pending p, boolean alone) throws SQLException {
+        Delivery delivery = p.delivery();
+        String state = null;
+        try (PreparedStatement ps = c.prepareStatement(
+                "select state from grove_delivery where delivery_id = ? for update")) {
+            ps.setString(1, delivery.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) state = rs.getString(1);
+            }
+        }
+        if (state != null && !state.equals("FAILED")) {
+            return Admission.ALREADY_HANDLED;
+        }
+        if (state == null) {
+            try (PreparedStatement ps = c.prepareStatement("select 1 from grove_delivery where body_sha256 = ? "
+                    + "and state in ('QUEUED', 'DONE') and event = ?")) {
+                ps.setString(1, p.sha());
+                ps.setString(2, delivery.event());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return Admission.REPLAY;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into grove_delivery (delivery_id, event, "
+                    + "body_sha256, body, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?)")) {
+                ps.setString(1, delivery.id());
+                ps.setString(2, delivery.event());
+                ps.setString(3, p.sha());
+                ps.setString(4, new String(delivery.body(), StandardCharsets.UTF_8));
+                ps.setTimestamp(5, Timestamp.from(clock.instant()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                // the same id, at the same time, from another process; in a batch the whole transaction is tried
+                // again delivery by delivery (PostgreSQL aborts a transaction on any error)
+                if (alone && Database.isDuplicateKey(e)) return Admission.ALREADY_HANDLED;
+                throw e;
+            }
+        } else {
+            // GitHub's Redeliver of a delivery whose job failed: its work never happened, so it is queued again
+            try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', body = ?, "
+                    + "error = null, finished_at = null where delivery_id = ?")) {
+                ps.setString(1, new String(delivery.body(), StandardCharsets.UTF_8));
+                ps.setString(2, delivery.id());
+                ps.executeUpdate();
+            }
+        }
+        // joins this transaction: Database#dataSource hands db-scheduler this thread's connection
+        boolean shortLane = p.shortLane();
+        (shortLane ? shortScheduler : longScheduler).schedule(
+                (shortLane ? shortTask : longTask).instance(delivery.id(), delivery.id()), Instant.now());
+        return Admission.QUEUED;
     }
 
     // ---- work for later ------------------------------------------------------------------------------------------
@@ -424,6 +564,14 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
      */
     @Override
     public void close() {
+        writing = false; // what is waiting is still recorded (and answered) before the writers end
+        for (Thread t : writers) {
+            try {
+                t.join(INTAKE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Thread shortStop = new Thread(shortScheduler::stop, "grove-stop-short");
         shortStop.start();
         longScheduler.stop();

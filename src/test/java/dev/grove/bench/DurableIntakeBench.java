@@ -194,8 +194,8 @@ public final class DurableIntakeBench {
                 + "request (Grove ignores a body it has recorded before), HMAC-SHA256 signed, a new "
                 + "`X-GitHub-Delivery` each; the floor gets the same requests");
         t.note("Grove: `GroveServer.start` as `grove serve` runs it, the real `DurableJobQueue`: signature check, "
-                + "parse, route, then `grove_delivery` row + db-scheduler execution inserted in one transaction, "
-                + "then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
+                + "parse, route, then `grove_delivery` row + db-scheduler execution inserted in one transaction "
+                + "(on H2 group-committed: the deliveries waiting at that moment share it), then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
                 + "the tables only grow during the run");
         for (var e : figures.entrySet()) {
             if (e.getKey().equals(FLOOR)) continue;

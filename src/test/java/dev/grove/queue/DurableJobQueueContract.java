@@ -294,4 +294,114 @@ abstract class DurableJobQueueContract {
         assertEquals(List.of("b o/r#7 {\"n\":1}", "b o/r#7 {\"n\":1}", "b o/r#8 {\"n\":3}"),
                 ran.stream().sorted().toList(), "run by the next process, each once, o/r#7 again as it asked");
     }
+
+    // ---- group commit: one intake transaction records every delivery waiting at that moment ---------------------
+
+    DurableJobQueue.Pending pending(Delivery d) {
+        Routing r = router.route(new WebhookEvent("issues", "labeled", d.id(),
+                dev.grove.testing.WebhookFixtures.JSON.valueToTree(parse(d))));
+        return DurableJobQueue.Pending.of(d, (Routing.Enqueue) r);
+    }
+
+    static List<Object> answers(List<DurableJobQueue.Pending> batch) {
+        return batch.stream().map(p -> {
+            assertTrue(p.answer().isDone(), "every request is answered: " + p.delivery().id());
+            return p.answer().isCompletedExceptionally() ? (Object) "error" : (Object) p.answer().join();
+        }).toList();
+    }
+
+    @Test
+    void oneIntakeTransactionRecordsEachDeliveryAsIfItWereAlone() {
+        DurableJobQueue q = queue("p1", 1);
+        q.pause();
+        String same = body("g", "");
+        List<DurableJobQueue.Pending> batch = List.of(pending(delivery("b-1", same)), pending(delivery("b-1", same)),
+                pending(delivery("b-2", same)), pending(delivery("b-3", body("h", ""))));
+        q.recordBatch(batch);
+        assertEquals(List.of(Admission.QUEUED, Admission.ALREADY_HANDLED, Admission.REPLAY, Admission.QUEUED),
+                answers(batch), "the same id twice, then the same body under a new id, in one transaction");
+        assertEquals("QUEUED", state("b-1"));
+        assertEquals(null, state("b-2"), "a replay is not recorded");
+        assertEquals("QUEUED", state("b-3"));
+        assertEquals(2, q.pending(), "one job each for b-1 and b-3");
+    }
+
+    @Test
+    void aDeliveryThatCannotBeRecordedAnswersOnlyItsOwnRequestWithAnError() {
+        DurableJobQueue q = queue("p1", 1);
+        q.pause();
+        DurableJobQueue.Pending good = pending(delivery("f-1", body("i", "")));
+        // an event name longer than its column (100): the insert fails, and with it the batch's transaction
+        DurableJobQueue.Pending bad = DurableJobQueue.Pending.of(
+                new Delivery("f-2", "x".repeat(150), body("j", "").getBytes(StandardCharsets.UTF_8)), good.job());
+        DurableJobQueue.Pending after = pending(delivery("f-3", body("k", "")));
+        q.recordBatch(List.of(good, bad, after));
+        assertEquals(List.of(Admission.QUEUED, "error", Admission.QUEUED), answers(List.of(good, bad, after)));
+        assertEquals("QUEUED", state("f-1"));
+        assertEquals(null, state("f-2"), "nothing of the failed delivery is recorded");
+        assertEquals("QUEUED", state("f-3"));
+        assertEquals(2, q.pending());
+        assertEquals(2, executions(), "a job for each recorded delivery, none for the failed one");
+    }
+
+    @Test
+    void aFailedIntakeTransactionAnswersEveryRequestWithAnErrorAndRecordsNothing() {
+        DurableJobQueue q = queue("p1", 1);
+        q.pause();
+        db.withConnection(c -> c.createStatement().executeUpdate("alter table scheduled_tasks rename to st_gone"));
+        List<DurableJobQueue.Pending> batch = List.of(pending(delivery("x-1", body("l", ""))),
+                pending(delivery("x-2", body("m", ""))), pending(delivery("x-1", body("l", ""))));
+        q.recordBatch(batch);
+        assertEquals(List.of("error", "error", "error"), answers(batch));
+        db.withConnection(c -> c.createStatement().executeUpdate("alter table st_gone rename to scheduled_tasks"));
+        assertEquals(null, state("x-1"), "no delivery recorded without its job");
+        assertEquals(null, state("x-2"));
+        assertEquals(0, q.pending());
+    }
+
+    @Test
+    void concurrentSubmitsOfOneDeliveryAndOfOneBodyQueueItOnce() throws Exception {
+        DurableJobQueue q = queue("p1", 1);
+        q.pause();
+        String same = body("n", "");
+        int n = 24;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // half send GitHub's Redeliver of one delivery, half the same body under new delivery ids; on PostgreSQL
+            // (no group commit: each request its own transaction) only redeliveries, as two transactions at once do
+            // not see each other's new body
+            boolean sameBodyNewIds = db.kind() == Database.Kind.H2;
+            Delivery d = delivery(i % 2 == 0 || !sameBodyNewIds ? "c-0" : "c-" + i, same);
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    answers.add(submit(q, d));
+                } catch (Exception e) {
+                    answers.add(e.toString());
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        for (Thread t : threads) t.join(60_000);
+        assertEquals(n, answers.size(), "every request answered: " + answers);
+        assertEquals(1, answers.stream().filter(a -> a == Admission.QUEUED).count(), "queued once: " + answers);
+        assertTrue(answers.stream().allMatch(a -> a == Admission.QUEUED || a == Admission.ALREADY_HANDLED
+                || a == Admission.REPLAY), "the others ignored, none failed: " + answers);
+        assertEquals(1, q.pending());
+        assertEquals(1, executions());
+    }
+
+    int executions() {
+        return db.withConnection(c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("select (select count(*) from scheduled_tasks) + "
+                    + "(select count(*) from scheduled_tasks_short where task_name <> 'grove-delivery-retention')")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
 }
