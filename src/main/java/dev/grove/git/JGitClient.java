@@ -788,6 +788,7 @@ public final class JGitClient implements GitClient {
         GitCli.Result merged = cli.run(target, List.of("-c", "user.name=" + "grove", "-c", "user.email=" + "grove@invalid",
                 "-c", "merge.conflictStyle=merge", "-c", "commit.gpgSign=false", "merge", "--no-ff", "--no-commit",
                 "--no-edit", "--quiet", otherSha));
+        wroteInto(worktree);
         boolean inMerge = Files.isRegularFile(adminDir(worktree).resolve("MERGE_HEAD"),
                 java.nio.file.LinkOption.NOFOLLOW_LINKS);
         if (merged.exitCode() > 1 || (!merged.ok() && !inMerge)) {
@@ -829,6 +830,25 @@ public final class JGitClient implements GitClient {
     @Override
     public void abortMerge(Worktree worktree) {
         cli.check(cliTarget(worktree), "reset", "--hard", "--quiet", "HEAD");
+        wroteInto(worktree);
+    }
+
+    /**
+     * Grove's own git wrote files into a worktree that already exists (a merge started or undone): those files are
+     * Grove's, and its umask keeps them from the worktree's sandbox uid. The worktree's top folder goes back to Grove,
+     * which tells the sandbox to hand the whole worktree over again at its next launch (it checks only the top folder,
+     * see sandbox/Sandbox#handOver). Nothing to do where Grove does not run as root: then sandboxes run as Grove's uid.
+     */
+    private static void wroteInto(Worktree worktree) {
+        try {
+            Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Object top = Files.getAttribute(worktree.dir(), "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!self.equals(top) && Integer.valueOf(0).equals(self)) {
+                Files.setAttribute(worktree.dir(), "unix:uid", 0, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not take back the top folder of {}: {}", worktree.dir(), e.toString());
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

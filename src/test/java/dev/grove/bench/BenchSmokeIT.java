@@ -110,7 +110,8 @@ class BenchSmokeIT {
     void sandboxMeasuresItsStartUpBesideAnUnsandboxedStart() throws Exception {
         String report = smoke("sandbox");
         assertTrue(report.contains("### Sandbox start-up per task"), report);
-        assertEquals(3, rows(report, "| unsandboxed", "| sandbox, network none", "| sandbox, network allow"), report);
+        assertEquals(4, rows(report, "| unsandboxed", "| sandbox, network none |", "| sandbox, network allow",
+                "| sandbox, network none, first launch in a worktree"), report);
     }
 
     private static int rows(String report, String... prefixes) {

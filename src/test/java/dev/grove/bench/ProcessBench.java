@@ -263,6 +263,7 @@ public final class ProcessBench {
         github.stubListPulls(REPO);
         github.stubReactions(REPO);
         github.stubFileNotFound(REPO, ".github/grove.yml");
+        github.stubEmptyIssueThreads(REPO); // the prompt carries the issue's thread: none here
         github.stubCreateCheckRun(REPO, 7001);
         github.stubUpdateCheckRun(REPO, 7001);
         github.stubCreatePull(REPO, new PullRequestRef(101, "https://github.com/" + REPO + "/pull/101"));
