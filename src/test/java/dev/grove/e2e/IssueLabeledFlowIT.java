@@ -227,10 +227,16 @@ class IssueLabeledFlowIT extends GroveE2E {
                     new TaskKey(REPO, ISSUE, "add-a-discount-rule"), 1, "Add a discount rule")
                     .withStatus(TaskStatus.PUSHING).withBranch(branch));
         }
+        github.stubCheckRunsLookup(REPO); // the resumed task looks for its check run on the pushed head first
         startServer(exampleAgent(0.2));
         labelIssue(BODY);
 
         assertEquals(landed, GitFixtures.originBranchSha(origin, branch), "not pushed again");
+        assertEquals(1, github.requests("GET", "/repos/octo-org/shop/commits/" + landed + "/check-runs\\?.*").size(),
+                "the resumed task looked for its check run on the head that landed");
+        assertEquals(List.of(landed), github.requests("POST", "/repos/octo-org/shop/check-runs").stream()
+                .filter(r -> r.body().path("name").asText().equals("grove / Add a discount rule"))
+                .map(r -> r.body().path("head_sha").asText()).toList(), "found none, so made one, on that head");
         assertEquals(BRANCH_FILES.keySet(), groveBranchesOnOrigin(), "no second branch for task 1");
         assertFalse(Files.exists(dataDir.resolve("tasks/octo-org/shop/7/add-a-discount-rule/agent.log")),
                 "task 1's agent did not run again");
