@@ -383,31 +383,32 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
 
     @Override
     public List<IssueCommentRef> issueComments(RepoRef repo, int issueNumber, Instant since) throws IOException {
-        List<IssueCommentRef> out = new ArrayList<>();
-        for (int page = 1; page <= LOOKUP_PAGES; page++) {
-            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber
-                    + "/comments?since=" + encode(since.toString()) + "&per_page=100&page=" + page),
-                    "list the comments of #" + issueNumber);
-            for (JsonNode c : list) {
-                out.add(new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
-            }
-            if (list.size() < 100) {
-                break;
-            }
-        }
-        return out;
+        return pages("/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments?since="
+                + encode(since.toString()), LOOKUP_PAGES, "list the comments of #" + issueNumber,
+                c -> new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
     }
 
     @Override
     public List<IssueComment> issueThread(RepoRef repo, int issueNumber) throws IOException {
-        List<IssueComment> out = new ArrayList<>();
-        for (int page = 1; page <= THREAD_LIMIT / 100; page++) {
-            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/issues/" + issueNumber
-                    + "/comments?per_page=100&page=" + page), "list the comments of #" + issueNumber);
-            for (JsonNode c : list) {
-                out.add(new IssueComment(c.path("id").asLong(), c.path("user").path("login").asText(""),
+        return pages("/repos/" + repo.fullName() + "/issues/" + issueNumber + "/comments?", THREAD_LIMIT / 100,
+                "list the comments of #" + issueNumber,
+                c -> new IssueComment(c.path("id").asLong(), c.path("user").path("login").asText(""),
                         c.path("user").path("type").asText(""), c.path("author_association").asText("NONE"),
                         c.path("body").asText("")));
+    }
+
+    /**
+     * A list GitHub pages 100 at a time: {@code pathAndQuery} (ending in {@code ?} or a query) gets
+     * {@code per_page=100&page=N}, for at most {@code maxPages} pages, until a page holds fewer than 100.
+     */
+    private <T> List<T> pages(String pathAndQuery, int maxPages, String what, java.util.function.Function<JsonNode, T> item)
+            throws IOException {
+        String sep = pathAndQuery.endsWith("?") ? "" : "&";
+        List<T> out = new ArrayList<>();
+        for (int page = 1; page <= maxPages; page++) {
+            JsonNode list = checked(send("GET", pathAndQuery + sep + "per_page=100&page=" + page), what);
+            for (JsonNode c : list) {
+                out.add(item.apply(c));
             }
             if (list.size() < 100) {
                 break;
@@ -425,19 +426,9 @@ public final class Hub4jGitHubGateway implements GitHubGateway {
 
     @Override
     public List<IssueCommentRef> reviewCommentsSince(RepoRef repo, int pullNumber, Instant since) throws IOException {
-        List<IssueCommentRef> out = new ArrayList<>();
-        for (int page = 1; page <= LOOKUP_PAGES; page++) {
-            JsonNode list = checked(send("GET", "/repos/" + repo.fullName() + "/pulls/" + pullNumber
-                    + "/comments?since=" + encode(since.toString()) + "&per_page=100&page=" + page),
-                    "list the review comments of #" + pullNumber);
-            for (JsonNode c : list) {
-                out.add(new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
-            }
-            if (list.size() < 100) {
-                break;
-            }
-        }
-        return out;
+        return pages("/repos/" + repo.fullName() + "/pulls/" + pullNumber + "/comments?since="
+                + encode(since.toString()), LOOKUP_PAGES, "list the review comments of #" + pullNumber,
+                c -> new IssueCommentRef(c.path("id").asLong(), c.path("body").asText("")));
     }
 
     @Override
