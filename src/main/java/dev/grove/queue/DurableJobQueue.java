@@ -11,7 +11,6 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.grove.store.Database;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
@@ -242,6 +241,10 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
      * own, so one bad delivery (or a race with another process) answers only its own request with an error.
      */
     void recordBatch(List<Pending> batch) {
+        recordBatch(batch, false);
+    }
+
+    private void recordBatch(List<Pending> batch, boolean retried) {
         List<Pending> live = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             if (!p.answer().isDone()) live.add(p); // its request gave up waiting: not recorded
@@ -251,11 +254,17 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         try {
             answers = db.inTransaction(c -> {
                 List<Admission> out = new ArrayList<>(live.size());
-                for (Pending p : live) out.add(admit(c, p, live.size() == 1));
+                for (Pending p : live) out.add(admit(c, p));
                 return out;
             });
         } catch (RuntimeException e) {
             if (live.size() == 1) {
+                if (!retried && duplicateKey(e)) {
+                    // the same id or the same body, recorded at the same moment by another transaction (another
+                    // process; on PostgreSQL another request): judged again, it is now seen as handled or a replay
+                    recordBatch(live, true);
+                    return;
+                }
                 live.get(0).answer().completeExceptionally(e);
                 return;
             }
@@ -277,7 +286,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         for (int i = 0; i < live.size(); i++) live.get(i).answer().complete(answers.get(i));
     }
 
-    private Admission admit(java.sql.Connection c, Pending p, boolean alone) throws SQLException {
+    private Admission admit(java.sql.Connection c, Pending p) throws SQLException {
         Delivery delivery = p.delivery();
         String state = null;
         try (PreparedStatement ps = c.prepareStatement(
@@ -291,8 +300,9 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
             return Admission.ALREADY_HANDLED;
         }
         if (state == null) {
-            try (PreparedStatement ps = c.prepareStatement("select 1 from grove_delivery where body_sha256 = ? "
-                    + "and state in ('QUEUED', 'DONE') and event = ?")) {
+            // whatever its state: a failed delivery runs again only by GitHub's Redeliver, under its own id
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select 1 from grove_delivery where body_sha256 = ? and event = ?")) {
                 ps.setString(1, p.sha());
                 ps.setString(2, delivery.event());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -300,24 +310,19 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("insert into grove_delivery (delivery_id, event, "
-                    + "body_sha256, body, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?)")) {
+                    + "body_sha256, payload, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?)")) {
                 ps.setString(1, delivery.id());
                 ps.setString(2, delivery.event());
                 ps.setString(3, p.sha());
-                ps.setString(4, new String(delivery.body(), StandardCharsets.UTF_8));
+                ps.setBytes(4, delivery.body()); // the bytes as sent: H2 writes text char by char (migration 3)
                 ps.setTimestamp(5, Timestamp.from(clock.instant()));
                 ps.executeUpdate();
-            } catch (SQLException e) {
-                // the same id, at the same time, from another process; in a batch the whole transaction is tried
-                // again delivery by delivery (PostgreSQL aborts a transaction on any error)
-                if (alone && Database.isDuplicateKey(e)) return Admission.ALREADY_HANDLED;
-                throw e;
             }
         } else {
             // GitHub's Redeliver of a delivery whose job failed: its work never happened, so it is queued again
-            try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', body = ?, "
+            try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', payload = ?, "
                     + "error = null, finished_at = null where delivery_id = ?")) {
-                ps.setString(1, new String(delivery.body(), StandardCharsets.UTF_8));
+                ps.setBytes(1, delivery.body());
                 ps.setString(2, delivery.id());
                 ps.executeUpdate();
             }
@@ -327,6 +332,13 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         (shortLane ? shortScheduler : longScheduler).schedule(
                 (shortLane ? shortTask : longTask).instance(delivery.id(), delivery.id()), Instant.now());
         return Admission.QUEUED;
+    }
+
+    private static boolean duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && Database.isDuplicateKey(sql)) return true;
+        }
+        return false;
     }
 
     // ---- work for later ------------------------------------------------------------------------------------------
@@ -395,16 +407,16 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
 
     // ---- the worker ------------------------------------------------------------------------------------------------
 
-    private record Stored(String event, String body, String state) {
+    private record Stored(String event, byte[] body, String state) {
     }
 
     private Optional<Stored> load(String deliveryId) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "select event, body, state from grove_delivery where delivery_id = ?")) {
+                    "select event, payload, state from grove_delivery where delivery_id = ?")) {
                 ps.setString(1, deliveryId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getString(2), rs.getString(3)))
+                    return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getBytes(2), rs.getString(3)))
                             : Optional.empty();
                 }
             }
@@ -479,7 +491,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         db.withConnection(c -> {
             // a failed delivery keeps its body for GitHub's Redeliver; a handled one keeps only its id and hash
             try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = ?, finished_at = ?, "
-                    + "error = ?" + (state.equals("DONE") ? ", body = null" : "") + " where delivery_id = ?")) {
+                    + "error = ?" + (state.equals("DONE") ? ", payload = null" : "") + " where delivery_id = ?")) {
                 ps.setString(1, state);
                 ps.setTimestamp(2, Timestamp.from(clock.instant()));
                 ps.setString(3, error == null ? null : error.length() > 1900 ? error.substring(0, 1900) : error);

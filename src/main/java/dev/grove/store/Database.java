@@ -78,13 +78,14 @@ public final class Database implements AutoCloseable {
         if (schema != null) cfg.setSchema(schema);
         HikariDataSource pool = new HikariDataSource(cfg);
         if (schema == null) {
-            Flyway.configure().dataSource(pool).load().migrate();
+            Flyway.configure().dataSource(pool).javaMigrations(new DeliveryBodyAsBytes()).load().migrate();
         }
         return new Database(pool, kind);
     }
 
     private static void migrate(String url, String schema) {
         Flyway.configure().dataSource(url, null, null).schemas(schema).defaultSchema(schema).createSchemas(true)
+                .javaMigrations(new DeliveryBodyAsBytes())
                 .load().migrate();
     }
 

@@ -93,7 +93,7 @@ public final class JdbcStateStore implements StateStore {
     public boolean recordDelivery(String deliveryId) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("insert into grove_delivery "
-                    + "(delivery_id, event, body_sha256, state, received_at) values (?, '', '', 'DONE', ?)")) {
+                    + "(delivery_id, event, body_sha256, state, received_at) values (?, '', null, 'DONE', ?)")) {
                 ps.setString(1, deliveryId);
                 ps.setTimestamp(2, now());
                 ps.executeUpdate();
