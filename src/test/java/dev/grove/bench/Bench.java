@@ -19,11 +19,14 @@ import java.util.function.Consumer;
  *
  * <pre>
  * Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]
+ *       [--heap-minutes N]
  * </pre>
  * {@code --work} is where repositories, worktrees and servers' data go: by default {@code /dev/shm} (tmpfs) when it
  * exists, because on a shared virtual disk the time of writing 50,000 files swings with other machines' load and
  * drowns what is measured; pass a folder on disk to include the disk.
  * {@code --smoke} runs every benchmark once at its smallest size (what {@code BenchSmokeIT} does).
+ * {@code --heap-minutes} is the live-heap benchmark's time budget (default 7): N deliveries are as many as fit it, at
+ * most 1,000,000 (which takes about an hour on 2 idle cores).
  * Orchestration includes the memory figures: they are read from the same {@code grove serve} process.
  */
 public final class Bench {
@@ -31,7 +34,10 @@ public final class Bench {
             "provisioning", "orchestration", "sandbox");
 
     /** What to run and how much. */
-    public record Plan(Set<String> only, boolean smoke, Path work) {
+    public record Plan(Set<String> only, boolean smoke, Path work, Duration heapBudget) {
+        public Plan(Set<String> only, boolean smoke, Path work) {
+            this(only, smoke, work, Duration.ofMinutes(7));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -39,15 +45,17 @@ public final class Bench {
         Set<String> only = new LinkedHashSet<>(ALL);
         Path out = null;
         Path workBase = defaultWorkBase();
+        Duration heapBudget = Duration.ofMinutes(7);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--out" -> out = Path.of(args[++i]);
                 case "--work" -> workBase = Path.of(args[++i]);
+                case "--heap-minutes" -> heapBudget = Duration.ofMinutes(Long.parseLong(args[++i]));
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR]");
+                            + "; usage: Bench [--smoke] [--only intake,durable-intake,heap,rss,scale-out,provisioning,orchestration,sandbox] [--out FILE] [--work DIR] [--heap-minutes N]");
                     System.exit(2);
                 }
             }
@@ -55,7 +63,7 @@ public final class Bench {
         Files.createDirectories(workBase);
         Path work = Files.createTempDirectory(workBase, "grove-bench-");
         try {
-            String report = run(new Plan(only, smoke, work), part -> {
+            String report = run(new Plan(only, smoke, work, heapBudget), part -> {
                 System.out.print(part);
                 System.out.flush();
             });
@@ -109,7 +117,7 @@ public final class Bench {
                 case "heap" -> plan.smoke()
                         ? new DeliveryHeapBench(plan.work().resolve("heap"), 50, 100, 300, Duration.ZERO).run()
                         : new DeliveryHeapBench(plan.work().resolve("heap"), 1_000, 2_000, 1_000_000,
-                                Duration.ofMinutes(7)).run();
+                                plan.heapBudget()).run();
                 case "rss" -> plan.smoke()
                         ? new ProcessBench(plan.work().resolve("rss")).rss(2, 1.0)
                         : new ProcessBench(plan.work().resolve("rss")).rss(8, 15.0);
