@@ -51,6 +51,9 @@ class BenchSmokeIT {
         assertTrue(report.contains("### Durable intake"), report);
         assertEquals(5, rows(report, "| throughput", "| p50", "| p99 latency", "| p99 of all", "| p99.9"), report);
         assertFalse(report.contains("| skipped"), "PostgreSQL was measured:\n" + report);
+        Matcher nothing = Pattern.compile("Grove, nothing recorded: .*?; (\\d+) answered 202, the no-op received as "
+                + "many \\(checked\\), 0 other answers").matcher(report);
+        assertTrue(nothing.find() && Long.parseLong(nothing.group(1)) > 0, "intake recording nothing:\n" + report);
         for (String db : new String[] {"embedded H2", "PostgreSQL"}) {
             Matcher m = Pattern.compile("Grove, " + db + ": first answer `202 [^`]*queued[^`]*`; (\\d+) deliveries "
                     + "answered 202 and the queue holds the same number as pending \\(checked\\); 0 other answers")

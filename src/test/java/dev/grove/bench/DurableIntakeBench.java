@@ -2,6 +2,7 @@ package dev.grove.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.app.AppConfig;
+import dev.grove.app.GroveServer;
 import dev.grove.app.GroveServerSeam;
 import dev.grove.store.Database;
 import dev.grove.testing.TestDatabases;
@@ -47,6 +48,7 @@ public final class DurableIntakeBench {
     static final String EVENT = "issue_comment";
     static final String COMMAND = "/grove status";
     static final String FLOOR = "floor";
+    static final String NOTHING = "nothing-recorded";
     static final String EMBEDDED = "embedded";
     static final String POSTGRES = "postgres";
 
@@ -113,8 +115,14 @@ public final class DurableIntakeBench {
         Map<String, GroveServerSeam.Durable> groves = new LinkedHashMap<>();
         Map<String, URI> uris = new LinkedHashMap<>();
         IntakeBench.BareServer floor = IntakeBench.bareJavalin();
+        IntakeBench.Sink sink = new IntakeBench.Sink();
+        GroveServer nothing = null;
         try {
             uris.put(FLOOR, URI.create("http://127.0.0.1:" + floor.port() + "/webhook"));
+            Map<String, String> noQueue = new HashMap<>(env);
+            noQueue.put("GROVE_DATA_DIR", work.resolve("data-nothing-recorded").toString());
+            nothing = GroveServerSeam.startWithIntakeSink(AppConfig.fromEnv(noQueue), sink);
+            uris.put(NOTHING, URI.create("http://127.0.0.1:" + nothing.port() + "/webhook"));
             Map<String, String> embedded = new HashMap<>(env);
             embedded.put("GROVE_DATA_DIR", work.resolve("data-embedded").toString());
             groves.put(EMBEDDED, GroveServerSeam.startDurable(AppConfig.fromEnv(embedded)));
@@ -155,8 +163,13 @@ public final class DurableIntakeBench {
                             + pending + " recorded as queued");
                 }
             }
+            if (sink.received.get() != figures.get(NOTHING).accepted.get()) {
+                throw new IllegalStateException("nothing recorded: " + figures.get(NOTHING).accepted.get()
+                        + " answered 202 but the no-op queue received " + sink.received.get());
+            }
         } finally {
             floor.close();
+            if (nothing != null) nothing.close();
             for (GroveServerSeam.Durable g : groves.values()) g.close();
         }
         return List.of(table(figures, postgresSkipped));
@@ -166,28 +179,35 @@ public final class DurableIntakeBench {
         Figures fl = figures.get(FLOOR);
         Figures em = figures.get(EMBEDDED);
         Figures pg = figures.get(POSTGRES);
+        Figures no = figures.get(NOTHING);
         MarkdownTable t = new MarkdownTable("Durable intake: `POST /webhook` recording each delivery and its job, "
-                + "embedded H2 and PostgreSQL, beside the bare Javalin floor",
-                "figure", "floor: bare Javalin, read body, 202", "Grove, embedded H2", "ratio (embedded)",
+                + "embedded H2 and PostgreSQL, beside the bare Javalin floor and Grove's intake recording nothing",
+                "figure", "floor: bare Javalin, read body, 202", "Grove, nothing recorded (no-op queue)",
+                "ratio (nothing recorded)", "Grove, embedded H2", "ratio (embedded)", "embedded / nothing recorded",
                 "Grove, PostgreSQL", "ratio (PostgreSQL)", "aim");
         String skipped = "skipped";
-        t.row("throughput at concurrency " + concurrency + " (req/s)", fl.rps.show("%.0f"), em.rps.show("%.0f"),
-                Stats.ratio(em.rps, fl.rps), pg == null ? skipped : pg.rps.show("%.0f"),
+        t.row("throughput at concurrency " + concurrency + " (req/s)", fl.rps.show("%.0f"), no.rps.show("%.0f"),
+                Stats.ratio(no.rps, fl.rps), em.rps.show("%.0f"), Stats.ratio(em.rps, fl.rps),
+                Stats.ratio(em.rps, no.rps), pg == null ? skipped : pg.rps.show("%.0f"),
                 pg == null ? skipped : Stats.ratio(pg.rps, fl.rps),
                 "embedded ≥ 0.70× floor: " + met(em.rps.median() >= 0.70 * fl.rps.median()));
-        t.row("p50 latency at " + rate + " req/s, open loop (ms)", fl.p50.show("%.2f"), em.p50.show("%.2f"),
-                Stats.ratio(em.p50, fl.p50), pg == null ? skipped : pg.p50.show("%.2f"),
+        t.row("p50 latency at " + rate + " req/s, open loop (ms)", fl.p50.show("%.2f"), no.p50.show("%.2f"),
+                Stats.ratio(no.p50, fl.p50), em.p50.show("%.2f"), Stats.ratio(em.p50, fl.p50),
+                Stats.ratio(em.p50, no.p50), pg == null ? skipped : pg.p50.show("%.2f"),
                 pg == null ? skipped : Stats.ratio(pg.p50, fl.p50), "");
-        t.row("p99 latency at " + rate + " req/s, open loop (ms)", fl.p99.show("%.2f"), em.p99.show("%.2f"),
-                Stats.ratio(em.p99, fl.p99), pg == null ? skipped : pg.p99.show("%.2f"),
+        t.row("p99 latency at " + rate + " req/s, open loop (ms)", fl.p99.show("%.2f"), no.p99.show("%.2f"),
+                Stats.ratio(no.p99, fl.p99), em.p99.show("%.2f"), Stats.ratio(em.p99, fl.p99),
+                Stats.ratio(em.p99, no.p99), pg == null ? skipped : pg.p99.show("%.2f"),
                 pg == null ? skipped : Stats.ratio(pg.p99, fl.p99),
                 "embedded < 2 ms: " + met(em.p99.median() < 2) + "; PostgreSQL < 5 ms: "
                         + (pg == null ? skipped : met(pg.p99.median() < 5)));
-        t.row("p99 of all runs' latencies together (ms)", ms(fl.all, 99), ms(em.all, 99),
-                ratio(em.all, fl.all, 99), pg == null ? skipped : ms(pg.all, 99),
+        t.row("p99 of all runs' latencies together (ms)", ms(fl.all, 99), ms(no.all, 99),
+                ratio(no.all, fl.all, 99), ms(em.all, 99), ratio(em.all, fl.all, 99), ratio(em.all, no.all, 99),
+                pg == null ? skipped : ms(pg.all, 99),
                 pg == null ? skipped : ratio(pg.all, fl.all, 99), "");
         t.row("p99.9 / max of all runs' latencies (ms)", ms(fl.all, 99.9) + " / " + maxMs(fl.all),
-                ms(em.all, 99.9) + " / " + maxMs(em.all), "", pg == null ? skipped
+                ms(no.all, 99.9) + " / " + maxMs(no.all), "", ms(em.all, 99.9) + " / " + maxMs(em.all), "", "",
+                pg == null ? skipped
                         : ms(pg.all, 99.9) + " / " + maxMs(pg.all), "", "");
         t.note("request: GitHub's published `issue_comment.created` with the comment turned into `" + COMMAND
                 + "` (routed to a job), " + bodies.length() + " bytes, the comment's `node_id` made unique per "
@@ -197,8 +217,13 @@ public final class DurableIntakeBench {
                 + "parse, route, then `grove_delivery` row + db-scheduler execution inserted in one transaction "
                 + "(on H2 group-committed: the deliveries waiting at that moment share it), then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
                 + "the tables only grow during the run");
+        t.note("Grove, nothing recorded: the same `grove serve` wiring (signature check, parse, route, answer) with "
+                + "the job queue replaced by a no-op that records nothing (as the `intake` benchmark): what intake "
+                + "costs before any recording; " + no.accepted.get() + " answered 202, the no-op received as many "
+                + "(checked), " + no.other.get() + " other answers"
+                + (no.otherKinds.isEmpty() ? "" : " " + new java.util.TreeMap<>(no.otherKinds)));
         for (var e : figures.entrySet()) {
-            if (e.getKey().equals(FLOOR)) continue;
+            if (e.getKey().equals(FLOOR) || e.getKey().equals(NOTHING)) continue;
             Figures f = e.getValue();
             t.note("Grove, " + (e.getKey().equals(EMBEDDED) ? "embedded H2" : "PostgreSQL") + ": first answer `"
                     + f.firstAnswer.replace('`', '\'') + "`; " + f.accepted.get() + " deliveries answered 202 and "
@@ -216,7 +241,7 @@ public final class DurableIntakeBench {
                 + "throughput: " + concurrency + " threads, closed loop, " + window.toMillis() + " ms per run; "
                 + "latency: open loop, " + rate + " req/s for " + latencyWindow.toMillis() + " ms per run, each "
                 + "latency from the request's intended send time (coordinated omission avoided), HdrHistogram");
-        t.note("median (min–max) over " + runs + " runs, the three targets interleaved run by run; "
+        t.note("median (min–max) over " + runs + " runs, the targets interleaved run by run; "
                 + "ratio = Grove / floor");
         return t;
     }
