@@ -26,11 +26,13 @@ public final class Database implements AutoCloseable {
     private final Kind kind;
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
     private final DataSource txAware;
+    private final H2Housekeeping housekeeping;
 
     private Database(HikariDataSource pool, Kind kind) {
         this.pool = pool;
         this.kind = kind;
         this.txAware = new BoundDataSource();
+        this.housekeeping = kind == Kind.H2 ? new H2Housekeeping(pool, 1_000) : null;
     }
 
     /** The embedded database in {@code dataDir} (file {@code grove.mv.db}), or {@code url} when it is set. */
@@ -45,11 +47,11 @@ public final class Database implements AutoCloseable {
      * {@code WRITE_DELAY=0}: H2 writes each commit to its file as the commit returns. H2's default (500 ms) leaves the
      * last half second of commits in memory, and a {@code kill -9} lost them: a restart found tasks without the branch
      * names already given to them, and pushed them again as {@code …-2} (DurabilityFlowIT, under load;
-     * EmbeddedDatabaseCrashTest).
+     * EmbeddedDatabaseCrashTest). H2 then does no housekeeping of its own: {@link H2Housekeeping} does it.
      */
     static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grove")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=3000";
     }
 
     /**
@@ -160,6 +162,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) housekeeping.close();
         pool.close();
     }
 
