@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * 3.4 GB after 100,000 deliveries on the live-heap benchmark (h2database issue #442: "compact() only called by the
  * background thread, which isn't enabled if the write delay is 0"). So Grove does it: once a second, the chunks whose
  * pages are mostly dead are rewritten (H2's own {@code MVStore.compact}, safe beside running transactions), a bounded
- * amount each time, and the file is synced ({@code fsync}). A dead chunk's space is used again once the chunk is older
- * than H2's retention time, which H2 sets to 45 s assuming the operating system writes its buffers out by then: at a
- * commit per delivery that kept gigabytes of dead chunks (about 35 MB/s of them on the benchmark). Grove syncs each
- * second itself, so its URL sets 3 s ({@code RETENTION_TIME}, Database#h2Url), and a power cut loses at most about
- * the last second of commits (H2 itself never syncs a commit; a killed process loses none).
+ * amount each time, and the file is synced ({@code fsync}: H2 never syncs a commit, so a power cut now loses about the
+ * last second, a killed process still none). A dead chunk's space is used again once the chunk is older than H2's
+ * retention time (45 s), so the file levels off at the live data plus about 45 s of writes. A shorter retention
+ * (3 s) was tried and made {@code kill -9} lose commits on restart (DurabilityFlowIT, KillDuringPublishFlowIT and
+ * ReviewThreadsFlowIT failed): H2's recovery needs its recent old chunks.
  */
 final class H2Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
@@ -58,7 +58,7 @@ final class H2Housekeeping implements AutoCloseable {
                 rewrites++;
                 if (System.nanoTime() > end) break;
             }
-            // what is written is on the disk before its old chunks' space is used again (RETENTION_TIME, Database)
+            // H2 never syncs a commit: what is written is on the disk within about a second
             if (!store.isClosed()) store.sync();
         } catch (Exception | Error e) {
             if (!warned) { // a closing pool, or H2 internals that moved: logged once, never fatal
