@@ -39,12 +39,17 @@ final class DeliveryBodyAsBytes implements JavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
+        // each step may run again: on H2 every DDL statement commits at once, so a process killed in the middle of
+        // this migration leaves its first steps done, and the next start runs it all again
         Connection c = context.getConnection();
         try (Statement s = c.createStatement()) {
-            s.execute("alter table grove_delivery add column payload bytea");
+            s.execute("alter table grove_delivery add column if not exists payload bytea");
+        }
+        try (ResultSet body = c.getMetaData().getColumns(null, c.getSchema(), "grove_delivery", "body")) {
+            if (!body.next()) return; // dropped by the run that was cut off
         }
         try (PreparedStatement read = c.prepareStatement(
-                "select delivery_id, body from grove_delivery where body is not null");
+                "select delivery_id, body from grove_delivery where body is not null and payload is null");
                 PreparedStatement write = c.prepareStatement(
                         "update grove_delivery set payload = ? where delivery_id = ?");
                 ResultSet rs = read.executeQuery()) {
