@@ -48,10 +48,12 @@ public final class Database implements AutoCloseable {
      * last half second of commits in memory, and a {@code kill -9} lost them: a restart found tasks without the branch
      * names already given to them, and pushed them again as {@code …-2} (DurabilityFlowIT, under load;
      * EmbeddedDatabaseCrashTest). H2 then does no housekeeping of its own: {@link H2Housekeeping} does it.
+     * {@code DB_CLOSE_ON_EXIT=FALSE}: Grove closes the database itself, after the SIGTERM drain. H2's own shutdown
+     * hook closed it at once, while the drain's jobs still recorded how they ended ("Database is already closed").
      */
     static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grove")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.grove.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,13 @@ class DurabilityFlowIT extends GroveE2E {
         assertNotEquals(-1, exit, "it exited");
         // the agents finished, and their work was pushed and opened as PRs by the process, before it exited: without
         // the drain, the process would have ended with the agents still running and nothing pushed
+        assertEachTaskOnce();
+        // and the drain recorded it: the next start finds the job done, nothing to resume or run again (H2 closed
+        // itself at the JVM's exit, under the drain, until DB_CLOSE_ON_EXIT=FALSE: the job's end was never recorded)
+        startServer(exampleAgent(0.2), QUICK);
+        assertEquals(0, server.pendingJobs(), "the drained job is recorded as done\n" + server.output());
+        assertTrue(server.awaitIdle(Duration.ofSeconds(30)), server.output());
+        assertFalse(server.output().contains("running label"), "the job ran once\n" + server.output());
         assertEachTaskOnce();
     }
 
