@@ -49,8 +49,11 @@ class BenchSmokeIT {
         TestDatabases.requirePostgres();
         String report = smoke("durable-intake");
         assertTrue(report.contains("### Durable intake"), report);
-        assertEquals(5, rows(report, "| throughput", "| p50", "| p99 latency", "| p99 of all", "| p99.9"), report);
+        assertEquals(6, rows(report, "| throughput", "| p50", "| p99 latency", "| p99 of all", "| young GC", "| p99.9"),
+                report);
         assertFalse(report.contains("| skipped"), "PostgreSQL was measured:\n" + report);
+        assertTrue(Pattern.compile("\\| young GC pauses[^|]*\\| \\d+: [0-9.]+ / [0-9.]+ \\|").matcher(report).find(),
+                "each server's GC log was read:\n" + report);
         Matcher nothing = Pattern.compile("Grove, nothing recorded: .*?; (\\d+) answered 202, the no-op received as "
                 + "many \\(checked\\), 0 other answers").matcher(report);
         assertTrue(nothing.find() && Long.parseLong(nothing.group(1)) > 0, "intake recording nothing:\n" + report);

@@ -1,9 +1,6 @@
 package dev.grove.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.grove.app.AppConfig;
-import dev.grove.app.GroveServer;
-import dev.grove.app.GroveServerSeam;
 import dev.grove.store.Database;
 import dev.grove.testing.TestDatabases;
 import dev.grove.testing.WebhookFixtures;
@@ -34,14 +31,17 @@ import org.HdrHistogram.Histogram;
  * Webhook intake with durable recording: {@code POST /webhook} of a {@code grove serve} wired exactly as in
  * production ({@code GroveServer.start}, the real {@code DurableJobQueue}): signature check, parse, route, then the
  * delivery and its db-scheduler job recorded in one transaction, on the embedded H2 database and on PostgreSQL;
- * beside the floor, a bare Javalin endpoint that reads the body and answers 202. The job consumer is paused (its
- * schedulers take no jobs), so what is timed is intake alone and every delivery stays recorded as {@code QUEUED}:
- * at the end the queue's pending count must equal the number of 202 answers.
+ * beside the floor, a bare Javalin endpoint that reads the body and answers 202, and Grove's intake recording nothing
+ * (the no-op queue). Each server is a JVM of its own under the image's JVM options ({@link IntakeServer},
+ * {@link BareJavalinServer}); the load generator is this JVM. The job consumer is paused (its schedulers take no
+ * jobs), so what is timed is intake alone and every delivery stays recorded as {@code QUEUED}: at the end each
+ * server's queue holds exactly the number of 202 answers it gave (written by the server as it exits).
  *
  * <p>Every request carries a body of its own (a real GitHub never sends the same body twice; Grove ignores a
  * replayed body), signed, with a new delivery id; the floor gets the same kind of requests. Throughput: closed
  * loop, {@code concurrency} threads. Latency: an open-loop schedule of {@code rate} requests per second, each
  * latency measured from the request's intended send time (no coordinated omission), recorded in an HdrHistogram.
+ * Each server's young-collection pauses are read from its GC log: at these rates they decide the p99.
  */
 public final class DurableIntakeBench {
     static final String SECRET = "bench-webhook-secret";
@@ -99,8 +99,10 @@ public final class DurableIntakeBench {
     }
 
     public List<MarkdownTable> run() throws Exception {
+        java.nio.file.Files.createDirectories(work);
+        String options = ProcessBench.imageJavaOptions();
         Map<String, String> env = new HashMap<>();
-        env.put("GROVE_PORT", "0");
+        env.put("JDK_JAVA_OPTIONS", options); // each server as the image runs it
         env.put("GROVE_ADMIN_PORT", "0");
         env.put("GROVE_WEBHOOK_SECRET", SECRET);
         env.put("GROVE_APP_ID", "12345");
@@ -112,29 +114,17 @@ public final class DurableIntakeBench {
             postgresUrl = TestDatabases.postgresUrlWithSchema(TestDatabases.freshSchema());
         }
         Map<String, Figures> figures = new LinkedHashMap<>();
-        Map<String, GroveServerSeam.Durable> groves = new LinkedHashMap<>();
+        Map<String, JvmProcess> servers = new LinkedHashMap<>();
         Map<String, URI> uris = new LinkedHashMap<>();
-        IntakeBench.BareServer floor = IntakeBench.bareJavalin();
-        IntakeBench.Sink sink = new IntakeBench.Sink();
-        GroveServer nothing = null;
         try {
-            uris.put(FLOOR, URI.create("http://127.0.0.1:" + floor.port() + "/webhook"));
-            Map<String, String> noQueue = new HashMap<>(env);
-            noQueue.put("GROVE_DATA_DIR", work.resolve("data-nothing-recorded").toString());
-            nothing = GroveServerSeam.startWithIntakeSink(AppConfig.fromEnv(noQueue), sink);
-            uris.put(NOTHING, URI.create("http://127.0.0.1:" + nothing.port() + "/webhook"));
-            Map<String, String> embedded = new HashMap<>(env);
-            embedded.put("GROVE_DATA_DIR", work.resolve("data-embedded").toString());
-            groves.put(EMBEDDED, GroveServerSeam.startDurable(AppConfig.fromEnv(embedded)));
-            if (postgresUrl != null) {
-                Map<String, String> pg = new HashMap<>(env);
-                pg.put("GROVE_DATA_DIR", work.resolve("data-postgres").toString());
-                pg.put("GROVE_DATABASE_URL", postgresUrl);
-                groves.put(POSTGRES, GroveServerSeam.startDurable(AppConfig.fromEnv(pg)));
-            }
-            for (var g : groves.entrySet()) {
-                g.getValue().jobs().pause(); // the consumer takes no job: intake alone is timed
-                uris.put(g.getKey(), URI.create("http://127.0.0.1:" + g.getValue().server().port() + "/webhook"));
+            int floorPort = JvmProcess.freePort();
+            servers.put(FLOOR, JvmProcess.start(BareJavalinServer.class.getName(), List.of(String.valueOf(floorPort)),
+                    Map.of("JDK_JAVA_OPTIONS", options + gcLog(FLOOR)), floorPort, work.resolve("floor.log")));
+            servers.put(NOTHING, grove("nothing", env, null));
+            servers.put(EMBEDDED, grove("durable", env, null));
+            if (postgresUrl != null) servers.put(POSTGRES, grove("durable", env, postgresUrl));
+            for (var s : servers.entrySet()) {
+                uris.put(s.getKey(), URI.create("http://127.0.0.1:" + s.getValue().port() + "/webhook"));
             }
             for (var u : uris.entrySet()) {
                 Figures f = new Figures();
@@ -155,27 +145,63 @@ public final class DurableIntakeBench {
                     f.all.add(h);
                 }
             }
-            for (var g : groves.entrySet()) {
-                int pending = g.getValue().jobs().pending();
-                long accepted = figures.get(g.getKey()).accepted.get();
-                if (pending != accepted) {
-                    throw new IllegalStateException(g.getKey() + ": " + accepted + " deliveries answered 202 but "
-                            + pending + " recorded as queued");
-                }
-            }
-            if (sink.received.get() != figures.get(NOTHING).accepted.get()) {
-                throw new IllegalStateException("nothing recorded: " + figures.get(NOTHING).accepted.get()
-                        + " answered 202 but the no-op queue received " + sink.received.get());
-            }
         } finally {
-            floor.close();
-            if (nothing != null) nothing.close();
-            for (GroveServerSeam.Durable g : groves.values()) g.close();
+            for (JvmProcess p : servers.values()) p.close(); // SIGTERM: each Grove writes its count, then exits
         }
-        return List.of(table(figures, postgresSkipped));
+        for (String name : List.of(NOTHING, EMBEDDED, POSTGRES)) {
+            if (!servers.containsKey(name)) continue;
+            long recorded = IntakeServer.count(countFile(name));
+            long accepted = figures.get(name).accepted.get();
+            if (recorded != accepted) {
+                throw new IllegalStateException(name + ": " + accepted + " deliveries answered 202 but "
+                        + recorded + (name.equals(NOTHING) ? " reached the no-op queue" : " recorded as queued"));
+            }
+        }
+        return List.of(table(figures, postgresSkipped, options));
     }
 
-    private MarkdownTable table(Map<String, Figures> figures, String postgresSkipped) {
+    /** A Grove intake server process ({@link IntakeServer}) on the embedded database, or on {@code postgresUrl}. */
+    private JvmProcess grove(String mode, Map<String, String> common, String postgresUrl) throws Exception {
+        String name = mode.equals("nothing") ? NOTHING : postgresUrl == null ? EMBEDDED : POSTGRES;
+        int port = JvmProcess.freePort();
+        Map<String, String> env = new HashMap<>(common);
+        env.put("GROVE_PORT", String.valueOf(port));
+        env.put("JDK_JAVA_OPTIONS", common.get("JDK_JAVA_OPTIONS") + gcLog(name));
+        env.put("GROVE_DATA_DIR", work.resolve("data-" + name).toString());
+        if (postgresUrl != null) env.put("GROVE_DATABASE_URL", postgresUrl);
+        return JvmProcess.start(IntakeServer.class.getName(), List.of(mode, countFile(name).toString()), env, port,
+                work.resolve(name + ".log"));
+    }
+
+    private Path countFile(String name) {
+        return work.resolve(name + ".count");
+    }
+
+    /** The JVM option that logs a server's collections, on top of the image's options. */
+    private String gcLog(String name) {
+        return " -Xlog:gc:file=" + work.resolve(name + "-gc.log");
+    }
+
+    private static final java.util.regex.Pattern PAUSE =
+            java.util.regex.Pattern.compile("Pause Young .* ([0-9.]+)ms$");
+
+    /** Young-collection pauses in a server's GC log: how many, median and longest. */
+    private String youngPauses(String name) {
+        List<Double> ms = new ArrayList<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(work.resolve(name + "-gc.log"))) {
+                java.util.regex.Matcher m = PAUSE.matcher(line);
+                if (m.find()) ms.add(Double.parseDouble(m.group(1)));
+            }
+        } catch (java.io.IOException e) {
+            return "no GC log";
+        }
+        if (ms.isEmpty()) return "none";
+        return String.format(Locale.ROOT, "%d: %.1f / %.1f", ms.size(), Stats.percentile(ms, 50),
+                ms.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+
+    private MarkdownTable table(Map<String, Figures> figures, String postgresSkipped, String options) {
         Figures fl = figures.get(FLOOR);
         Figures em = figures.get(EMBEDDED);
         Figures pg = figures.get(POSTGRES);
@@ -205,6 +231,9 @@ public final class DurableIntakeBench {
                 ratio(no.all, fl.all, 99), ms(em.all, 99), ratio(em.all, fl.all, 99), ratio(em.all, no.all, 99),
                 pg == null ? skipped : ms(pg.all, 99),
                 pg == null ? skipped : ratio(pg.all, fl.all, 99), "");
+        t.row("young GC pauses over the whole run: count: median / longest (ms)", youngPauses(FLOOR),
+                youngPauses(NOTHING), "", youngPauses(EMBEDDED), "", "", pg == null ? skipped : youngPauses(POSTGRES),
+                "", "");
         t.row("p99.9 / max of all runs' latencies (ms)", ms(fl.all, 99.9) + " / " + maxMs(fl.all),
                 ms(no.all, 99.9) + " / " + maxMs(no.all), "", ms(em.all, 99.9) + " / " + maxMs(em.all), "", "",
                 pg == null ? skipped
@@ -237,7 +266,10 @@ public final class DurableIntakeBench {
         } else {
             t.note("PostgreSQL: " + Database.redact(TestDatabases.postgresUrl()) + " (a fresh schema), same machine");
         }
-        t.note("load generator: java.net.http.HttpClient (HTTP/1.1, keep-alive) in the same JVM as the servers; "
+        t.note("each server a process of its own (the floor: `BareJavalinServer`; Grove: `IntakeServer`, which starts "
+                + "`GroveServer` as `grove serve` does), under the image's JVM options `JDK_JAVA_OPTIONS=\"" + options
+                + "\"` (and `-Xlog:gc` to a file), on the same 2 cores as the load generator");
+        t.note("load generator: java.net.http.HttpClient (HTTP/1.1, keep-alive) in the benchmark's JVM; "
                 + "throughput: " + concurrency + " threads, closed loop, " + window.toMillis() + " ms per run; "
                 + "latency: open loop, " + rate + " req/s for " + latencyWindow.toMillis() + " ms per run, each "
                 + "latency from the request's intended send time (coordinated omission avoided), HdrHistogram");
