@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class HttpServer {
     /** GitHub caps webhook payloads at 25 MB; Javalin's default limit is far smaller. */
-    static final long MAX_PAYLOAD_BYTES = 25L * 1024 * 1024;
+    static final long MAX_PAYLOAD_BYTES = WebhookController.MAX_PAYLOAD_BYTES;
 
     private HttpServer() {
     }

@@ -96,6 +96,70 @@ class WebhookControllerTest {
         assertTrue(queued.isEmpty());
     }
 
+    /** Sends {@code head} and {@code body} on a socket of its own, ends the sending side, and reads the whole answer. */
+    String raw(String head, byte[] body) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", http.port())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    String headers(String delivery, byte[] signed) {
+        return "X-GitHub-Event: issues\r\nX-GitHub-Delivery: " + delivery + "\r\nX-Hub-Signature-256: "
+                + new SignatureVerifier(SECRET).sign(signed) + "\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\n";
+    }
+
+    @Test
+    void aChunkedBodyIsReadWhole() throws Exception {
+        byte[] body = labeled("grove");
+        String chunked = Integer.toHexString(body.length) + "\r\n" + new String(body, StandardCharsets.UTF_8)
+                + "\r\n0\r\n\r\n";
+        String answer = raw("POST /webhook HTTP/1.1\r\nHost: localhost\r\n" + headers("d-chunked", body)
+                + "Transfer-Encoding: chunked\r\n\r\n", chunked.getBytes(StandardCharsets.UTF_8));
+        assertTrue(answer.startsWith("HTTP/1.1 202"), answer);
+        assertEquals(List.of("label 'grove' on octo/shop#7"), queued);
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsRefused() throws Exception {
+        byte[] body = labeled("grove");
+        String answer = raw("POST /webhook HTTP/1.1\r\nHost: localhost\r\n" + headers("d-short", body)
+                + "Content-Length: " + body.length + "\r\n\r\n", Arrays.copyOf(body, body.length - 100));
+        assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(queued.isEmpty());
+    }
+
+    @Test
+    void aBodyOverGitHubsLimitIs413() throws Exception {
+        byte[] big = new byte[(int) WebhookController.MAX_PAYLOAD_BYTES + 1];
+        Arrays.fill(big, (byte) ' ');
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", http.port())) {
+            socket.setSoTimeout(30_000);
+            Thread sender = new Thread(() -> {
+                try {
+                    java.io.OutputStream out = socket.getOutputStream();
+                    out.write(("POST /webhook HTTP/1.1\r\nHost: localhost\r\n" + headers("d-big", big)
+                            + "Content-Length: " + big.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(big);
+                    out.flush();
+                } catch (java.io.IOException refused) {
+                    // the server may answer and close before all of it is sent
+                }
+            });
+            sender.start();
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.UTF_8);
+            assertEquals("HTTP/1.1 413", answer);
+            sender.join(30_000);
+        }
+        assertTrue(queued.isEmpty());
+    }
+
     @Test
     void nonJsonIs400() throws Exception {
         byte[] body = "payload=%7B%7D".getBytes(StandardCharsets.UTF_8);
