@@ -50,10 +50,14 @@ public final class Database implements AutoCloseable {
      * EmbeddedDatabaseCrashTest). H2 then does no housekeeping of its own: {@link H2Housekeeping} does it.
      * {@code DB_CLOSE_ON_EXIT=FALSE}: Grove closes the database itself, after the SIGTERM drain. H2's own shutdown
      * hook closed it at once, while the drain's jobs still recorded how they ended ("Database is already closed").
+     * {@code CACHE_SIZE=1024} (KB; H2's default is 16 MB): H2's page cache is on Grove's heap and holds mostly the pages
+     * it has just written (each delivery's 14 KB body among them), so every young collection copied up to 16 MB of
+     * them: 12–13 ms pauses, the embedded intake's p99 at 400 deliveries/s (bench/RESULTS.md). With 1 MB the pauses
+     * were about 4 ms and the throughput the same; a page not in it is read again from the file (the OS caches it).
      */
     static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grove")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024";
     }
 
     /**
