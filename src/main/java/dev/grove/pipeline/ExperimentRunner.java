@@ -229,7 +229,7 @@ public final class ExperimentRunner {
         }
         PublishOutcome published = steps.publisher().publish(wt, new Publisher.Publication(task.title() + " (attempt "
                 + number + ")\n\nRefs #" + req.issueNumber(), s.verifyCommand(), s.commandTimeout(), logs,
-                req.defaultBranch(), true), () -> steps.workspaces().credentials(req.installationId()), () -> { });
+                req.defaultBranch(), true), () -> steps.workspaces().credentials(req.installationId()), verified -> { });
         if (published instanceof PublishOutcome.LeftBranch left) {
             end(key, TaskStatus.FAILED, left.message());
             return new Attempt(number, branch, false, null, null, time, null, left.message());

@@ -191,7 +191,7 @@ public final class Reviser {
         PublishOutcome published = steps.publisher().publish(publishing, new Publisher.Publication("Revise: " + task.title()
                 + "\n\n" + firstLine(r.instructions()) + "\n\nRefs #" + key.issue(), config.verify(),
                 config.verifyTimeout(), taskDir, r.defaultBranch(), false),
-                () -> steps.workspaces().credentials(r.installationId()), () -> { });
+                () -> steps.workspaces().credentials(r.installationId()), verified -> { });
         if (published instanceof PublishOutcome.LeftBranch) {
             return "The agent moved the worktree off `" + branch + "`; Grove commits only on the task branch, so nothing"
                     + " was pushed.";

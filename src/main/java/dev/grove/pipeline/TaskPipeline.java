@@ -21,7 +21,7 @@ import dev.grove.publish.CheckRunReporter;
 import dev.grove.publish.PublishOutcome;
 import dev.grove.publish.Publisher;
 import dev.grove.publish.PullRequests;
-import dev.grove.publish.VerifyResult;
+import dev.grove.model.VerifyNote;
 import dev.grove.report.PullRequestBodyRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,7 +144,7 @@ final class TaskPipeline {
         PublishOutcome published = steps.publisher().publish(wt, new Publisher.Publication(task.title() + "\n\nRefs #"
                 + run.req().issueNumber(), run.config().verify(), run.config().verifyTimeout(), taskDir,
                 run.req().defaultBranch(), true), () -> steps.workspaces().credentials(run.req().installationId()),
-                () -> save(pushing.withStatus(TaskStatus.PUSHING)));
+                verified -> save(pushing.withStatus(TaskStatus.PUSHING).withVerify(verified)));
         if (published instanceof PublishOutcome.LeftBranch left) {
             return fail(rec, left.message(), elapsed);
         }
@@ -157,7 +157,8 @@ final class TaskPipeline {
         if (!outside.isEmpty()) {
             run.outsideSink().accept(task.number(), outside);
         }
-        rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed.sha())
+        rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed.sha()).withVerify(pushed.verify() == null ? null
+                : new VerifyNote(pushed.sha(), pushed.verify().passed(), pushed.verify().summary()))
                 .withElapsed(Duration.between(start, steps.clock().instant())));
         long check = checks.start(run.req().repo(), rec.key(), task.title(), pushed.sha(), start,
                 "Opening the pull request");
@@ -167,7 +168,8 @@ final class TaskPipeline {
     private TaskRecord openPullRequest(Task task, TaskRecord rec, PublishOutcome.Pushed pushed, String agentTail,
             long check, Instant start, Duration agentTime, StackStart from) {
         TaskRecord on = from instanceof StackStart.Stacked s ? s.on() : null;
-        VerifyResult verify = pushed == null ? null : pushed.verify();
+        // resumed after a restart (pushed == null): what verify said of this head before the push, if it was recorded
+        VerifyNote verify = rec.verify() != null && rec.verify().of(rec.headSha()) ? rec.verify() : null;
         List<String> files = pushed == null ? null : pushed.files();
         try {
             boolean draft = verify != null && !verify.passed() && run.config().draftOnFailure();
@@ -205,6 +207,7 @@ final class TaskPipeline {
         }
         if (pushed == null) {
             checks.completeResumed(run.req().repo(), rec.key(), check, rec.branch(), rec.prNumber(),
+                    rec.verify() != null && rec.verify().of(rec.headSha()) ? rec.verify() : null,
                     steps.clock().instant());
             return;
         }

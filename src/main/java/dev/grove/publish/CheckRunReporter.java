@@ -88,14 +88,20 @@ public final class CheckRunReporter {
     /** What a resumed task's check run says. */
     public static final String RESUMED = "Resumed after a restart: opening the pull request";
 
-    /** Completes a resumed task's check run: verify's result was lost with the process that pushed, so neutral. */
-    public void completeResumed(RepoRef repo, TaskKey key, long id, String branch, Integer prNumber, Instant now) {
-        String title = "Pushed; resumed after a restart";
-        complete(repo, key, id, "neutral", title, title + ": Grove stopped after pushing `" + branch + "`"
+    /**
+     * Completes a resumed task's check run. The agent did not run again; what verify said of this head before the push
+     * is kept with the task ({@code verify}): {@code success} or {@code failure} by it, {@code neutral} without one.
+     */
+    public void completeResumed(RepoRef repo, TaskKey key, long id, String branch, Integer prNumber,
+            dev.grove.model.VerifyNote verify, Instant now) {
+        String title = verify == null ? "Pushed; resumed after a restart"
+                : (verify.passed() ? "Verified" : "Verify failed") + "; resumed after a restart";
+        String conclusion = verify == null ? "neutral" : verify.passed() ? "success" : "failure";
+        complete(repo, key, id, conclusion, title, title + ": Grove stopped after pushing `" + branch + "`"
                 + " and, started again, found the push on origin"
                 + (prNumber == null ? "; the pull request could not be opened yet." : " and settled pull request #"
-                + prNumber + ".") + " The agent did not run again, so verify's result of this head is not known here.",
-                now);
+                + prNumber + ".") + (verify == null ? " The agent did not run again, so verify's result of this head is"
+                + " not known here." : " Verify ran on this head before the push: " + verify.summary()), now);
     }
 
     /** Shows a progress line in the in-progress check run's output (the caller throttles). */

@@ -57,9 +57,11 @@ public final class Publisher {
 
     /**
      * @param credentials asked right before the push (tokens expire)
-     * @param beforePush  told once the commit is verified and the push starts (a task records {@code PUSHING})
+     * @param beforePush  told once the commit is verified and the push starts, with what verify said of the commit
+     *                    (null: no verify command); a task records {@code PUSHING} with it
      */
-    public PublishOutcome publish(Worktree wt, Publication p, Supplier<GitCredentials> credentials, Runnable beforePush) {
+    public PublishOutcome publish(Worktree wt, Publication p, Supplier<GitCredentials> credentials,
+            java.util.function.Consumer<dev.grove.model.VerifyNote> beforePush) {
         Optional<String> onBranch = git.currentBranch(wt);
         if (onBranch.isEmpty() || !onBranch.get().equals(wt.branch())) {
             return new PublishOutcome.LeftBranch(wt.branch(), onBranch.orElse(null));
@@ -76,7 +78,8 @@ public final class Publisher {
                 : verifier.verify(p.verifyCommand(), wt.dir(), p.logDir(), p.verifyTimeout());
         List<String> files = git.changedFiles(wt);
         DiffStat diff = git.diffStat(wt);
-        beforePush.run();
+        beforePush.accept(verify == null ? null
+                : new dev.grove.model.VerifyNote(git.head(wt), verify.passed(), verify.summary()));
         String sha = git.push(wt.repo(), wt.branch(), p.protectedBranch(), credentials.get());
         return new PublishOutcome.Pushed(sha, files, diff, verify);
     }

@@ -177,6 +177,45 @@ class OrchestrationTest {
         }
     }
 
+    /** The repository's defaults with {@code verify} set. */
+    static dev.grove.config.RepoConfig verifying(PipelineFixture f, String verify) {
+        dev.grove.config.RepoConfig d = f.config();
+        return new dev.grove.config.RepoConfig(d.triggerLabel(), d.maxParallel(), d.branchPrefix(), d.base(),
+                d.permission(), d.requireCodeOwners(), d.agent(), verify, d.verifyTimeout(), d.draftOnFailure(),
+                d.deleteBranchOnMerge(), d.maxTasks(), d.measure(), d.budget(), d.closeIssue(), d.ciFixAttempts(),
+                d.setup(), d.autoResolve());
+    }
+
+    @Test
+    void aTaskResumedAfterItsPushReportsWhatVerifySaidOfThatHead() throws Exception {
+        for (String verify : List.of("test -f notes.txt", "test ! -f notes.txt")) {
+            Path dir = Files.createTempDirectory(tmp, "resume");
+            try (PipelineFixture f = new PipelineFixture(dir, PipelineFixture.writing("notes.txt", null),
+                    IssueBudget.UNLIMITED, 1)) {
+                RunOptions opts = RunOptions.all(verifying(f, verify));
+                var req = f.request("Notes", "- [ ] Write notes\n");
+                // the process stops right after the push: no check run made, no pull request opened
+                f.github.failOnce("createCheckRun").failOnce("openPullRequest");
+                TaskRecord pushed = f.runner.run(req, opts).tasks().get(0);
+                assertEquals(TaskStatus.PUSHED, pushed.status(), pushed.toString());
+                assertTrue(f.github.checkRuns().isEmpty());
+                // as a kill -9 between the push and its record leaves it: PUSHING, with what verify said just before
+                f.store.saveTask(pushed.withStatus(TaskStatus.PUSHING).withHeadSha(null));
+
+                TaskRecord resumed = f.runner.run(req, opts).tasks().get(0);
+                assertEquals(TaskStatus.PR_OPENED, resumed.status(), resumed.toString());
+                boolean passes = verify.equals("test -f notes.txt");
+                assertEquals(1, f.github.checkRuns().size(), f.github.checkRuns().toString());
+                CheckRunRequest check = f.github.checkRuns().values().iterator().next();
+                assertEquals(passes ? "success" : "failure", check.conclusion(), check.toString());
+                assertTrue(check.summary().contains("Verify ran on this head before the push"), check.summary());
+                String body = f.github.openedPullRequests().get(0).body();
+                assertTrue(body.contains("### Verify\n" + (passes ? ":white_check_mark:" : ":x:")), body);
+                assertEquals(!passes, f.github.openedPullRequests().get(0).draft(), "a failed verify opens a draft");
+            }
+        }
+    }
+
     @Test
     void attemptsVerifyBeforeTheyPush() throws Exception {
         String notPushedYet = "test -z \"$(git ls-remote origin refs/heads/grove/7-try-1)\"";

@@ -51,7 +51,7 @@ class PublisherSecretsTest {
     }
 
     PublishOutcome publish(Worktree wt, AtomicBoolean pushing) {
-        return publisher.publish(wt, publication(), () -> null, () -> pushing.set(true));
+        return publisher.publish(wt, publication(), () -> null, verified -> pushing.set(true));
     }
 
     @Test

@@ -42,6 +42,8 @@ public final class RecordingGitHub implements GitHubGateway {
     private final AtomicInteger prNumbers = new AtomicInteger(100);
     private String defaultRole = "admin";
     private final java.util.Set<String> failOnce = new java.util.HashSet<>();
+    /** Each check run as it was created (updates replace what {@link #checkRuns()} shows, not its name and head). */
+    private final Map<Long, CheckRunRequest> created = new LinkedHashMap<>();
 
     /**
      * The next call of method {@code what} (e.g. {@code "closeIssue"}) fails (an UncheckedIOException) before it takes
@@ -178,6 +180,7 @@ public final class RecordingGitHub implements GitHubGateway {
 
     @Override
     public synchronized PullRequestRef openPullRequest(RepoRef repo, PullRequestDraft draft) {
+        maybeFail("openPullRequest", repo, 0);
         calls.add(new Call("openPullRequest", repo, 0, draft.head()));
         int n = prNumbers.incrementAndGet();
         PullRequestRef ref = new PullRequestRef(n, "https://github.com/" + repo.fullName() + "/pull/" + n);
@@ -195,7 +198,9 @@ public final class RecordingGitHub implements GitHubGateway {
 
     @Override
     public synchronized long createCheckRun(RepoRef repo, CheckRunRequest run) {
+        maybeFail("createCheckRun", repo, 0);
         long id = ids.incrementAndGet();
+        created.put(id, run);
         calls.add(new Call("createCheckRun", repo, id, run.name()));
         checkRuns.put(id, run);
         return id;
@@ -206,6 +211,16 @@ public final class RecordingGitHub implements GitHubGateway {
         if (!checkRuns.containsKey(checkRunId)) throw new IOException("no check run " + checkRunId);
         calls.add(new Call("updateCheckRun", repo, checkRunId, run.status() + " " + run.conclusion()));
         checkRuns.put(checkRunId, run);
+    }
+
+    /** The check runs made on {@code headSha} with {@code name}, each as it stands now. */
+    @Override
+    public synchronized List<dev.grove.github.CheckRunRef> checkRuns(RepoRef repo, String headSha, String name) {
+        return created.entrySet().stream()
+                .filter(e -> headSha.equals(e.getValue().headSha()) && name.equals(e.getValue().name()))
+                .map(e -> new dev.grove.github.CheckRunRef(e.getKey(), e.getValue().externalId(),
+                        e.getValue().startedAt(), checkRuns.get(e.getKey()).status()))
+                .toList();
     }
 
     @Override
