@@ -54,6 +54,11 @@ public record TaskRecord(
         return new TaskRecord(key, number, title, status, branch, headSha, prNumber, prUrl, message, elapsed, a, verify);
     }
 
+    /** What verify said of {@link #headSha}, if that was recorded; null otherwise (a note of another commit too). */
+    public VerifyNote verifyOfHead() {
+        return verify != null && verify.of(headSha) ? verify : null;
+    }
+
     public TaskRecord withVerify(VerifyNote v) {
         return new TaskRecord(key, number, title, status, branch, headSha, prNumber, prUrl, message, elapsed, agentRun, v);
     }

@@ -15,13 +15,13 @@ import dev.grove.model.RunRequest;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
 import dev.grove.model.TaskStatus;
+import dev.grove.model.VerifyNote;
 import dev.grove.plan.PathGlobs;
 import dev.grove.plan.Task;
 import dev.grove.publish.CheckRunReporter;
 import dev.grove.publish.PublishOutcome;
 import dev.grove.publish.Publisher;
 import dev.grove.publish.PullRequests;
-import dev.grove.model.VerifyNote;
 import dev.grove.report.PullRequestBodyRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,7 +158,7 @@ final class TaskPipeline {
             run.outsideSink().accept(task.number(), outside);
         }
         rec = save(rec.withStatus(TaskStatus.PUSHED).withHeadSha(pushed.sha()).withVerify(pushed.verify() == null ? null
-                : new VerifyNote(pushed.sha(), pushed.verify().passed(), pushed.verify().summary()))
+                : pushed.verify().note(pushed.sha()))
                 .withElapsed(Duration.between(start, steps.clock().instant())));
         long check = checks.start(run.req().repo(), rec.key(), task.title(), pushed.sha(), start,
                 "Opening the pull request");
@@ -169,7 +169,7 @@ final class TaskPipeline {
             long check, Instant start, Duration agentTime, StackStart from) {
         TaskRecord on = from instanceof StackStart.Stacked s ? s.on() : null;
         // resumed after a restart (pushed == null): what verify said of this head before the push, if it was recorded
-        VerifyNote verify = rec.verify() != null && rec.verify().of(rec.headSha()) ? rec.verify() : null;
+        VerifyNote verify = rec.verifyOfHead();
         List<String> files = pushed == null ? null : pushed.files();
         try {
             boolean draft = verify != null && !verify.passed() && run.config().draftOnFailure();
@@ -207,7 +207,7 @@ final class TaskPipeline {
         }
         if (pushed == null) {
             checks.completeResumed(run.req().repo(), rec.key(), check, rec.branch(), rec.prNumber(),
-                    rec.verify() != null && rec.verify().of(rec.headSha()) ? rec.verify() : null,
+                    rec.verifyOfHead(),
                     steps.clock().instant());
             return;
         }

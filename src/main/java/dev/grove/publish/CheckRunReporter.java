@@ -9,6 +9,7 @@ import dev.grove.report.CheckRunSummaryRenderer;
 import java.time.Duration;
 import dev.grove.store.StateStore;
 import dev.grove.model.TaskKey;
+import dev.grove.model.VerifyNote;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class CheckRunReporter {
      * is kept with the task ({@code verify}): {@code success} or {@code failure} by it, {@code neutral} without one.
      */
     public void completeResumed(RepoRef repo, TaskKey key, long id, String branch, Integer prNumber,
-            dev.grove.model.VerifyNote verify, Instant now) {
+            VerifyNote verify, Instant now) {
         String title = verify == null ? "Pushed; resumed after a restart"
                 : (verify.passed() ? "Verified" : "Verify failed") + "; resumed after a restart";
         String conclusion = verify == null ? "neutral" : verify.passed() ? "success" : "failure";

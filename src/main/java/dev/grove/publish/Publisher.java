@@ -4,12 +4,14 @@ import dev.grove.git.GitClient;
 import dev.grove.git.GitCredentials;
 import dev.grove.git.Worktree;
 import dev.grove.model.DiffStat;
+import dev.grove.model.VerifyNote;
 import dev.grove.report.Redactor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -61,7 +63,7 @@ public final class Publisher {
      *                    (null: no verify command); a task records {@code PUSHING} with it
      */
     public PublishOutcome publish(Worktree wt, Publication p, Supplier<GitCredentials> credentials,
-            java.util.function.Consumer<dev.grove.model.VerifyNote> beforePush) {
+            Consumer<VerifyNote> beforePush) {
         Optional<String> onBranch = git.currentBranch(wt);
         if (onBranch.isEmpty() || !onBranch.get().equals(wt.branch())) {
             return new PublishOutcome.LeftBranch(wt.branch(), onBranch.orElse(null));
@@ -78,8 +80,7 @@ public final class Publisher {
                 : verifier.verify(p.verifyCommand(), wt.dir(), p.logDir(), p.verifyTimeout());
         List<String> files = git.changedFiles(wt);
         DiffStat diff = git.diffStat(wt);
-        beforePush.accept(verify == null ? null
-                : new dev.grove.model.VerifyNote(git.head(wt), verify.passed(), verify.summary()));
+        beforePush.accept(verify == null ? null : verify.note(git.head(wt)));
         String sha = git.push(wt.repo(), wt.branch(), p.protectedBranch(), credentials.get());
         return new PublishOutcome.Pushed(sha, files, diff, verify);
     }

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.queue.Delivery;
 import dev.grove.queue.JobQueue;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -55,7 +57,7 @@ public final class WebhookController {
         byte[] body;
         try {
             body = body(ctx);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             answer(ctx, 400, "error", "the body could not be read: " + e.getMessage());
             return;
         }
@@ -78,7 +80,7 @@ public final class WebhookController {
         } catch (JsonProcessingException e) {
             answer(ctx, 400, "error", "the body is not valid JSON: " + e.getOriginalMessage());
             return;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             answer(ctx, 400, "error", "the body could not be read: " + e.getMessage());
             return;
         }
@@ -126,13 +128,13 @@ public final class WebhookController {
      * garbage per delivery, which made the young collections that decide intake's p99 come more often
      * (bench/RESULTS.md). Without one (chunked), or over the limit (413), Javalin reads it.
      */
-    private static byte[] body(Context ctx) throws java.io.IOException {
+    private static byte[] body(Context ctx) throws IOException {
         long length = ctx.req().getContentLengthLong();
         if (length < 0 || length > MAX_PAYLOAD_BYTES) return ctx.bodyAsBytes();
         byte[] body = new byte[(int) length];
         int read = ctx.req().getInputStream().readNBytes(body, 0, body.length);
         if (read < body.length) {
-            throw new java.io.IOException("the connection ended after " + read + " of " + length + " bytes");
+            throw new IOException("the connection ended after " + read + " of " + length + " bytes");
         }
         return body;
     }
@@ -149,8 +151,8 @@ public final class WebhookController {
             ctx.status(status).contentType("application/json");
             ctx.res().setContentLength(out.length);
             ctx.res().getOutputStream().write(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
