@@ -61,6 +61,8 @@ class WebhookControllerTest {
     void queuesARunForTheTriggerLabelWithThePayloadsFacts() throws Exception {
         HttpResponse<String> r = WebhookFixtures.deliver(base, "issues", "d-1", labeled("grove"), SECRET);
         assertEquals(202, r.statusCode(), r.body());
+        assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
+                r.headers().firstValue("Content-Length").orElse("none"), "a whole answer, not chunked");
         assertEquals(List.of("label 'grove' on octo/shop#7"), queued);
         assertEquals("grove", labels.get(0).label(), "which label starts a run is the repository's config's call");
         RunRequest run = labels.get(0).req();
