@@ -179,7 +179,8 @@ public final class DurableIntakeBench {
 
     /** The JVM option that logs a server's collections, on top of the image's options. */
     private String gcLog(String name) {
-        return " -Xlog:gc:file=" + work.resolve(name + "-gc.log");
+        String extra = System.getenv("GROVE_BENCH_SERVER_OPTIONS"); // e.g. more -Xlog, to look into one run
+        return " -Xlog:gc:file=" + work.resolve(name + "-gc.log") + (extra == null ? "" : " " + extra.replace("{name}", name));
     }
 
     private static final java.util.regex.Pattern PAUSE =

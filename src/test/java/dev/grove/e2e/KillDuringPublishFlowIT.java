@@ -60,6 +60,33 @@ class KillDuringPublishFlowIT extends GroveE2E {
         github.assertRequestBodiesMatchSchemas();
     }
 
+    static final String VERIFY_CONFIG = """
+            verify: "echo checking; test -f src/cart/CHANGES.md"
+            draft_on_failure: true
+            """;
+
+    /**
+     * The check runs the restarted process completed say what verify said before the kill (success for the discount
+     * rule, failure for the others), and the pull request it asked for again is not a draft and carries the result.
+     */
+    void assertVerifyReportedAfterTheRestart() {
+        for (int i = 0; i < BRANCHES.size(); i++) {
+            boolean cart = BRANCHES.get(i).equals(LOST);
+            var completed = github.requests("PATCH", "/repos/octo-org/shop/check-runs/" + (7101 + i)).stream()
+                    .map(r -> r.body()).filter(b -> b.path("status").asText().equals("completed")).toList();
+            assertEquals(cart ? "success" : "failure", completed.get(0).path("conclusion").asText(),
+                    BRANCHES.get(i) + ": " + completed.get(0));
+            String summary = completed.get(0).path("output").path("summary").asText();
+            assertTrue(summary.contains("Verify ran on this head before the push")
+                    && summary.contains(cart ? "passed" : "failed"), summary);
+        }
+        var asked = github.requests("POST", "/repos/octo-org/shop/pulls").stream().map(r -> r.body())
+                .filter(b -> b.path("head").asText().equals(LOST)).toList();
+        String again = asked.get(asked.size() - 1).path("body").asText();
+        assertTrue(!asked.get(asked.size() - 1).path("draft").asBoolean() && again.contains("### Verify")
+                && again.contains("passed"), asked.get(asked.size() - 1).toString());
+    }
+
     /** The settings both processes get: fast beats (a dead process's job is revived in seconds), and the database. */
     Map<String, String> env(String database) {
         Map<String, String> env = new HashMap<>(DurabilityFlowIT.QUICK);
@@ -169,6 +196,9 @@ class KillDuringPublishFlowIT extends GroveE2E {
     void aKillDuringThePullRequestCreationsThenARestartOpensNoSecondPullRequest(String database) throws Exception {
         Map<String, String> env = env(database);
         stubCheckRuns();
+        // verify passes for the discount rule only (its agent writes src/cart/CHANGES.md): what it said of each pushed
+        // head must outlive the kill, so the restarted process reports it, not a neutral "resumed"
+        github.stubFile(REPO, ".github/grove.yml", VERIFY_CONFIG, "3d21ec53a331a6f037a91c368710b99387d012c1");
         for (int i = 0; i < BRANCHES.size(); i++) {
             github.stubCreatePull(REPO, BRANCHES.get(i), pr(101 + i), Duration.ofMinutes(10)); // GitHub holds the request: the kill lands in it
         }
@@ -197,5 +227,6 @@ class KillDuringPublishFlowIT extends GroveE2E {
                     + b.replace("/", "(%2F|/)") + ".*").size() >= 2, b + ": looked up before each request");
         }
         assertEachCheckRunCompletedOnce();
+        assertVerifyReportedAfterTheRestart();
     }
 }
