@@ -19,7 +19,6 @@ import dev.grove.pipeline.ExperimentRunner;
 import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ReviseRequest;
 import dev.grove.pipeline.Reviser;
-import dev.grove.pipeline.RunOptions;
 import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import java.io.IOException;
@@ -27,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
@@ -52,6 +52,7 @@ public final class CommandDispatcher {
     private final List<CommandHandler> handlers;
     private final CommandParser parser;
     private final Set<String> reportedConfigs = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> closing = new ConcurrentHashMap<>();
 
     /** The runner, reviser, cleaner and experiments Grove acts with. */
     public record Actions(IssueRunner runner, Reviser reviser, Cleaner cleaner, ExperimentRunner experiments) {
@@ -287,9 +288,15 @@ public final class CommandDispatcher {
         RepoConfig config = configs.load(github, r.repo(), r.defaultBranch()).config();
         try {
             List<BaseConflict> conflicts = new ArrayList<>();
-            Optional<TaskRecord> done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(),
-                    t.merged(), config.deleteBranchOnMerge(), config.closeIssue(), config.baseOr(r.defaultBranch()),
-                    r.defaultBranch(), conflicts::add);
+            Optional<TaskRecord> done;
+            // one PR's clean-up at a time per repository: each brings the other open task PRs up to date and saves
+            // their records, so two merges handled side by side lost each other's updates (a task recorded MERGED
+            // was saved again as open by the other, and the tasks waiting for both never started)
+            synchronized (closing.computeIfAbsent(r.repo().fullName(), k -> new Object())) {
+                done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(), t.merged(),
+                        config.deleteBranchOnMerge(), config.closeIssue(), config.baseOr(r.defaultBranch()),
+                        r.defaultBranch(), conflicts::add);
+            }
             conflicts.forEach(c -> resolve(github, r, c, config));
             Optional<SavedPlan> saved = done.flatMap(rec -> tasks.store().plan(r.repo(), rec.key().issue()));
             if (t.merged() && saved.isPresent()) {
@@ -322,20 +329,11 @@ public final class CommandDispatcher {
 
     /**
      * After a task PR merged: the issue's tasks held back until their predecessors merge (left {@code WAITING} by the
-     * run) run now, from the updated base; a task whose predecessors are not all merged yet is held again.
+     * run) run now, from the updated base; a task whose predecessors are not all merged yet is held again. If a run of
+     * the issue is going, it starts them as it ends ({@link dev.grove.pipeline.IssueRunner#startHeld}).
      */
     private void startHeldTasks(SavedPlan saved, RepoConfig config) {
-        RunRequest req = saved.request();
-        Set<Integer> held = tasks.store().tasks(req.repo(), req.issueNumber()).stream()
-                .filter(rec -> rec.key().inPlan() && rec.status() == TaskStatus.WAITING)
-                // one cancelled while it waited (`/grove cancel`, the issue closed) is not started by a merge
-                .filter(rec -> tasks.runner().cancellations().cancelledBy(rec.key()).isEmpty())
-                .map(TaskRecord::number).collect(java.util.stream.Collectors.toSet());
-        if (held.isEmpty()) {
-            return;
-        }
-        log.info("{}#{}: a predecessor merged; tasks {} may start now", req.repo(), req.issueNumber(), held);
-        tasks.runner().run(req, new RunOptions(config, held, saved.plan()));
+        tasks.runner().startHeld(saved.request(), config, false);
     }
 
     /**

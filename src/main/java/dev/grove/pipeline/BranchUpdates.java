@@ -59,7 +59,9 @@ final class BranchUpdates {
         CachedRepo clone = steps.workspaces().sync(repo, cloneUrl, installationId);
         String baseHead = steps.git().remoteBranchHead(clone, base);
         List<BaseConflict> conflicts = new ArrayList<>();
-        for (TaskRecord t : open) {
+        for (TaskRecord listed : open) {
+            TaskRecord t = steps.store().task(listed.key()).orElse(listed);
+            if (t.status() != TaskStatus.PR_OPENED) continue; // merged or closed meanwhile (another process's clean-up)
             List<Integer> preds = predecessors.getOrDefault(t.number(), List.of());
             boolean onMerged = preds.equals(List.of(merged.number()));
             TaskRecord pred = preds.size() == 1 ? byNumber.get(preds.get(0)) : null;

@@ -103,16 +103,39 @@ public final class IssueRunner {
      * null when nothing ran (a run of the issue is still going). Who may run it was decided before.
      */
     public Result run(RunRequest req, RunOptions opts) {
+        return run(req, opts, true);
+    }
+
+    private Result run(RunRequest req, RunOptions opts, boolean sayIfBusy) {
         GitHubGateway github = steps.gateways().apply(req.installationId());
         if (!steps.store().tryStartRun(req.repo(), req.issueNumber())) {
-            comment(github, req, Messages.runStillGoing(req.issueNumber()));
+            if (sayIfBusy) comment(github, req, Messages.runStillGoing(req.issueNumber()));
             return null;
         }
+        Result result;
         try {
-            return runClaimed(req, github, opts);
+            result = runClaimed(req, github, opts);
         } finally {
             steps.store().finishRun(req.repo(), req.issueNumber());
         }
+        // a predecessor that merged while this run held the issue could not start the tasks waiting for it: now
+        startHeld(req, opts.config(), true);
+        return result;
+    }
+
+    /**
+     * Runs the tasks waiting for merges that {@link HeldTasks#toStart} picks, from the saved plan; each decides again
+     * where it starts ({@link StackStart}), or is held again. After a task PR merged, and as each run ends (a merge
+     * during a run cannot start them). Null when nothing ran; silent when a run is going (it does this as it ends).
+     */
+    public Result startHeld(RunRequest req, RepoConfig config, boolean onlyIfOneIsReady) {
+        Optional<SavedPlan> saved = steps.store().plan(req.repo(), req.issueNumber());
+        if (saved.isEmpty()) return null;
+        Set<Integer> held = HeldTasks.toStart(steps.store().tasks(req.repo(), req.issueNumber()), saved.get().plan(),
+                cancellations(), onlyIfOneIsReady);
+        if (held.isEmpty()) return null;
+        log.info("{}#{}: tasks {} wait for merges; they start now if theirs are in", req.repo(), req.issueNumber(), held);
+        return run(req, new RunOptions(config, held, saved.get().plan()), false);
     }
 
     private Result runClaimed(RunRequest req, GitHubGateway github, RunOptions opts) {

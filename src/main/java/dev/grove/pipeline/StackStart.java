@@ -80,7 +80,8 @@ sealed interface StackStart {
         return new Base(runBaseSha); // a predecessor failed or was not run: nothing to stack on
     }
 
-    private static boolean done(TaskRecord r) {
+    /** Merged, or needing no change: nothing left to wait for. */
+    static boolean done(TaskRecord r) {
         return r.status() == TaskStatus.MERGED || r.status() == TaskStatus.NO_CHANGES;
     }
 

@@ -131,6 +131,73 @@ class StackedTasksFlowIT extends GroveE2E {
         assertCleanTraffic();
     }
 
+    static final String FOUR = "grove/7-write-the-release-notes";
+    static final String FIVE = "grove/7-publish-the-notes";
+
+    /** {@link #FAN_IN}, and beside task 3 in the second wave a task stacked on a fourth, whose agent is slow. */
+    static final String FAN_IN_BESIDE_A_SLOW_ONE = """
+            ```grove
+            tasks:
+              - title: Add a discount rule
+                paths: [src/cart/**]
+              - title: Show the discount
+                paths: [src/ui/**]
+              - title: Announce the discount
+                paths: [docs/**]
+                after: [1, 2]
+              - title: Write the release notes
+                paths: [notes/**]
+              - title: Publish the notes
+                paths: [site/**]
+                after: [4]
+            ```
+            """;
+
+    @Test
+    void predecessorsMergedWhileTheRunIsStillGoingStartTheTaskWaitingForThemWhenTheRunEnds() throws Exception {
+        github.stubCreatePull(REPO, TWO, pr(102));
+        github.stubCreatePull(REPO, THREE, pr(103));
+        github.stubCreatePull(REPO, FOUR, pr(104));
+        github.stubCreatePull(REPO, FIVE, pr(105));
+        github.stubIssue(REPO, ISSUE, FAN_IN_BESIDE_A_SLOW_ONE);
+        github.stubEditIssue(REPO, ISSUE);
+        startServer("if [ \"$GROVE_TASK_TITLE\" = 'Publish the notes' ]; then sleep 15; fi; " + exampleAgent(0));
+        send("issues", WebhookFixtures.issuesLabeled(REPO.fullName(), GitFixtures.fileUrl(origin), ISSUE,
+                "Release prep", FAN_IN_BESIDE_A_SLOW_ONE, "grove", INSTALLATION));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        while (!lastTrackingComment().contains("waits for tasks 1, 2 to be merged")) {
+            assertTrue(System.nanoTime() < deadline, "task 3 held\n" + lastTrackingComment() + server.output());
+            Thread.sleep(50);
+        }
+        // the second wave runs (task 5 for 15 s) when GitHub merges #101 and #102: the run still holds the issue
+        mergeOnOrigin(ONE);
+        send("pull_request", closed(101, ONE));
+        String main = mergeOnOrigin(TWO);
+        send("pull_request", closed(102, TWO));
+
+        deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        while (!groveBranchesOnOrigin().contains(THREE)) { // no job is left waiting: the run starts it as it ends
+            assertTrue(System.nanoTime() < deadline, "task 3 started as the run ended\n" + server.output());
+            Thread.sleep(100);
+        }
+        assertTrue(server.awaitIdle(java.time.Duration.ofSeconds(120)), server.output());
+        assertEquals(Set.of(ONE, TWO, THREE, FOUR, FIVE), groveBranchesOnOrigin());
+        assertEquals(main, GitFixtures.runGit(origin, "rev-parse", GitFixtures.originBranchSha(origin, THREE) + "^"),
+                "from main with both merges in it");
+        assertEquals(1, github.requests("POST", "/repos/octo-org/shop/pulls").stream()
+                .filter(r -> r.body().path("head").asText().equals(THREE)).count());
+        assertTrue(commentsOn(ISSUE).stream().noneMatch(c -> c.contains("still going")),
+                "a merge is not answered as a trigger refused: " + commentsOn(ISSUE));
+        assertCleanTraffic();
+    }
+
+    /** Delivers without waiting for Grove's jobs to finish. */
+    void send(String event, ObjectNode payload) throws Exception {
+        int n = deliveries.incrementAndGet();
+        assertEquals(202, WebhookFixtures.deliver(java.net.URI.create("http://localhost:" + server.port()), event,
+                "delivery-" + n, WebhookFixtures.bytes(WebhookFixtures.fresh(payload, n)), SECRET).statusCode());
+    }
+
     /** Tasks 1 and 2 both append a line to README.md (outside their paths), so they conflict; task 3 does not. */
     static final String README_AGENT = "if [ \"$GROVE_TASK_TITLE\" != 'Write the release notes' ]; then "
             + "echo \"$GROVE_TASK_TITLE\" >> README.md; fi; " + exampleAgent(0);
