@@ -135,16 +135,7 @@ class StackedTasksFlowIT extends GroveE2E {
     static final String FIVE = "grove/7-publish-the-notes";
 
     /** {@link #FAN_IN}, and beside task 3 in the second wave a task stacked on a fourth, whose agent is slow. */
-    static final String FAN_IN_BESIDE_A_SLOW_ONE = """
-            ```grove
-            tasks:
-              - title: Add a discount rule
-                paths: [src/cart/**]
-              - title: Show the discount
-                paths: [src/ui/**]
-              - title: Announce the discount
-                paths: [docs/**]
-                after: [1, 2]
+    static final String FAN_IN_BESIDE_A_SLOW_ONE = FAN_IN.substring(0, FAN_IN.lastIndexOf("```")) + """
               - title: Write the release notes
                 paths: [notes/**]
               - title: Publish the notes
