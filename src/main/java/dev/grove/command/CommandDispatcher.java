@@ -291,7 +291,8 @@ public final class CommandDispatcher {
             Optional<TaskRecord> done;
             // one PR's clean-up at a time per repository: each brings the other open task PRs up to date and saves
             // their records, so two merges handled side by side lost each other's updates (a task recorded MERGED
-            // was saved again as open by the other, and the tasks waiting for both never started)
+            // was saved again as open by the other, and the tasks waiting for both never started). Across processes
+            // the update saves a task only while it is still recorded open (StateStore.saveTaskIf)
             synchronized (closing.computeIfAbsent(r.repo().fullName(), k -> new Object())) {
                 done = cleaner.closed(r.repo(), r.installationId(), r.cloneUrl(), t.pullNumber(), t.merged(),
                         config.deleteBranchOnMerge(), config.closeIssue(), config.baseOr(r.defaultBranch()),

@@ -5,6 +5,7 @@ import dev.grove.store.SavedPlan;
 import dev.grove.store.StateStore;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.model.ThreadComment;
 import java.util.Collection;
 import java.util.Set;
@@ -27,11 +28,22 @@ public final class MeteredStateStore implements StateStore {
 
     @Override
     public void saveTask(TaskRecord task) {
-        Optional<TaskRecord> before = store.task(task.key());
+        TaskStatus before = store.task(task.key()).map(TaskRecord::status).orElse(null);
         store.saveTask(task);
-        boolean wasFinished = before.isPresent() && before.get().status().finished();
-        if (task.key().inPlan() && task.status().finished()
-                && (before.isEmpty() || before.get().status() != task.status())) { // attempts and the planner are no tasks
+        counted(before, task);
+    }
+
+    @Override
+    public boolean saveTaskIf(TaskRecord task, TaskStatus expected) {
+        if (!store.saveTaskIf(task, expected)) return false;
+        counted(expected, task);
+        return true;
+    }
+
+    /** {@code before}: the task's status before this save, null when it is new. */
+    private void counted(TaskStatus before, TaskRecord task) {
+        boolean wasFinished = before != null && before.finished();
+        if (task.key().inPlan() && task.status().finished() && before != task.status()) { // attempts and the planner are no tasks
             // merged/closed come after pr_opened: counted, but the task's duration is recorded once
             metrics.taskFinished(task.status().name().toLowerCase(Locale.ROOT), wasFinished ? null : task.elapsed());
         }

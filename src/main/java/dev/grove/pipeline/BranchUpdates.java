@@ -75,12 +75,12 @@ final class BranchUpdates {
                     github.retargetPullRequest(repo, t.prNumber(), base);
                 } catch (IOException | RuntimeException e) {
                     log.warn("{}#{}: could not retarget to {}: {}", repo, t.prNumber(), base, e.getMessage());
-                    steps.store().saveTask(t.withMessage("stacked on task " + merged.number() + ", which merged;"
+                    saveIfOpen(t.withMessage("stacked on task " + merged.number() + ", which merged;"
                             + " could not retarget the PR to `" + base + "`: " + e.getMessage()));
                     continue;
                 }
                 note = "retargeted to `" + base + "` after #" + merged.prNumber() + " merged";
-                steps.store().saveTask(t.withMessage(note));
+                saveIfOpen(t.withMessage(note));
             } else {
                 note = "#" + merged.prNumber() + " merged";
             }
@@ -94,7 +94,7 @@ final class BranchUpdates {
             } catch (RuntimeException e) {
                 log.warn("{}#{}: could not bring {} up to date with {}: {}", repo, t.prNumber(), t.branch(), base,
                         e.getMessage());
-                steps.store().task(t.key()).ifPresent(now -> steps.store().saveTask(now.withMessage(note
+                steps.store().task(t.key()).ifPresent(now -> saveIfOpen(now.withMessage(note
                         + "; could not merge `" + base + "` in: " + e.getMessage())));
             }
         }
@@ -121,12 +121,12 @@ final class BranchUpdates {
         TaskRecord now = steps.store().task(t.key()).orElse(t);
         if (!m.clean()) {
             String files = m.conflicts().stream().map(f -> "`" + f + "`").collect(Collectors.joining(", "));
-            steps.store().saveTask(now.withMessage(note + "; conflicts with `" + base + "` in " + files));
+            saveIfOpen(now.withMessage(note + "; conflicts with `" + base + "` in " + files));
             return m.conflicts();
         }
         if (!m.changed()) {
             if (alwaysSay) {
-                steps.store().saveTask(now.withHeadSha(originHead).withMessage(note + "; already up to date"));
+                saveIfOpen(now.withHeadSha(originHead).withMessage(note + "; already up to date"));
             }
             return List.of();
         }
@@ -134,9 +134,20 @@ final class BranchUpdates {
         steps.workspaces().release(clone, t.branch(), t.headSha(), false);
         String pushed = steps.git().push(clone, t.branch(), protectedBranch, steps.workspaces()
                 .credentials(installationId));
-        steps.store().saveTask(now.withHeadSha(pushed).withMessage(note + "; `" + base + "` merged in ("
+        saveIfOpen(now.withHeadSha(pushed).withMessage(note + "; `" + base + "` merged in ("
                 + pushed.substring(0, 7) + ")" + (someoneElsePushed ? "; commits pushed by others are kept" : "")));
         log.info("{}#{}: {} merged into {} at {}", repo, t.prNumber(), base, t.branch(), pushed);
         return List.of();
+    }
+
+    /**
+     * Saves the open task's record unless its PR was recorded merged or closed meanwhile: a clean-up in another
+     * process (the lock around clean-ups is per process) must not have its MERGED overwritten by this one's update.
+     */
+    private void saveIfOpen(TaskRecord t) {
+        if (!steps.store().saveTaskIf(t, TaskStatus.PR_OPENED)) {
+            log.info("{}#{}: merged or closed while it was brought up to date; its record is left as it is",
+                    t.key().repo(), t.prNumber());
+        }
     }
 }

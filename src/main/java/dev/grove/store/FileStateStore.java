@@ -195,6 +195,14 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
+    public synchronized boolean saveTaskIf(TaskRecord task, TaskStatus expected) {
+        TaskRecord now = tasks.get(task.key().toString());
+        if (now == null || now.status() != expected) return false;
+        saveTask(task);
+        return true;
+    }
+
+    @Override
     public synchronized List<TaskRecord> tasks(RepoRef repo, int issue) {
         List<TaskRecord> out = new ArrayList<>();
         for (TaskRecord t : tasks.values()) {

@@ -210,6 +210,19 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public boolean saveTaskIf(TaskRecord task, TaskStatus expected) {
+        if (frozen) return false;
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update grove_task set status = ?, pr_number = ?, "
+                    + "saved_at = ?, record = ? where task_key = ? and status = ?")) {
+                bind(ps, task.status().name(), task.prNumber(), saveTime(), write(task), task.key().toString(),
+                        expected.name());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public List<TaskRecord> tasks(RepoRef repo, int issue) {
         return queryTasks("select record from grove_task where repo = ? and issue = ? order by number, task_key",
                 repo.fullName(), issue);

@@ -3,6 +3,7 @@ package dev.grove.store;
 import dev.grove.model.RepoRef;
 import dev.grove.model.TaskKey;
 import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import dev.grove.model.ThreadComment;
@@ -32,6 +33,13 @@ public interface StateStore {
     Optional<TaskRecord> task(TaskKey key);
 
     void saveTask(TaskRecord task);
+
+    /**
+     * Saves {@code task} only while the stored record of its key is still {@code expected}: false, and nothing saved,
+     * when another thread or process changed its status meanwhile (a PR brought up to date by one clean-up, and
+     * recorded merged by another, stays merged). Atomic against every other save of the task.
+     */
+    boolean saveTaskIf(TaskRecord task, TaskStatus expected);
 
     /** The issue's tasks, in plan order. */
     List<TaskRecord> tasks(RepoRef repo, int issue);

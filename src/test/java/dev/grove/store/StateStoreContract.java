@@ -82,6 +82,31 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void aConditionalSaveLosesToAnotherProcessThatChangedTheStatusMeanwhile() {
+        JdbcStateStore a = store("a");
+        JdbcStateStore b = store("b");
+        TaskKey key = new TaskKey(REPO, 7, "add-cart");
+        TaskRecord open = TaskRecord.queued(key, 1, "Add cart").withStatus(TaskStatus.PR_OPENED)
+                .withBranch("grove/7-add-cart").withPullRequest(11, "https://x/11").withHeadSha("a".repeat(40));
+        a.saveTask(open);
+        TaskRecord readByA = a.task(key).orElseThrow();
+
+        assertTrue(a.saveTaskIf(readByA.withHeadSha("b".repeat(40)), TaskStatus.PR_OPENED), "still open: saved");
+        assertEquals("b".repeat(40), b.task(key).orElseThrow().headSha());
+
+        b.saveTask(b.task(key).orElseThrow().withStatus(TaskStatus.MERGED).withMessage("merged"));
+        assertFalse(a.saveTaskIf(readByA.withHeadSha("c".repeat(40)).withMessage("brought up to date"),
+                TaskStatus.PR_OPENED), "merged by another process meanwhile: not saved");
+        TaskRecord now = a.task(key).orElseThrow();
+        assertEquals(TaskStatus.MERGED, now.status());
+        assertEquals("b".repeat(40), now.headSha());
+        assertEquals("merged", now.message());
+        assertFalse(a.saveTaskIf(TaskRecord.queued(new TaskKey(REPO, 7, "never-saved"), 2, "Other"),
+                TaskStatus.QUEUED), "no record: nothing to change");
+        assertEquals(Optional.empty(), a.task(new TaskKey(REPO, 7, "never-saved")));
+    }
+
+    @Test
     void tasksComeInPlanOrderAndRecentTasksTheMostRecentlySavedFirst() {
         JdbcStateStore store = store("a");
         TaskRecord a = TaskRecord.queued(new TaskKey(REPO, 1, "a"), 2, "A");
