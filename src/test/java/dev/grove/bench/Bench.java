@@ -115,9 +115,10 @@ public final class Bench {
                         : new DurableIntakeBench(plan.work().resolve("durable-intake"), 16, Duration.ofSeconds(5), 400,
                                 Duration.ofSeconds(10), Duration.ofSeconds(5), 3).run();
                 case "heap" -> plan.smoke()
-                        ? new DeliveryHeapBench(plan.work().resolve("heap"), 50, 100, 300, Duration.ZERO).run()
+                        ? new DeliveryHeapBench(plan.work().resolve("heap"), 50, 100, 300, Duration.ZERO,
+                                Duration.ZERO).run()
                         : new DeliveryHeapBench(plan.work().resolve("heap"), 1_000, 2_000, 1_000_000,
-                                plan.heapBudget()).run();
+                                plan.heapBudget(), DeliveryHeapBench.AT_REST).run();
                 case "rss" -> plan.smoke()
                         ? new ProcessBench(plan.work().resolve("rss")).rss(2, 1.0)
                         : new ProcessBench(plan.work().resolve("rss")).rss(8, 15.0);

@@ -6,16 +6,21 @@ import dev.grove.app.GroveServerSeam;
 import dev.grove.model.RepoRef;
 import dev.grove.testing.GitHubApiStub;
 import dev.grove.testing.WebhookFixtures;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.ObjectName;
 
 /**
  * Live heap of {@code grove serve} after many deliveries against after a few: the issue saw 937 MiB resident after
@@ -44,6 +50,15 @@ public final class DeliveryHeapBench {
     static final RepoRef REPO = new RepoRef("Codertocat", "Hello-World");
     static final long INSTALLATION = 4343;
     static final int BATCH = 1000;
+    /**
+     * The wait before a reading at rest: H2's retention time (45 s as Grove runs it, H2's default, pinned by
+     * EmbeddedDatabaseSettingsTest) and a second. H2 keeps a record (SFChunk, BitSet...) of every chunk its commits
+     * wrote in that window, a chunk per commit, about 250 bytes each: at ~1,200 commits/s (about four per delivery)
+     * some 54,000 of them, ~13 MiB that follow the write rate of the last 45 s, not the number of deliveries. After
+     * the wait, {@link #NUDGE} more deliveries make the commits at which H2 lets the seasoned ones go.
+     */
+    static final Duration AT_REST = Duration.ofSeconds(46);
+    static final int NUDGE = 10;
     private static final Pattern FAILED = Pattern.compile("(?m)^grove_jobs_failed_total(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
     private final Path work;
@@ -51,15 +66,29 @@ public final class DeliveryHeapBench {
     private final int minSmall;
     private final int max;
     private final Duration budget;
+    private final Duration rest;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final UniqueBodies bodies;
     private final AtomicLong sequence = new AtomicLong();
     private long handledByGitHub;
+    /**
+     * Class histograms (live objects, as jcmd's GC.class_histogram) in files, by the deliveries sent when each was
+     * taken; read only after the server has stopped, so that they weigh nothing on the heap measured.
+     */
+    private final Map<Long, Path> histograms = new LinkedHashMap<>();
+    private long nextHistogram = HISTOGRAM_EVERY;
+    static final long HISTOGRAM_EVERY = 100_000;
+    /** Kept after the run (the work folder is not), beside {@code target/bench/results.md}. */
+    static final Path HISTOGRAMS = Path.of("target", "bench", "heap-histograms");
 
 
-    /** {@code small}: the smaller size at least (more when the rate allows, up to 10,000). */
-    public DeliveryHeapBench(Path work, int warmUp, int small, int max, Duration budget) {
+    /**
+     * {@code small}: the smaller size at least (more when the rate allows, up to 10,000). {@code rest}: how long each
+     * reading waits idle before its reading at rest (see {@link #AT_REST}).
+     */
+    public DeliveryHeapBench(Path work, int warmUp, int small, int max, Duration budget, Duration rest) {
         this.work = work;
+        this.rest = rest;
         this.warmUp = warmUp;
         this.minSmall = small;
         this.max = max;
@@ -73,10 +102,11 @@ public final class DeliveryHeapBench {
 
     public List<MarkdownTable> run() throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        Disk.remove(HISTOGRAMS);
         long total;
-        double smallHeap;
-        double bigHeap;
-        double midHeap;
+        Reading smallHeap;
+        Reading bigHeap;
+        Reading midHeap;
         int mid;
         double rate;
         int big;
@@ -109,12 +139,12 @@ public final class DeliveryHeapBench {
                 Bench.progress(String.format(Locale.ROOT, "heap: %.0f deliveries/s in the warm-up; %,d then %,d "
                         + "deliveries", rate, small, big));
                 send(uri, grove, github, small - warmUp - probe);
-                smallHeap = liveHeapMiB(memory);
+                smallHeap = read(uri, grove, github, memory);
                 mid = (small + big) / 2 / 100 * 100;
                 send(uri, grove, github, mid - small);
-                midHeap = liveHeapMiB(memory);
+                midHeap = read(uri, grove, github, memory);
                 send(uri, grove, github, big - mid);
-                bigHeap = liveHeapMiB(memory);
+                bigHeap = read(uri, grove, github, memory);
                 total = sequence.get();
                 failed = failedJobs(grove.server().adminPort());
                 if (grove.jobs().forgetOldDeliveries() != 0) {
@@ -127,14 +157,16 @@ public final class DeliveryHeapBench {
                     + failed + " failed jobs");
         }
         MarkdownTable t = new MarkdownTable("Live heap after many deliveries (durable queue, embedded H2)",
-                "deliveries", "live heap (MiB)", "ratio to " + String.format(Locale.ROOT, "%,d", small), "aim");
-        t.row(String.format(Locale.ROOT, "%,d", small), String.format(Locale.ROOT, "%.1f", smallHeap), "1.00×", "");
-        t.row(String.format(Locale.ROOT, "%,d", mid), String.format(Locale.ROOT, "%.1f", midHeap),
-                String.format(Locale.ROOT, "%.2f×", midHeap / smallHeap), "");
-        t.row(String.format(Locale.ROOT, "%,d", big), String.format(Locale.ROOT, "%.1f", bigHeap),
-                String.format(Locale.ROOT, "%.2f×", bigHeap / smallHeap),
-                "no larger than after " + String.format(Locale.ROOT, "%,d", small) + ": "
-                        + (bigHeap <= smallHeap * 1.05 ? "met (within 5 %)" : "NOT met"));
+                "deliveries", "live heap right after a batch (MiB)", "live heap at rest (MiB)",
+                "at rest, ratio to " + String.format(Locale.ROOT, "%,d", small), "aim");
+        for (Reading r : List.of(smallHeap, midHeap, bigHeap)) {
+            boolean last = r == bigHeap;
+            t.row(String.format(Locale.ROOT, "%,d", r.deliveries()), String.format(Locale.ROOT, "%.1f", r.busyMiB()),
+                    String.format(Locale.ROOT, "%.1f", r.restMiB()),
+                    String.format(Locale.ROOT, "%.2f×", r.restMiB() / smallHeap.restMiB()),
+                    !last ? "" : "no larger than after " + String.format(Locale.ROOT, "%,d", small) + ": "
+                            + (r.restMiB() <= smallHeap.restMiB() * 1.05 ? "met (within 5 %)" : "NOT met"));
+        }
         t.note("sizes chosen from the rate measured over the " + Math.min(BATCH, minSmall - warmUp) + " deliveries after "
                 + warmUp + " warm-up ones, "
                 + String.format(Locale.ROOT, "%.0f", rate) + " deliveries/s end to end (sent, recorded, job run, "
@@ -157,6 +189,17 @@ public final class DeliveryHeapBench {
                 + "store/Database); H2 also keeps in memory a record (SFChunk, with a BitSet) of each chunk written in "
                 + "its 45 s retention, a chunk per commit: how many depends on the write rate, not on the number of "
                 + "deliveries (a class histogram at 500,000 deliveries and ~600/s: 124,628 of them, about 30 MB)");
+        t.note("at rest: read after " + rest.toSeconds() + " s idle (H2's 45 s retention passed) and " + NUDGE
+                + " more deliveries, whose commits let H2 drop the records of the chunks that retention no longer "
+                + "needs; right after a batch: read as soon as the batch's jobs ended, with the records of the last "
+                + "45 s of commits, which follow the write rate at that moment (the aim is judged at rest)");
+        List<String> grown = grownMost(6);
+        if (!grown.isEmpty()) {
+            t.note("grew most between the histograms at " + String.format(Locale.ROOT, "%,d", small) + " and "
+                    + String.format(Locale.ROOT, "%,d", big) + " deliveries (live objects; every histogram, one per "
+                    + String.format(Locale.ROOT, "%,d", HISTOGRAM_EVERY) + " deliveries too, is written to "
+                    + HISTOGRAMS + "/histogram-N.txt): " + String.join(", ", grown));
+        }
         return List.of(t);
     }
 
@@ -190,11 +233,30 @@ public final class DeliveryHeapBench {
                         .filter(e -> e.getRequest().getUrl().contains("/contents/")).count();
                 github.server().resetRequests();
                 done += n;
+                if (sequence.get() >= nextHistogram) {
+                    histogram();
+                    Bench.progress(String.format(Locale.ROOT, "heap: %,d deliveries, histogram written", sequence.get()));
+                    nextHistogram += HISTOGRAM_EVERY;
+                }
             }
         } finally {
             threads.shutdownNow();
         }
     }
+
+    /** The live heap right after the last batch, then at rest (with a class histogram): see {@link #AT_REST}. */
+    private Reading read(URI uri, GroveServerSeam.Durable grove, GitHubApiStub github, MemoryMXBean memory)
+            throws Exception {
+        long deliveries = sequence.get();
+        double busy = liveHeapMiB(memory);
+        Thread.sleep(rest.toMillis());
+        send(uri, grove, github, NUDGE);
+        double atRest = liveHeapMiB(memory);
+        histogram();
+        return new Reading(deliveries, busy, atRest);
+    }
+
+    record Reading(long deliveries, double busyMiB, double restMiB) { }
 
     private static double liveHeapMiB(MemoryMXBean memory) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
@@ -202,6 +264,45 @@ public final class DeliveryHeapBench {
             Thread.sleep(200);
         }
         return memory.getHeapMemoryUsage().getUsed() / 1024.0 / 1024.0;
+    }
+
+    /**
+     * Takes a class histogram of the live objects (the DiagnosticCommand MBean's {@code gcClassHistogram}, what
+     * {@code jcmd <pid> GC.class_histogram} prints), writes it to the work folder as {@code histogram-<deliveries>.txt}
+     * and keeps its bytes per class, so that the table can name what grew.
+     */
+    private void histogram() throws Exception {
+        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        Files.createDirectories(HISTOGRAMS);
+        Path file = HISTOGRAMS.resolve("histogram-" + sequence.get() + ".txt");
+        Files.writeString(file, text);
+        histograms.put(sequence.get(), file);
+    }
+
+    private static Map<String, Long> bytesByClass(Path histogram) throws IOException {
+        Map<String, Long> bytes = new HashMap<>();
+        Matcher m = HISTOGRAM_ROW.matcher(Files.readString(histogram));
+        while (m.find()) bytes.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
+        return bytes;
+    }
+
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** The classes whose live bytes grew most between the first histogram and the last, largest first. */
+    private List<String> grownMost(int count) throws IOException {
+        List<Path> all = new ArrayList<>(histograms.values());
+        if (all.size() < 2) return List.of();
+        Map<String, Long> first = bytesByClass(all.get(0));
+        Map<String, Long> last = bytesByClass(all.get(all.size() - 1));
+        return last.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - first.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Comparator.comparing(Map.Entry<String, Long>::getValue).reversed())
+                .limit(count)
+                .map(e -> String.format(Locale.ROOT, "`%s` +%.1f MiB", e.getKey(), e.getValue() / 1024.0 / 1024.0))
+                .toList();
     }
 
     private double failedJobs(int adminPort) throws Exception {
