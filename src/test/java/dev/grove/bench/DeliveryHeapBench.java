@@ -158,12 +158,13 @@ public final class DeliveryHeapBench {
         }
         MarkdownTable t = new MarkdownTable("Live heap after many deliveries (durable queue, embedded H2)",
                 "deliveries", "live heap right after a batch (MiB)", "live heap at rest (MiB)",
-                "at rest, ratio to " + String.format(Locale.ROOT, "%,d", small), "aim");
+                "at rest, ratio to " + String.format(Locale.ROOT, "%,d", small), "H2 file (GB)", "aim");
         for (Reading r : List.of(smallHeap, midHeap, bigHeap)) {
             boolean last = r == bigHeap;
             t.row(String.format(Locale.ROOT, "%,d", r.deliveries()), String.format(Locale.ROOT, "%.1f", r.busyMiB()),
                     String.format(Locale.ROOT, "%.1f", r.restMiB()),
                     String.format(Locale.ROOT, "%.2f×", r.restMiB() / smallHeap.restMiB()),
+                    String.format(Locale.ROOT, "%.2f", r.fileBytes() / 1e9),
                     !last ? "" : "no larger than after " + String.format(Locale.ROOT, "%,d", small) + ": "
                             + (r.restMiB() <= smallHeap.restMiB() * 1.05 ? "met (within 5 %)" : "NOT met"));
         }
@@ -253,10 +254,10 @@ public final class DeliveryHeapBench {
         send(uri, grove, github, NUDGE);
         double atRest = liveHeapMiB(memory);
         histogram();
-        return new Reading(deliveries, busy, atRest);
+        return new Reading(deliveries, busy, atRest, Files.size(work.resolve("data").resolve("grove.mv.db")));
     }
 
-    record Reading(long deliveries, double busyMiB, double restMiB) { }
+    record Reading(long deliveries, double busyMiB, double restMiB, long fileBytes) { }
 
     private static double liveHeapMiB(MemoryMXBean memory) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
