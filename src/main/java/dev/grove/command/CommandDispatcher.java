@@ -69,8 +69,8 @@ public final class CommandDispatcher {
         this.ciFixer = new CiFixer(actions.reviser(), store);
         List<CommandHandler> all = new ArrayList<>(List.of(new PlanCommand(actions.runner()), new RunCommand(tasks),
                 new StatusCommand(actions.runner()), new CancelCommand(tasks), new RetryCommand(tasks),
-                new ReviseCommand(actions.reviser()), new TryCommand(actions.experiments()),
-                new PickCommand(actions.experiments())));
+                new ReviseCommand(actions.reviser()), new TryCommand(actions.experiments(), actions.runner()),
+                new PickCommand(actions.experiments(), actions.runner())));
         HelpCommand help = new HelpCommand(all);
         all.add(help);
         this.handlers = List.copyOf(all);

@@ -1,15 +1,18 @@
 package dev.grove.command;
 
 import dev.grove.pipeline.ExperimentRunner;
+import dev.grove.pipeline.IssueRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** {@code /grove pick K}. */
 final class PickCommand implements CommandHandler {
     private final ExperimentRunner experiments;
+    private final IssueRunner runner;
 
-    PickCommand(ExperimentRunner experiments) {
+    PickCommand(ExperimentRunner experiments, IssueRunner runner) {
         this.experiments = experiments;
+        this.runner = runner;
     }
 
     @Override
@@ -29,6 +32,9 @@ final class PickCommand implements CommandHandler {
         } catch (IOException e) {
             throw new UncheckedIOException("/grove pick on " + ctx.req().repo() + "#" + ctx.req().issueNumber()
                     + " failed", e);
+        } finally {
+            // the experiment held the issue: a task waiting for merges that came meanwhile starts now
+            runner.startHeld(ctx.req(), ctx.config(), true);
         }
     }
 }

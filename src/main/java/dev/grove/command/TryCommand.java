@@ -1,6 +1,7 @@
 package dev.grove.command;
 
 import dev.grove.pipeline.ExperimentRunner;
+import dev.grove.pipeline.IssueRunner;
 import dev.grove.pipeline.ExperimentSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +10,11 @@ import java.util.List;
 /** {@code /grove try N [task K]}. */
 final class TryCommand implements CommandHandler {
     private final ExperimentRunner experiments;
+    private final IssueRunner runner;
 
-    TryCommand(ExperimentRunner experiments) {
+    TryCommand(ExperimentRunner experiments, IssueRunner runner) {
         this.experiments = experiments;
+        this.runner = runner;
     }
 
     @Override
@@ -34,6 +37,9 @@ final class TryCommand implements CommandHandler {
         } catch (IOException e) {
             throw new UncheckedIOException("/grove try on " + ctx.req().repo() + "#" + ctx.req().issueNumber()
                     + " failed", e);
+        } finally {
+            // the experiment held the issue: a task waiting for merges that came meanwhile starts now
+            runner.startHeld(ctx.req(), ctx.config(), true);
         }
     }
 }

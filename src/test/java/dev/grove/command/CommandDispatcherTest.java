@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grove.model.TaskKey;
+import dev.grove.model.TaskRecord;
+import dev.grove.model.TaskStatus;
 import dev.grove.pipeline.IssueBudget;
+import dev.grove.plan.Plan;
+import dev.grove.plan.Task;
+import dev.grove.store.SavedPlan;
 import dev.grove.testing.GitFixtures;
 import dev.grove.testing.PipelineFixture;
 import java.nio.file.Path;
@@ -52,6 +58,34 @@ class CommandDispatcherTest {
             assertFalse(posted.stream().anyMatch(c -> c.contains("add the label")), posted.toString());
             assertEquals(1, f.github.permissionLookups(), "one gate, asked once");
             assertTrue(GitFixtures.refs(f.origin).containsKey("refs/heads/grove/7-try-1"));
+        }
+    }
+
+    /**
+     * Task 2 ("Code") waits for task 1's PR to merge; the merge comes while `/grove try` holds the issue, so the merge
+     * cannot start it (a run is going). As the experiment ends, task 2 starts.
+     */
+    @Test
+    void aTaskWhosePredecessorMergedDuringATryStartsAsTheTryEnds() {
+        try (PipelineFixture f = new PipelineFixture(tmp, PipelineFixture.writing("notes.txt", null),
+                IssueBudget.UNLIMITED, 1)) {
+            Triggers.Comment tryTwo = comment(f, "/grove try 2");
+            Task docs = new Task(1, "Docs", "", List.of("docs/**"), List.of());
+            Task code = new Task(2, "Code", "", List.of("src/**"), List.of(1));
+            f.store.savePlan(new SavedPlan(tryTwo.req(), new Plan(List.of(docs, code), List.of(List.of(docs),
+                    List.of(code)), List.of("task 2 after task 1"), "checklist", null)));
+            TaskKey first = new TaskKey(PipelineFixture.REPO, PipelineFixture.ISSUE, "docs");
+            TaskKey second = new TaskKey(PipelineFixture.REPO, PipelineFixture.ISSUE, "code");
+            f.store.saveTask(TaskRecord.queued(first, 1, "Docs").withStatus(TaskStatus.MERGED)
+                    .withBranch("grove/7-docs").withPullRequest(101, "https://github.com/octo-org/shop/pull/101"));
+            f.store.saveTask(TaskRecord.queued(second, 2, "Code").withStatus(TaskStatus.WAITING));
+
+            f.dispatcher.onComment(tryTwo);
+
+            assertTrue(GitFixtures.refs(f.origin).containsKey("refs/heads/grove/7-try-2"), "the try ran");
+            TaskRecord now = f.store.task(second).orElseThrow();
+            assertEquals(TaskStatus.PR_OPENED, now.status(), "task 2 started as the try ended: " + now);
+            assertTrue(GitFixtures.refs(f.origin).containsKey("refs/heads/" + now.branch()), now.branch());
         }
     }
 
