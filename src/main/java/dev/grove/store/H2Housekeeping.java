@@ -29,8 +29,17 @@ final class H2Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
     /** Rewrite while fewer than this share (%) of the chunks' bytes is live: H2's default 90, squared as when busy. */
     static final int TARGET_FILL_RATE = 81;
-    /** At most this many bytes of live pages moved per rewrite, and this long spent per round. */
-    static final int WRITE_LIMIT = 128 << 10;
+    /**
+     * At most this many bytes of live pages moved per rewrite, and this long spent per round. Each rewrite first scans
+     * the record of every chunk H2 holds (to pick the sparsest), so the limit decides how much one scan buys. With a
+     * large delivery table most chunks keep a live page or two (leaves of the random-key indexes: delivery id, body
+     * hash), and at 128 KB the rounds fell behind for good: on the live-heap benchmark past ~700,000 deliveries the
+     * chunks held went from ~50,000 to 330,000 at 1M (111 MiB of live heap at rest, the file 24.7 GB). Measured on a
+     * table of 800,000 handled deliveries and then the benchmark's flow at full rate, 7 minutes each: at 128 KB the
+     * chunks holding a live page rose 21,500 → 45,000 and the file 7.0 → 9.1 GB; at 1 MB they stayed at 27,500-31,600,
+     * the file level at 6.0 GB, and deliveries went ~10 % faster (bench/RESULTS.md).
+     */
+    static final int WRITE_LIMIT = 1 << 20;
     static final long ROUND_MILLIS = 200;
 
     private final HikariDataSource pool;

@@ -188,8 +188,9 @@ public final class DeliveryHeapBench {
                 + "queue idle and the stand-in's request journal cleared; this JVM also holds the load generator "
                 + "and WireMock (constant); the embedded H2's page cache is on this heap, bounded at 1 MB (CACHE_SIZE, "
                 + "store/Database); H2 also keeps in memory a record (SFChunk, with a BitSet) of each chunk written in "
-                + "its 45 s retention, a chunk per commit: how many depends on the write rate, not on the number of "
-                + "deliveries (a class histogram at 500,000 deliveries and ~600/s: 124,628 of them, about 30 MB)");
+                + "its 45 s retention, a chunk per commit (how many follows the write rate), and of every chunk that still "
+                + "holds a live page, which Grove's housekeeping (store/H2Housekeeping) must keep moving out; ~250 bytes "
+                + "a chunk");
         t.note("at rest: read after " + rest.toSeconds() + " s idle (H2's 45 s retention passed) and " + NUDGE
                 + " more deliveries, whose commits let H2 drop the records of the chunks that retention no longer "
                 + "needs; right after a batch: read as soon as the batch's jobs ended, with the records of the last "
