@@ -54,6 +54,12 @@ final class H2Housekeeping implements AutoCloseable {
      */
     static final long IDLE_ROUND_MILLIS = 800;
     /**
+     * What one merge may move when idle: each call first scans every chunk record (130,000 right after a busy minute
+     * on the benchmark, most of them dead ones waiting out the retention), and a chunk left by a commit on the
+     * benchmark holds ~20-50 KB of live leaves, so 1 MB bought ~20-50 chunks a scan.
+     */
+    static final int IDLE_MERGE_LIMIT = 8 << 20;
+    /**
      * Merge while more small chunks than this hold a live page. The fill-rate rule alone stops once 81 % of the chunks'
      * bytes are live, and that leaves in place tens of thousands of small chunks, each a commit's, holding a leaf or two
      * of the random-key indexes, while the large rewritten chunks carry the bytes. Each chunk costs ~200 bytes of heap
@@ -85,8 +91,10 @@ final class H2Housekeeping implements AutoCloseable {
             MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore()
                     .getMvStore();
             // idle: nothing committed since the last round but what that round wrote
-            long budget = store.getCurrentVersion() == versionAfterLastRound ? IDLE_ROUND_MILLIS : ROUND_MILLIS;
-            int rewrites = round(store, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budget));
+            boolean idle = store.getCurrentVersion() == versionAfterLastRound;
+            int rewrites = round(store, System.nanoTime()
+                    + TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_ROUND_MILLIS : ROUND_MILLIS),
+                    idle ? IDLE_MERGE_LIMIT : WRITE_LIMIT);
             versionAfterLastRound = store.getCurrentVersion();
             return rewrites;
         } catch (Exception | Error e) {
@@ -100,17 +108,17 @@ final class H2Housekeeping implements AutoCloseable {
 
     /**
      * One round, until {@code endNanos}: rewrites sparse chunks while the file is not dense enough, then merges small
-     * chunks while too many hold live pages; what it moved is written at once, and the file synced. Returns how many
-     * rewrites it made.
+     * chunks (up to {@code mergeLimit} bytes of live pages a call) while too many hold live pages; what it moved is
+     * written at once, and the file synced. Returns how many rewrites it made.
      */
-    static int round(MVStore store, long endNanos) {
+    static int round(MVStore store, long endNanos, int mergeLimit) {
         int rewrites = 0;
         while (!store.isClosed() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT)) {
             rewrites++;
             if (System.nanoTime() > endNanos) break;
         }
         while (!store.isClosed() && System.nanoTime() < endNanos && smallLiveChunks(store) > MERGE_ABOVE
-                && store.compact(100, WRITE_LIMIT)) {
+                && store.compact(100, mergeLimit)) {
             rewrites++;
             // the moved pages saved now (else at the next transaction's commit): the chunks they left are then
             // dead, and the next call picks others

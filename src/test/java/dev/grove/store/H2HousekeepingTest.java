@@ -73,7 +73,8 @@ class H2HousekeepingTest {
 
             int after = before;
             for (int round = 0; round < 20 && after > H2Housekeeping.MERGE_ABOVE; round++) {
-                H2Housekeeping.round(store, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+                H2Housekeeping.round(store, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200),
+                        H2Housekeeping.WRITE_LIMIT);
                 after = H2Housekeeping.smallLiveChunks(store);
             }
             assertTrue(after <= H2Housekeeping.MERGE_ABOVE, before + " small chunks holding a live leaf, " + after
