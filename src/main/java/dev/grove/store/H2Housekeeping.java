@@ -65,8 +65,9 @@ final class H2Housekeeping implements AutoCloseable {
      * of the random-key indexes, while the large rewritten chunks carry the bytes. Each chunk costs ~200 bytes of heap
      * for its record (SFChunk, BitSet, map entry), and their number grew with the delivery table (the live-heap
      * benchmark at 1 MB rewrites: 3,800 chunks held at rest after 10,000 deliveries, 33,000 after 505,000; 34.8 and
-     * 40.3 MiB of live objects). A merge moves up to {@link #WRITE_LIMIT} of live pages, the smallest parts of the
-     * oldest chunks first (H2's order), into one new chunk: tens to hundreds of chunks freed per call.
+     * 40.3 MiB of live objects). A merge moves up to {@link #WRITE_LIMIT} of live pages ({@link #IDLE_MERGE_LIMIT}
+     * when idle), the smallest parts of the oldest chunks first (H2's order), into one new chunk: tens to hundreds of
+     * chunks freed per call.
      */
     static final int MERGE_ABOVE = 1_000;
 
@@ -85,7 +86,10 @@ final class H2Housekeeping implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::round, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** One round on the database's store; see {@link #round(MVStore, long)}. */
+    /**
+     * One round on the database's store, longer and with larger merges when idle; see
+     * {@link #round(MVStore, long, int)}.
+     */
     int round() {
         try (Connection c = pool.getConnection()) {
             MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore()
