@@ -46,7 +46,21 @@ final class H2Housekeeping implements AutoCloseable {
      * the file level at 6.0 GB, and deliveries went ~10 % faster (bench/RESULTS.md).
      */
     static final int WRITE_LIMIT = 1 << 20;
+    /**
+     * A round's time while others commit and the store keeps up: about one rewrite. A rewrite holds H2's store lock
+     * (a scan of every chunk record, the live pages read and moved), so every commit that comes meanwhile waits: on
+     * the durable-intake benchmark at 400 deliveries/s the rounds held it for 1-22 ms a rewrite and 9-86 ms a merge,
+     * up to 500 ms a round, and its p99.9 was 35-76 ms, against 23 ms with no housekeeping (bench/RESULTS.md).
+     */
+    static final long BUSY_ROUND_MILLIS = 20;
+    /**
+     * A round's time while others commit and the store falls behind (its chunks' fill rate under
+     * {@link #BEHIND_FILL_RATE}, or more than {@link #BUSY_MERGE_ABOVE} small chunks holding a live page): then memory
+     * and the file matter more than a commit's wait.
+     */
     static final long ROUND_MILLIS = 200;
+    /** Under this share (%) of live bytes in the chunks, a busy store is behind: see {@link #ROUND_MILLIS}. */
+    static final int BEHIND_FILL_RATE = 60;
     /**
      * A round's time when nothing was committed since the last one: merging then delays nobody but a request that
      * comes in during one rewrite (at most {@link #WRITE_LIMIT} moved). At 200 ms a second the live-heap benchmark's
@@ -70,6 +84,33 @@ final class H2Housekeeping implements AutoCloseable {
      * chunks freed per call.
      */
     static final int MERGE_ABOVE = 1_000;
+    /**
+     * While others commit, merges wait for an idle round unless more small chunks than this hold a live page (~10 MB
+     * of chunk records): a merge holds the store lock longest. Under a steady load the small chunks are every commit's
+     * since the last idle second (the durable-intake benchmark left ~30,000 in 3 minutes, with every body kept: its
+     * consumer is paused), and merging them moves live data to free a few chunks per call: 9-86 ms under the lock each.
+     */
+    static final int BUSY_MERGE_ABOVE = 50_000;
+
+    /**
+     * What a round may do: for how long, what one merge may move, above how many small live chunks it merges, and
+     * whether it stops as soon as another commit comes (a round's work holds H2's store lock, which that commit needs).
+     */
+    record Budget(long millis, int mergeLimit, int mergeAbove, boolean yields) {
+    }
+
+    /**
+     * A round's budget: long, with large merges, when nothing but the last round committed since it ran, but over as
+     * soon as a commit comes; short and without merges while others commit and the store keeps up; long again, and
+     * not stopped by commits, when it falls behind.
+     */
+    static Budget budget(boolean othersCommitted, int chunksFillRate, int smallLiveChunks) {
+        if (!othersCommitted) return new Budget(IDLE_ROUND_MILLIS, IDLE_MERGE_LIMIT, MERGE_ABOVE, true);
+        if (chunksFillRate < BEHIND_FILL_RATE || smallLiveChunks > BUSY_MERGE_ABOVE) {
+            return new Budget(ROUND_MILLIS, WRITE_LIMIT, MERGE_ABOVE, false);
+        }
+        return new Budget(BUSY_ROUND_MILLIS, WRITE_LIMIT, Integer.MAX_VALUE, true);
+    }
 
     private final HikariDataSource pool;
     private final ScheduledExecutorService timer;
@@ -86,19 +127,16 @@ final class H2Housekeeping implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::round, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * One round on the database's store, longer and with larger merges when idle; see
-     * {@link #round(MVStore, long, int)}.
-     */
+    /** One round on the database's store, as {@link #budget} allows; see {@link #round(MVStore, long, Budget)}. */
     int round() {
         try (Connection c = pool.getConnection()) {
             MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore()
                     .getMvStore();
+            long start = System.nanoTime();
             // idle: nothing committed since the last round but what that round wrote
-            boolean idle = store.getCurrentVersion() == versionAfterLastRound;
-            int rewrites = round(store, System.nanoTime()
-                    + TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_ROUND_MILLIS : ROUND_MILLIS),
-                    idle ? IDLE_MERGE_LIMIT : WRITE_LIMIT);
+            boolean othersCommitted = store.getCurrentVersion() != versionAfterLastRound;
+            Budget budget = budget(othersCommitted, store.getFileStore().getChunksFillRate(), smallLiveChunks(store));
+            int rewrites = round(store, start + TimeUnit.MILLISECONDS.toNanos(budget.millis()), budget);
             versionAfterLastRound = store.getCurrentVersion();
             return rewrites;
         } catch (Exception | Error e) {
@@ -112,26 +150,38 @@ final class H2Housekeeping implements AutoCloseable {
 
     /**
      * One round, until {@code endNanos}: rewrites sparse chunks while the file is not dense enough, then merges small
-     * chunks (up to {@code mergeLimit} bytes of live pages a call) while too many hold live pages; what it moved is
+     * chunks (up to the budget's merge limit of live pages a call) while more than its {@code mergeAbove} hold live
+     * pages; if the budget {@code yields}, it stops after the call during which another commit came. What it moved is
      * written at once, and the file synced. Returns how many rewrites it made.
      */
-    static int round(MVStore store, long endNanos, int mergeLimit) {
+    static int round(MVStore store, long endNanos, Budget budget) {
         int rewrites = 0;
-        while (!store.isClosed() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT)) {
+        long[] seen = {store.getCurrentVersion()}; // a later version is another's commit
+        boolean more = true;
+        while (more && !store.isClosed() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT)) {
             rewrites++;
-            if (System.nanoTime() > endNanos) break;
+            more = saved(store, seen, budget) && System.nanoTime() < endNanos;
         }
-        while (!store.isClosed() && System.nanoTime() < endNanos && smallLiveChunks(store) > MERGE_ABOVE
-                && store.compact(100, mergeLimit)) {
+        while (more && !store.isClosed() && System.nanoTime() < endNanos
+                && smallLiveChunks(store) > budget.mergeAbove() && store.compact(100, budget.mergeLimit())) {
             rewrites++;
-            // the moved pages saved now (else at the next transaction's commit): the chunks they left are then
-            // dead, and the next call picks others
-            store.tryCommit();
+            more = saved(store, seen, budget);
         }
-        if (rewrites > 0 && !store.isClosed()) store.tryCommit();
         // H2 never syncs a commit: what is written is on the disk within about a second
         if (!store.isClosed()) store.sync();
         return rewrites;
+    }
+
+    /**
+     * Saves what a rewrite moved (else the next transaction's commit does: until then the chunks it left are not dead,
+     * and the next call would pick them again). False when the round should end: the budget yields and another commit
+     * came since {@code seen}, the last version this round saw (or wrote).
+     */
+    private static boolean saved(MVStore store, long[] seen, Budget budget) {
+        long saved = store.tryCommit(); // the version it wrote; -1: nothing to save, or another commit under way
+        boolean othersCommitted = saved >= 0 ? saved != seen[0] + 1 : store.getCurrentVersion() != seen[0];
+        if (saved >= 0) seen[0] = saved;
+        return !(budget.yields() && othersCommitted);
     }
 
     /**

@@ -71,10 +71,17 @@ class H2HousekeepingTest {
                     "the file is dense: the fill-rate rule rewrites nothing");
             assertTrue(before > 2 * H2Housekeeping.MERGE_ABOVE, before + " small chunks holding a live leaf");
 
+            // while others commit and the store keeps up, merges wait: they hold H2's store lock longest
+            H2Housekeeping.Budget busy = H2Housekeeping.budget(true, store.getFileStore().getChunksFillRate(), before);
+            assertEquals(H2Housekeeping.BUSY_ROUND_MILLIS, busy.millis());
+            H2Housekeeping.round(store, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busy.millis()), busy);
+            assertEquals(before, H2Housekeeping.smallLiveChunks(store), "a busy round merged");
+
             int after = before;
             for (int round = 0; round < 20 && after > H2Housekeeping.MERGE_ABOVE; round++) {
-                H2Housekeeping.round(store, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200),
-                        H2Housekeeping.WRITE_LIMIT);
+                H2Housekeeping.Budget idle = H2Housekeeping.budget(false, store.getFileStore().getChunksFillRate(),
+                        after);
+                H2Housekeeping.round(store, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), idle);
                 after = H2Housekeeping.smallLiveChunks(store);
             }
             assertTrue(after <= H2Housekeeping.MERGE_ABOVE, before + " small chunks holding a live leaf, " + after
@@ -85,6 +92,103 @@ class H2HousekeepingTest {
             store.close();
         }
     }
+    /**
+     * A round when the store was idle may run long, with large merges, but each holds H2's store lock, which every
+     * commit needs: once another commit comes, the round ends.
+     */
+    @Test
+    void anIdleRoundEndsOnceAnotherCommitComes() throws Exception {
+        int alone = rewritesInAnIdleRound(dir.resolve("alone.mv.db"), false);
+        assertTrue(alone >= 10, alone + " rewrites with no other commit");
+        // another thread commits once the round has saved its first merge; if it came only after the round (the
+        // machine busy elsewhere), that try shows nothing, and the test tries again
+        int interrupted = -1;
+        for (int attempt = 0; attempt < 5 && interrupted < 0; attempt++) {
+            interrupted = rewritesInAnIdleRound(dir.resolve("interrupted-" + attempt + ".mv.db"), true);
+        }
+        assertTrue(interrupted >= 0, "the other commit never came while a round ran");
+        assertTrue(interrupted <= 3, interrupted + " rewrites though another commit came after the first (of " + alone
+                + " with none)");
+    }
+
+    /**
+     * The rewrites of one idle round (16 KB merges) on a store of many small live chunks; with another commit, -1
+     * if it did not come while the round ran.
+     */
+    private static int rewritesInAnIdleRound(Path file, boolean anotherCommits) throws InterruptedException {
+        MVStore store = new MVStore.Builder().fileName(file.toString()).pageSplitSize(1024).autoCommitDisabled()
+                .open();
+        try {
+            store.setRetentionTime(0);
+            MVMap<Integer, byte[]> large = store.openMap("large");
+            MVMap<Integer, byte[]> leaves = store.openMap("leaves");
+            Random random = new Random(5);
+            byte[] value = new byte[50_000];
+            random.nextBytes(value);
+            for (int i = 0; i < 4_000; i++) large.put(i, value); // 200 MB: the file is dense, only merges run
+            for (int i = 0; i < 60_000; i++) leaves.put(i, new byte[40]);
+            store.commit();
+            for (int i = 0; i < 4_000; i++) {
+                leaves.put(random.nextInt(60_000), new byte[40]);
+                store.commit();
+            }
+            int start = H2Housekeeping.smallLiveChunks(store);
+            assertTrue(start > 2 * H2Housekeeping.MERGE_ABOVE, start + " small chunks holding a live leaf");
+            assertFalse(store.compact(H2Housekeeping.TARGET_FILL_RATE, H2Housekeeping.WRITE_LIMIT));
+            java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong committedAt = new java.util.concurrent.atomic.AtomicLong();
+            long before = store.getCurrentVersion();
+            Thread other = new Thread(() -> {
+                while (!over.get() && store.getCurrentVersion() == before) Thread.onSpinWait();
+                if (!over.get()) {
+                    leaves.put(1, new byte[40]);
+                    store.commit();
+                    committedAt.set(System.nanoTime());
+                }
+            });
+            if (anotherCommits) other.start();
+            H2Housekeeping.Budget idle = H2Housekeeping.budget(false, 90, 0);
+            int rewrites;
+            long end;
+            try {
+                rewrites = H2Housekeeping.round(store, System.nanoTime() + TimeUnit.SECONDS.toNanos(10),
+                        new H2Housekeeping.Budget(idle.millis(), 16 << 10, idle.mergeAbove(), idle.yields()));
+                end = System.nanoTime();
+            } finally {
+                over.set(true);
+                if (anotherCommits) other.join();
+            }
+            if (anotherCommits && (committedAt.get() == 0 || committedAt.get() > end)) return -1;
+            return rewrites;
+        } finally {
+            store.close();
+        }
+    }
+
+    /**
+     * How long a round may hold H2's store lock, which every commit needs: long when nothing else commits, short while
+     * others do and the store keeps up, long again once it falls behind.
+     */
+    @Test
+    void aRoundIsShortWhileOthersCommitUnlessTheStoreFallsBehind() {
+        H2Housekeeping.Budget idle = H2Housekeeping.budget(false, 90, 5_000);
+        assertEquals(H2Housekeeping.IDLE_ROUND_MILLIS, idle.millis());
+        assertEquals(H2Housekeeping.IDLE_MERGE_LIMIT, idle.mergeLimit());
+        assertEquals(H2Housekeeping.MERGE_ABOVE, idle.mergeAbove());
+
+        H2Housekeeping.Budget keepingUp = H2Housekeeping.budget(true, 90, 5_000);
+        assertTrue(keepingUp.millis() < H2Housekeeping.ROUND_MILLIS, keepingUp.toString());
+        assertEquals(Integer.MAX_VALUE, keepingUp.mergeAbove(), "no merge while others commit: " + keepingUp);
+
+        for (H2Housekeeping.Budget behind : new H2Housekeeping.Budget[] {
+                H2Housekeeping.budget(true, H2Housekeeping.BEHIND_FILL_RATE - 1, 5_000),
+                H2Housekeeping.budget(true, 90, H2Housekeeping.BUSY_MERGE_ABOVE + 1)}) {
+            assertEquals(H2Housekeeping.ROUND_MILLIS, behind.millis(), behind.toString());
+            assertEquals(H2Housekeeping.WRITE_LIMIT, behind.mergeLimit(), behind.toString());
+            assertEquals(H2Housekeeping.MERGE_ABOVE, behind.mergeAbove(), behind.toString());
+        }
+    }
+
     /** As intake records each, then its job marks it done and drops its body: two commits each. */
     private static void deliveries(Database db, int from, int to, byte[] body) throws InterruptedException {
         for (int i = from; i < to; i++) {
