@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (3 s) was tried and made {@code kill -9} lose commits on restart (DurabilityFlowIT, KillDuringPublishFlowIT and
  * ReviewThreadsFlowIT failed): H2's recovery needs its recent old chunks. Then, while more than {@link #MERGE_ABOVE}
  * small chunks still hold a live page, it merges them ({@code compact} again, with no fill-rate floor): the file's
- * density is not what costs memory, the number of chunks is.
+ * density is not what costs memory, the number of chunks is. Every step holds H2's store lock, which each commit
+ * waits for: so a round gives way to deliveries ({@link #budget}).
  */
 final class H2Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
