@@ -50,22 +50,10 @@ class H2HousekeepingTest {
      */
     @Test
     void smallChunksHoldingALivePageAreMergedWhenTheFileIsDenseAlready() {
-        MVStore store = new MVStore.Builder().fileName(dir.resolve("merge.mv.db").toString()).pageSplitSize(1024)
-                .autoCommitDisabled().open();
+        MVStore store = denseStoreOfSmallLiveChunks(dir.resolve("merge.mv.db"), 6_000, new Random(3)); // 300 MB
         try {
-            store.setRetentionTime(0);
             MVMap<Integer, byte[]> large = store.openMap("large");
             MVMap<Integer, byte[]> leaves = store.openMap("leaves");
-            Random random = new Random(3);
-            byte[] value = new byte[50_000];
-            random.nextBytes(value);
-            for (int i = 0; i < 6_000; i++) large.put(i, value); // 300 MB
-            for (int i = 0; i < 60_000; i++) leaves.put(i, new byte[40]);
-            store.commit();
-            for (int i = 0; i < 4_000; i++) {
-                leaves.put(random.nextInt(60_000), new byte[40]);
-                store.commit();
-            }
             int before = H2Housekeeping.smallLiveChunks(store);
             assertFalse(store.compact(H2Housekeeping.TARGET_FILL_RATE, H2Housekeeping.WRITE_LIMIT),
                     "the file is dense: the fill-rate rule rewrites nothing");
@@ -116,22 +104,9 @@ class H2HousekeepingTest {
      * if it did not come while the round ran.
      */
     private static int rewritesInAnIdleRound(Path file, boolean anotherCommits) throws InterruptedException {
-        MVStore store = new MVStore.Builder().fileName(file.toString()).pageSplitSize(1024).autoCommitDisabled()
-                .open();
+        MVStore store = denseStoreOfSmallLiveChunks(file, 4_000, new Random(5)); // 200 MB: only merges run
         try {
-            store.setRetentionTime(0);
-            MVMap<Integer, byte[]> large = store.openMap("large");
             MVMap<Integer, byte[]> leaves = store.openMap("leaves");
-            Random random = new Random(5);
-            byte[] value = new byte[50_000];
-            random.nextBytes(value);
-            for (int i = 0; i < 4_000; i++) large.put(i, value); // 200 MB: the file is dense, only merges run
-            for (int i = 0; i < 60_000; i++) leaves.put(i, new byte[40]);
-            store.commit();
-            for (int i = 0; i < 4_000; i++) {
-                leaves.put(random.nextInt(60_000), new byte[40]);
-                store.commit();
-            }
             int start = H2Housekeeping.smallLiveChunks(store);
             assertTrue(start > 2 * H2Housekeeping.MERGE_ABOVE, start + " small chunks holding a live leaf");
             assertFalse(store.compact(H2Housekeeping.TARGET_FILL_RATE, H2Housekeeping.WRITE_LIMIT));
@@ -187,6 +162,29 @@ class H2HousekeepingTest {
             assertEquals(H2Housekeeping.WRITE_LIMIT, behind.mergeLimit(), behind.toString());
             assertEquals(H2Housekeeping.MERGE_ABOVE, behind.mergeAbove(), behind.toString());
         }
+    }
+
+    /**
+     * A store (retention 0) with a map "large" of {@code largeValues} values of 50 KB, never touched again, and a map
+     * "leaves" of many 1 KB leaves changed one leaf a commit, 4,000 times: thousands of commits' chunks each keep one
+     * live leaf, while the large map keeps the file dense.
+     */
+    private static MVStore denseStoreOfSmallLiveChunks(Path file, int largeValues, Random random) {
+        MVStore store = new MVStore.Builder().fileName(file.toString()).pageSplitSize(1024).autoCommitDisabled()
+                .open();
+        store.setRetentionTime(0);
+        MVMap<Integer, byte[]> large = store.openMap("large");
+        MVMap<Integer, byte[]> leaves = store.openMap("leaves");
+        byte[] value = new byte[50_000];
+        random.nextBytes(value);
+        for (int i = 0; i < largeValues; i++) large.put(i, value);
+        for (int i = 0; i < 60_000; i++) leaves.put(i, new byte[40]);
+        store.commit();
+        for (int i = 0; i < 4_000; i++) {
+            leaves.put(random.nextInt(60_000), new byte[40]);
+            store.commit();
+        }
+        return store;
     }
 
     /** As intake records each, then its job marks it done and drops its body: two commits each. */
