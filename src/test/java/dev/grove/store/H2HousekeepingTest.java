@@ -11,6 +11,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,7 @@ class H2HousekeepingTest {
             store.close();
         }
     }
+
     /**
      * A round when the store was idle may run long, with large merges, but each holds H2's store lock, which every
      * commit needs: once another commit comes, the round ends.
@@ -110,8 +113,8 @@ class H2HousekeepingTest {
             int start = H2Housekeeping.smallLiveChunks(store);
             assertTrue(start > 2 * H2Housekeeping.MERGE_ABOVE, start + " small chunks holding a live leaf");
             assertFalse(store.compact(H2Housekeeping.TARGET_FILL_RATE, H2Housekeeping.WRITE_LIMIT));
-            java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.atomic.AtomicLong committedAt = new java.util.concurrent.atomic.AtomicLong();
+            AtomicBoolean over = new AtomicBoolean();
+            AtomicLong committedAt = new AtomicLong();
             long before = store.getCurrentVersion();
             Thread other = new Thread(() -> {
                 while (!over.get() && store.getCurrentVersion() == before) Thread.onSpinWait();
