@@ -252,11 +252,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         if (live.isEmpty()) return;
         List<Admission> answers;
         try {
-            answers = db.inTransaction(c -> {
-                List<Admission> out = new ArrayList<>(live.size());
-                for (Pending p : live) out.add(admit(c, p));
-                return out;
-            });
+            answers = db.inTransaction(c -> admitAll(c, live));
         } catch (RuntimeException e) {
             if (live.size() == 1) {
                 if (!retried && duplicateKey(e)) {
@@ -286,8 +282,44 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         for (int i = 0; i < live.size(); i++) live.get(i).answer().complete(answers.get(i));
     }
 
-    private Admission admit(java.sql.Connection c, Pending p) throws SQLException {
+    /**
+     * Records {@code live}, in order, in the caller's transaction, and their jobs: each delivery is one statement when
+     * new (an insert that does nothing if its id or its body is recorded already: a row written earlier in this
+     * transaction counts), and the jobs of a transaction are one batched insert per lane. Only a delivery that was not
+     * inserted is looked at again, by its id: none is a replay of a body recorded under another id; a failed one is
+     * queued again (GitHub's Redeliver); any other was handled, or is being.
+     */
+    private List<Admission> admitAll(java.sql.Connection c, List<Pending> live) throws SQLException {
+        List<Admission> out = new ArrayList<>(live.size());
+        List<com.github.kagkarlsson.scheduler.task.TaskInstance<?>> shortJobs = new ArrayList<>();
+        List<com.github.kagkarlsson.scheduler.task.TaskInstance<?>> longJobs = new ArrayList<>();
+        try (PreparedStatement insert = c.prepareStatement("insert into grove_delivery (delivery_id, event, "
+                + "body_sha256, payload, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?) on conflict do nothing")) {
+            for (Pending p : live) {
+                Admission a = admit(c, insert, p);
+                out.add(a);
+                if (a == Admission.QUEUED) {
+                    String id = p.delivery().id();
+                    if (p.shortLane()) shortJobs.add(shortTask.instance(id, id)); else longJobs.add(longTask.instance(id, id));
+                }
+            }
+        }
+        // joins this transaction (Database#dataSource hands db-scheduler this thread's connection); one insert, no
+        // lookup first: a delivery queued here has no job yet (a failed one's job was removed when it gave up)
+        Instant now = Instant.now();
+        if (!shortJobs.isEmpty()) shortScheduler.scheduleBatch(shortJobs, now);
+        if (!longJobs.isEmpty()) longScheduler.scheduleBatch(longJobs, now);
+        return out;
+    }
+
+    private Admission admit(java.sql.Connection c, PreparedStatement insert, Pending p) throws SQLException {
         Delivery delivery = p.delivery();
+        insert.setString(1, delivery.id());
+        insert.setString(2, delivery.event());
+        insert.setString(3, p.sha());
+        insert.setBytes(4, delivery.body()); // the bytes as sent: H2 writes text char by char (migration 3)
+        insert.setTimestamp(5, Timestamp.from(clock.instant()));
+        if (insert.executeUpdate() == 1) return Admission.QUEUED;
         String state = null;
         try (PreparedStatement ps = c.prepareStatement(
                 "select state from grove_delivery where delivery_id = ? for update")) {
@@ -296,41 +328,17 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
                 if (rs.next()) state = rs.getString(1);
             }
         }
-        if (state != null && !state.equals("FAILED")) {
-            return Admission.ALREADY_HANDLED;
+        // a new id whose body is recorded: whatever that one's state, a failed delivery runs again only by GitHub's
+        // Redeliver, under its own id
+        if (state == null) return Admission.REPLAY;
+        if (!state.equals("FAILED")) return Admission.ALREADY_HANDLED;
+        // GitHub's Redeliver of a delivery whose job failed: its work never happened, so it is queued again
+        try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', payload = ?, "
+                + "error = null, finished_at = null where delivery_id = ?")) {
+            ps.setBytes(1, delivery.body());
+            ps.setString(2, delivery.id());
+            ps.executeUpdate();
         }
-        if (state == null) {
-            // whatever its state: a failed delivery runs again only by GitHub's Redeliver, under its own id
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select 1 from grove_delivery where body_sha256 = ? and event = ?")) {
-                ps.setString(1, p.sha());
-                ps.setString(2, delivery.event());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) return Admission.REPLAY;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("insert into grove_delivery (delivery_id, event, "
-                    + "body_sha256, payload, state, received_at) values (?, ?, ?, ?, 'QUEUED', ?)")) {
-                ps.setString(1, delivery.id());
-                ps.setString(2, delivery.event());
-                ps.setString(3, p.sha());
-                ps.setBytes(4, delivery.body()); // the bytes as sent: H2 writes text char by char (migration 3)
-                ps.setTimestamp(5, Timestamp.from(clock.instant()));
-                ps.executeUpdate();
-            }
-        } else {
-            // GitHub's Redeliver of a delivery whose job failed: its work never happened, so it is queued again
-            try (PreparedStatement ps = c.prepareStatement("update grove_delivery set state = 'QUEUED', payload = ?, "
-                    + "error = null, finished_at = null where delivery_id = ?")) {
-                ps.setBytes(1, delivery.body());
-                ps.setString(2, delivery.id());
-                ps.executeUpdate();
-            }
-        }
-        // joins this transaction: Database#dataSource hands db-scheduler this thread's connection
-        boolean shortLane = p.shortLane();
-        (shortLane ? shortScheduler : longScheduler).schedule(
-                (shortLane ? shortTask : longTask).instance(delivery.id(), delivery.id()), Instant.now());
         return Admission.QUEUED;
     }
 
