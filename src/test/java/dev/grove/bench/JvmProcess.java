@@ -92,8 +92,29 @@ final class JvmProcess implements AutoCloseable {
         throw new IllegalStateException("the server did not answer on port " + port + " within " + timeout);
     }
 
+    /**
+     * Stops ({@code SIGSTOP}) or continues ({@code SIGCONT}) the process, so that a server not being measured does no
+     * background work meanwhile.
+     */
+    void suspend(boolean stop) {
+        try {
+            Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + ": "
+                        + new String(kill.getInputStream().readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
+        if (process.isAlive()) suspend(false); // a stopped process would not act on SIGTERM
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }
