@@ -111,9 +111,9 @@ public final class Bench {
                                 Duration.ofSeconds(5), 3).run();
                 case "durable-intake" -> plan.smoke()
                         ? new DurableIntakeBench(plan.work().resolve("durable-intake"), 4, Duration.ofMillis(500), 50,
-                                Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(200), 1).run()
+                                Duration.ofMillis(500), Duration.ofMillis(500), 1).run()
                         : new DurableIntakeBench(plan.work().resolve("durable-intake"), 16, Duration.ofSeconds(5), 400,
-                                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(10), 3).run();
+                                Duration.ofSeconds(10), Duration.ofSeconds(5), 3).run();
                 case "heap" -> plan.smoke()
                         ? new DeliveryHeapBench(plan.work().resolve("heap"), 50, 100, 300, Duration.ZERO,
                                 Duration.ZERO).run()
