@@ -256,8 +256,9 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         } catch (RuntimeException e) {
             if (live.size() == 1) {
                 if (!retried && duplicateKey(e)) {
-                    // the same id or the same body, recorded at the same moment by another transaction (another
-                    // process; on PostgreSQL another request): judged again, it is now seen as handled or a replay
+                    // a key recorded at the same moment by another transaction (another process, or on PostgreSQL
+                    // another request) that the database reported as a duplicate, not as a conflict `on conflict do
+                    // nothing` skips (a job's key, say): judged again, it is now seen as handled or a replay
                     recordBatch(live, true);
                     return;
                 }
