@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages Grove's tests use (README, "Tests"): bubblewrap and socat (the agent sandbox and its network
 # allow-list), tini (the image's PID 1), docker.io and debootstrap (the image test builds its own base and daemon),
-# chromium (the dashboard's screenshot test). Installs only what is missing; needs root and Debian's apt.
+# chromium (the dashboard's screenshot test), procps (`kill`: the durable-intake benchmark stops the servers it is not
+# measuring). Installs only what is missing; needs root and Debian's apt.
 set -euo pipefail
-packages=(bubblewrap socat tini docker.io debootstrap chromium git)
+packages=(bubblewrap socat tini docker.io debootstrap chromium git procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
