@@ -173,9 +173,9 @@ public final class DurableIntakeBench {
      * help: the rounds begin only when the retention has passed, well after the server went quiet (bench/RESULTS.md).
      */
     private static void measuring(Map<String, JvmProcess> servers, String target) {
-        servers.get(target).suspend(false);
+        servers.get(target).resume();
         for (var s : servers.entrySet()) {
-            if (!s.getKey().equals(target)) s.getValue().suspend(true);
+            if (!s.getKey().equals(target)) s.getValue().pause();
         }
     }
 

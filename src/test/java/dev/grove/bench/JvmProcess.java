@@ -92,16 +92,22 @@ final class JvmProcess implements AutoCloseable {
         throw new IllegalStateException("the server did not answer on port " + port + " within " + timeout);
     }
 
-    /**
-     * Stops ({@code SIGSTOP}) or continues ({@code SIGCONT}) the process, so that a server not being measured does no
-     * background work meanwhile.
-     */
-    void suspend(boolean stop) {
+    /** Stops the process ({@code SIGSTOP}), so that a server not being measured does no background work meanwhile. */
+    void pause() {
+        signal("-STOP");
+    }
+
+    /** Continues a process {@link #pause}d ({@code SIGCONT}). */
+    void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", String.valueOf(process.pid()))
-                    .redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).redirectErrorStream(true)
+                    .start();
             if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + ": "
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + ": "
                         + new String(kill.getInputStream().readAllBytes()));
             }
         } catch (IOException e) {
@@ -114,7 +120,7 @@ final class JvmProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) suspend(false); // a stopped process would not act on SIGTERM
+        if (process.isAlive()) resume(); // a stopped process would not act on SIGTERM
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }
