@@ -60,7 +60,7 @@ public record AppConfig(
     }
 
     /**
-     * Where state and jobs live and how they outlive a process: {@code databaseUrl} (GROVE_DATABASE_URL; null: H2 in
+     * Where state and jobs live and how they outlive a process: {@code databaseUrl} (GROVE_DATABASE_URL; null: SQLite in
      * the data folder), how long SIGTERM waits for running jobs (GROVE_DRAIN_TIMEOUT), how often a process beats
      * (GROVE_HEARTBEAT; its jobs are revived by another process, or the next start, after 4 missed beats), and how
      * long delivery ids are remembered (GROVE_DELIVERY_RETENTION); a failing job is tried GROVE_JOB_ATTEMPTS times,
@@ -301,7 +301,7 @@ public record AppConfig(
                 + ", maxParallel=" + maxParallel + ", agentTimeout=" + agentTimeout
                 + ", agents=" + (agents == null ? "[default: GROVE_AGENT_COMMAND]" : agents.agents().keySet()
                         + " (default " + agents.defaultName() + ")") + ", issueBudget=" + issueBudget
-                + ", database=" + (durability.databaseUrl() == null ? "embedded H2 in " + dataDir
+                + ", database=" + (durability.databaseUrl() == null ? "embedded in " + dataDir
                         : dev.grove.store.Database.redact(durability.databaseUrl())) + "]";
     }
 }

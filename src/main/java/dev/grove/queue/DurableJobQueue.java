@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * is ignored; a new delivery id with the body of one queued or done is a replay, and ignored. Delivery rows are deleted
  * after the retention period. Two lanes, each with its own table and threads: short jobs never wait behind runs.
  * Nothing per delivery is kept in memory, except a delivery waiting (its request too) for the intake transaction
- * that records it: on H2 intake is group-committed, each transaction records every delivery waiting at that moment.
+ * that records it: on the embedded database (SQLite, or H2) intake is group-committed, each transaction records every
+ * delivery waiting at that moment.
  */
 public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DurableJobQueue.class);
@@ -125,6 +126,9 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         if (db.kind() == Database.Kind.POSTGRESQL) {
             b = b.pollUsingLockAndFetch(0.5, 1.0); // SELECT ... FOR UPDATE SKIP LOCKED: each execution to one process
         }
+        if (db.kind() == Database.Kind.SQLITE) {
+            b = b.jdbcCustomization(new SqliteJdbcCustomization());
+        }
         if (startTask != null) {
             b = b.startTasks(startTask);
         }
@@ -140,7 +144,7 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     // ---- intake ----------------------------------------------------------------------------------------------------
 
     /**
-     * Records the delivery with its job, durably, before answering. On H2 the request is handed to the intake writer
+     * Records the delivery with its job, durably, before answering. On the embedded database the request is handed to the intake writer
      * ({@link #recordBatch}), which records every delivery waiting at that moment in ONE transaction (group commit)
      * and answers each. Returns once that transaction has committed; throws if it failed (nothing of this delivery
      * is then recorded) or took longer than {@link #INTAKE_TIMEOUT} (then it is dropped unless already being recorded;
@@ -195,10 +199,11 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
 
     private void startWriters() {
-        // H2 commits one transaction at a time (each written to its file): one writer takes every delivery waiting.
+        // the embedded databases commit one transaction at a time (each written to its file): one writer takes every
+        // delivery waiting.
         // PostgreSQL commits in parallel, and a writer's statements are round trips one after the other: measured
         // (bench/RESULTS.md), group commit made PostgreSQL intake slower, so there each request records its own.
-        int n = db.kind() == Database.Kind.H2 ? 1 : 0;
+        int n = db.kind().embedded() ? 1 : 0;
         for (int i = 0; i < n; i++) {
             LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
             intake.add(waiting);
@@ -322,8 +327,9 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
         insert.setTimestamp(5, Timestamp.from(clock.instant()));
         if (insert.executeUpdate() == 1) return Admission.QUEUED;
         String state = null;
-        try (PreparedStatement ps = c.prepareStatement(
-                "select state from grove_delivery where delivery_id = ? for update")) {
+        // SQLite has no row locks, and needs none: its transaction took the database's write lock when it began
+        try (PreparedStatement ps = c.prepareStatement("select state from grove_delivery where delivery_id = ?"
+                + (db.kind() == Database.Kind.SQLITE ? "" : " for update"))) {
             ps.setString(1, delivery.id());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) state = rs.getString(1);
@@ -608,6 +614,28 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * db-scheduler on SQLite, as its own {@code SqliteJdbcCustomization} does from 16.12 (this project pins 16.7.1, the
+     * newest Maven Central serves here): its defaults but for the row limit, which SQLite spells {@code LIMIT n}, not
+     * {@code OFFSET 0 ROWS FETCH FIRST n ROWS ONLY} (a syntax error: no job was ever picked). Timestamps go through the
+     * driver, which writes them as milliseconds since 1970 whatever the zone.
+     */
+    static final class SqliteJdbcCustomization extends com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization {
+        SqliteJdbcCustomization() {
+            super(false);
+        }
+
+        @Override
+        public String getName() {
+            return "SQLite";
+        }
+
+        @Override
+        public String getQueryLimitPart(int limit) {
+            return " LIMIT " + limit;
         }
     }
 }

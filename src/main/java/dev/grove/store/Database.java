@@ -4,45 +4,95 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
- * Grove's database: H2 in a file under the data folder when no URL is given (no server needed), PostgreSQL when
- * {@code GROVE_DATABASE_URL} names one. One pool (HikariCP), the schema migrated by Flyway at open
- * ({@code db/migration}), and transactions that the job queue's client joins: {@link #inTransaction} binds its
- * connection to the thread, and {@link #dataSource()} hands that connection out while it is bound.
+ * Grove's database: SQLite in a file under the data folder when no URL is given (no server needed), PostgreSQL when
+ * {@code GROVE_DATABASE_URL} names one. A data folder that already holds an H2 database from an earlier Grove
+ * ({@code grove.mv.db}) goes on using it. One pool (HikariCP), the schema migrated by Flyway at open
+ * ({@code db/migration}; SQLite's own words for it in {@code db/sqlite}), and transactions that the job queue's client
+ * joins: {@link #inTransaction} binds its connection to the thread, and {@link #dataSource()} hands that connection
+ * out while it is bound.
  */
 public final class Database implements AutoCloseable {
-    /** The two databases Grove speaks; they differ only in how a row is inserted or replaced. */
-    public enum Kind { H2, POSTGRESQL }
+    /**
+     * The databases Grove speaks. The embedded ones (SQLite, and H2 for data folders made before SQLite) commit one
+     * transaction at a time; PostgreSQL commits many at once, and is the one several processes share.
+     */
+    public enum Kind {
+        H2, SQLITE, POSTGRESQL;
+
+        /** True for a database in a file of this process's own, which writes one transaction at a time. */
+        public boolean embedded() {
+            return this != POSTGRESQL;
+        }
+    }
 
     private final HikariDataSource pool;
     private final Kind kind;
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
     private final DataSource txAware;
-    private final H2Housekeeping housekeeping;
+    private final AutoCloseable housekeeping;
 
     private Database(HikariDataSource pool, Kind kind) {
         this.pool = pool;
         this.kind = kind;
         this.txAware = new BoundDataSource();
-        this.housekeeping = kind == Kind.H2 ? new H2Housekeeping(pool, 1_000) : null;
+        this.housekeeping = switch (kind) {
+            case H2 -> new H2Housekeeping(pool, 1_000);
+            case SQLITE -> new SqliteCheckpoints(pool);
+            case POSTGRESQL -> null;
+        };
     }
 
-    /** The embedded database in {@code dataDir} (file {@code grove.mv.db}), or {@code url} when it is set. */
+    /**
+     * The embedded database in {@code dataDir} (file {@code grove.db}; {@code grove.mv.db} where an earlier Grove
+     * made an H2 database there), or {@code url} when it is set.
+     */
     public static Database open(String url, Path dataDir) {
         if (url == null || url.isBlank()) {
-            return open(h2Url(dataDir), null, 10);
+            try {
+                Files.createDirectories(dataDir); // as H2 did; SQLite makes the file, not its folder
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot make the data folder " + dataDir, e);
+            }
+            return open(embeddedUrl(dataDir), null, 10);
         }
         return open(url, null, 10);
     }
 
+    /** SQLite in {@code dataDir}, unless the folder holds an H2 database and no SQLite one: then that H2 database. */
+    static String embeddedUrl(Path dataDir) {
+        if (Files.exists(dataDir.resolve("grove.mv.db")) && !Files.exists(dataDir.resolve(SQLITE_FILE))) {
+            LoggerFactory.getLogger(Database.class).info("{} holds the H2 database of an earlier Grove (grove.mv.db): "
+                    + "Grove goes on using it; a new data folder gets SQLite", dataDir);
+            return h2Url(dataDir);
+        }
+        return sqliteUrl(dataDir);
+    }
+
+    static final String SQLITE_FILE = "grove.db";
+
+    /**
+     * SQLite's settings are the driver's connection properties ({@link #sqliteProperties}); the URL only names the file.
+     * The driver unpacks its native library into {@code org.sqlite.tmpdir}: Grove points that at its own data folder
+     * (its alone, 0700), not the shared {@code /tmp}.
+     */
+    public static String sqliteUrl(Path dataDir) {
+        return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
+    }
     /**
      * {@code WRITE_DELAY=0}: H2 writes each commit to its file as the commit returns. H2's default (500 ms) leaves the
      * last half second of commits in memory, and a {@code kill -9} lost them: a restart found tasks without the branch
@@ -55,7 +105,7 @@ public final class Database implements AutoCloseable {
      * them: 12–13 ms pauses, the embedded intake's p99 at 400 deliveries/s (bench/RESULTS.md). With 1 MB the pauses
      * were about 4 ms and the throughput the same; a page not in it is read again from the file (the OS caches it).
      */
-    static String h2Url(Path dataDir) {
+    public static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grove")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024";
     }
@@ -68,6 +118,8 @@ public final class Database implements AutoCloseable {
         Kind kind;
         if (url.startsWith("jdbc:h2:")) {
             kind = Kind.H2;
+        } else if (url.startsWith("jdbc:sqlite:")) {
+            kind = Kind.SQLITE;
         } else if (url.startsWith("jdbc:postgresql:")) {
             kind = Kind.POSTGRESQL;
         } else {
@@ -84,9 +136,18 @@ public final class Database implements AutoCloseable {
         cfg.setConnectionTimeout(10_000);
         cfg.setInitializationFailTimeout(10_000);
         if (schema != null) cfg.setSchema(schema);
+        if (kind == Kind.SQLITE) {
+            nativeLibraryInDataFolder(url);
+            cfg.setDataSourceProperties(sqliteProperties());
+        }
         HikariDataSource pool = new HikariDataSource(cfg);
         if (schema == null) {
-            Flyway.configure().dataSource(pool).javaMigrations(new DeliveryBodyAsBytes()).load().migrate();
+            try {
+                migrations(Flyway.configure().dataSource(pool), kind).load().migrate();
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
         }
         return new Database(pool, kind);
     }
@@ -95,6 +156,49 @@ public final class Database implements AutoCloseable {
         Flyway.configure().dataSource(url, null, null).schemas(schema).defaultSchema(schema).createSchemas(true)
                 .javaMigrations(new DeliveryBodyAsBytes())
                 .load().migrate();
+    }
+
+    /** H2 and PostgreSQL: {@code db/migration} and one migration in Java; SQLite: {@code db/sqlite}. */
+    private static FluentConfiguration migrations(FluentConfiguration flyway, Kind kind) {
+        if (kind == Kind.SQLITE) return flyway.locations("classpath:db/sqlite");
+        return flyway.javaMigrations(new DeliveryBodyAsBytes());
+    }
+
+    /**
+     * SQLite, measured on the durable-intake benchmark against H2 (bench/RESULTS.md):
+     * <ul>
+     * <li>{@code journal_mode=WAL}: a commit appends its pages to {@code grove.db-wal}; readers never wait for the
+     * writer, nor it for them;
+     * <li>{@code synchronous=NORMAL}: the commit is written to the file (the OS has it) before it returns, not
+     * {@code fsync}ed; a {@code kill -9} loses nothing (EmbeddedDatabaseCrashTest), a power cut may lose the last
+     * commits but never corrupts the file. H2 ({@code WRITE_DELAY=0}) promised the same;
+     * <li>{@code transaction_mode=IMMEDIATE}: a transaction takes the write lock when it begins, so one that reads then
+     * writes never fails on a row another connection changed meanwhile ({@code SQLITE_BUSY_SNAPSHOT}); it waits its
+     * turn, up to {@code busy_timeout} (10 s, Hikari's own wait for a connection);
+     * <li>the WAL is copied back into the database by {@link SqliteCheckpoints}, on a thread of its own, not by the
+     * commit that crosses SQLite's threshold ({@code wal_autocheckpoint}, left as a backstop at 10,000 pages):
+     * that copy and its {@code fsync} were the intake's slowest commits; once emptied, the log file is cut back to
+     * 64 MB ({@code journal_size_limit});
+     * <li>{@code cache_size=-2000}: 2 MB of page cache per connection, outside the Java heap.
+     * </ul>
+     */
+    static Properties sqliteProperties() {
+        Properties p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "NORMAL");
+        p.setProperty("transaction_mode", "IMMEDIATE");
+        p.setProperty("busy_timeout", "10000");
+        p.setProperty("wal_autocheckpoint", "10000");
+        p.setProperty("cache_size", "-2000");
+        p.setProperty("journal_size_limit", String.valueOf(64 << 20)); // the log file, once emptied, back to 64 MB at most
+        return p;
+    }
+
+    private static void nativeLibraryInDataFolder(String url) {
+        if (System.getProperty("org.sqlite.tmpdir") != null) return;
+        Path file = Path.of(url.substring("jdbc:sqlite:".length()));
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir)) System.setProperty("org.sqlite.tmpdir", dir.toString());
     }
 
     /** A URL for logs: no query string (it may hold a password). */
@@ -146,10 +250,10 @@ public final class Database implements AutoCloseable {
             bound.set(c);
             try {
                 T result = work.run(c);
-                c.commit();
+                commit(c);
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c);
                 throw e;
             } finally {
                 bound.remove();
@@ -160,15 +264,52 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * SQLite's driver begins the next transaction as soon as one commits ({@code commit()} runs {@code commit} then
+     * {@code begin immediate}), so the write lock would be taken again, and waited for, only to be given back by
+     * {@code setAutoCommit(true)}: there, leaving manual commit mode is the commit.
+     */
+    private void commit(Connection c) throws SQLException {
+        if (kind == Kind.SQLITE) {
+            c.setAutoCommit(true);
+        } else {
+            c.commit();
+        }
+    }
+
+    private void rollback(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.rollback();
+        } else if (kind == Kind.SQLITE) {
+            // the commit itself failed: the driver already counts the connection in auto-commit mode, but SQLite's
+            // transaction (and its write lock) may still be open
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("rollback");
+            } catch (SQLException none) {
+                // no transaction was open
+            }
+        }
+    }
+
     /** True when the exception says a row with that key exists already. */
     public static boolean isDuplicateKey(SQLException e) {
         String state = e.getSQLState();
+        if (e instanceof SQLiteException s) { // SQLite gives no SQL state, only its own result codes
+            SQLiteErrorCode code = s.getResultCode();
+            return code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+        }
         return "23505".equals(state) || "23001".equals(state);
     }
 
     @Override
     public void close() {
-        if (housekeeping != null) housekeeping.close();
+        if (housekeeping != null) {
+            try {
+                housekeeping.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(Database.class).warn("closing the embedded database's housekeeping: {}", e.toString());
+            }
+        }
         pool.close();
     }
 

@@ -158,7 +158,7 @@ class CommandAuthorizerTest {
     @Test
     void twoProcessesOnOneDatabaseAnswerARefusalOnce() {
         MovableClock clock = new MovableClock();
-        try (Database db = TestDatabases.h2(tmp)) {
+        try (Database db = TestDatabases.sqlite(tmp)) {
             CommandAuthorizer a = new CommandAuthorizer(clock, new JdbcStateStore(db, "a", clock, Duration.ofSeconds(30)));
             CommandAuthorizer b = new CommandAuthorizer(clock, new JdbcStateStore(db, "b", clock, Duration.ofSeconds(30)));
             assertTrue(a.shouldAnswerRefusal(REPO, 7, "outsider"));

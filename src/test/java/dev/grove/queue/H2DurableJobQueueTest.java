@@ -5,7 +5,7 @@ import dev.grove.testing.TestDatabases;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The durable job queue on the embedded database. */
+/** The durable job queue on H2, the embedded database of data folders made before SQLite. */
 class H2DurableJobQueueTest extends DurableJobQueueContract {
     @TempDir
     Path tmp;

@@ -30,7 +30,7 @@ class EmbeddedDatabaseCrashTest {
             drainChild(Path.of(args[0]));
             return;
         }
-        Database db = Database.open(null, Path.of(args[0]));
+        Database db = open(Path.of(args[0]), args.length > 1 && args[1].equals("h2"));
         JdbcStateStore store = new JdbcStateStore(db, "crash-child", Clock.systemUTC(), Duration.ofMinutes(5));
         TaskRecord rec = TaskRecord.queued(KEY, 1, "Add a rule");
         for (int i = 1; i < 20; i++) {
@@ -91,17 +91,23 @@ class EmbeddedDatabaseCrashTest {
         }
     }
 
-    @Test
-    void aCommitSurvivesTheProcessDyingRightAfterIt(@TempDir Path dir) throws Exception {
+    /** SQLite, the default, or H2 (a data folder made before SQLite). */
+    static Database open(Path dir, boolean h2) {
+        return h2 ? Database.open(Database.h2Url(dir), null, 10) : Database.open(null, dir);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "h2={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aCommitSurvivesTheProcessDyingRightAfterIt(boolean h2, @TempDir Path dir) throws Exception {
         Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseCrashTest.class.getName(),
-                dir.toString())).redirectErrorStream(true).start();
+                dir.toString(), h2 ? "h2" : "sqlite")).redirectErrorStream(true).start();
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child ended");
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(out.contains("committed"), out);
         assertEquals(9, child.exitValue(), out);
 
-        try (Database db = Database.open(null, dir)) {
+        try (Database db = open(dir, h2)) {
             TaskRecord back = new JdbcStateStore(db, "after", Clock.systemUTC(), Duration.ofMinutes(5)).task(KEY)
                     .orElseThrow(() -> new AssertionError("the task's record was lost"));
             assertEquals("step 20", back.message());

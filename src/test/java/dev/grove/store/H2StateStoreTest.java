@@ -4,7 +4,7 @@ import dev.grove.testing.TestDatabases;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store contract on the embedded database (H2 in a file, as {@code grove serve} uses it by default). */
+/** The store contract on H2 in a file, the embedded database of data folders made before SQLite. */
 class H2StateStoreTest extends StateStoreContract {
     @TempDir
     Path tmp;

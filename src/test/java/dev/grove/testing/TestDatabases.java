@@ -63,8 +63,15 @@ public final class TestDatabases {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
-    /** A migrated H2 database in its own file under {@code dir}. */
+    /** A migrated H2 database in its own file under {@code dir} (what a data folder made before SQLite keeps). */
     public static Database h2(Path dir) {
-        return Database.open(null, dir);
+        return Database.open(Database.h2Url(dir), null, 10);
+    }
+
+    /** The embedded default, SQLite, migrated, in its own file under {@code dir}, as {@code grove serve} opens it. */
+    public static Database sqlite(Path dir) {
+        Database db = Database.open(null, dir);
+        if (db.kind() != Database.Kind.SQLITE) throw new IllegalStateException("the embedded default is " + db.kind());
+        return db;
     }
 }
