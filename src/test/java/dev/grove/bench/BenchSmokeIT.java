@@ -57,7 +57,7 @@ class BenchSmokeIT {
         Matcher nothing = Pattern.compile("Grove, nothing recorded: .*?; (\\d+) answered 202, the no-op received as "
                 + "many \\(checked\\), 0 other answers").matcher(report);
         assertTrue(nothing.find() && Long.parseLong(nothing.group(1)) > 0, "intake recording nothing:\n" + report);
-        for (String db : new String[] {"embedded H2", "PostgreSQL"}) {
+        for (String db : new String[] {"embedded SQLite", "PostgreSQL"}) {
             Matcher m = Pattern.compile("Grove, " + db + ": first answer `202 [^`]*queued[^`]*`; (\\d+) deliveries "
                     + "answered 202 and the queue holds the same number as pending \\(checked\\); 0 other answers")
                     .matcher(report);
@@ -78,7 +78,8 @@ class BenchSmokeIT {
         assertTrue(report.contains("grew most between the histograms at 100 and 300 deliveries"), report);
         for (int n : new int[] {110, 120, 230, 240, 350, 360}) {
             assertTrue(java.nio.file.Files.readString(DeliveryHeapBench.HISTOGRAMS.resolve("histogram-" + n + ".txt"))
-                    .contains("org.h2.mvstore.SFChunk"), "a class histogram at rest or settled after " + n + " deliveries");
+                    .contains("org.sqlite."), "a class histogram (of Grove on SQLite) at rest or settled after " + n
+                    + " deliveries");
         }
     }
 

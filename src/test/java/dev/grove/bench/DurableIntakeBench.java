@@ -30,7 +30,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Webhook intake with durable recording: {@code POST /webhook} of a {@code grove serve} wired exactly as in
  * production ({@code GroveServer.start}, the real {@code DurableJobQueue}): signature check, parse, route, then the
- * delivery and its db-scheduler job recorded in one transaction, on the embedded H2 database and on PostgreSQL;
+ * delivery and its db-scheduler job recorded in one transaction, on the embedded database (SQLite) and on PostgreSQL;
  * beside the floor, a bare Javalin endpoint that reads the body and answers 202, and Grove's intake recording nothing
  * (the no-op queue). Each server is a JVM of its own under the image's JVM options ({@link IntakeServer},
  * {@link BareJavalinServer}); the load generator is this JVM. The job consumer is paused (its schedulers take no
@@ -141,7 +141,7 @@ public final class DurableIntakeBench {
                     measuring(servers, u.getKey());
                     Figures f = figures.get(u.getKey());
                     // the steady rate first, then the burst: a latency read right after a saturating burst measured
-                    // the burst's aftermath (each server's collections, H2's housekeeping catching up)
+                    // the burst's aftermath (each server's collections, a database's housekeeping catching up)
                     Histogram h = openLoop(u.getValue(), f);
                     f.p50.add(h.getValueAtPercentile(50) / 1e6);
                     f.p99.add(h.getValueAtPercentile(99) / 1e6);
@@ -166,10 +166,10 @@ public final class DurableIntakeBench {
 
     /**
      * Continues the server about to be measured and stops ({@code SIGSTOP}) the others, so that what a server does
-     * lands in its own figures only. A server goes on working after its load: the embedded one's H2 housekeeping
-     * merges chunks once H2's 45 s retention has passed, and with every server running, those rounds ran during the
-     * next targets' windows (in one run with scratch timing, 164 of PostgreSQL's ~12,000 open-loop transactions took
-     * over 3 ms, most of them in the commit). Waiting for the servers to be quiet before each measurement did not
+     * lands in its own figures only. A server goes on working after its load: when the embedded database was H2, its
+     * housekeeping merged chunks once H2's 45 s retention had passed, and with every server running, those rounds ran
+     * in the next targets' windows (in one run with scratch timing, 164 of PostgreSQL's ~12,000 open-loop transactions
+     * took over 3 ms, most of them in the commit). Waiting for the servers to be quiet before each measurement did not
      * help: the rounds begin only when the retention has passed, well after the server went quiet (bench/RESULTS.md).
      */
     private static void measuring(Map<String, JvmProcess> servers, String target) {
@@ -227,9 +227,9 @@ public final class DurableIntakeBench {
         Figures pg = figures.get(POSTGRES);
         Figures no = figures.get(NOTHING);
         MarkdownTable t = new MarkdownTable("Durable intake: `POST /webhook` recording each delivery and its job, "
-                + "embedded H2 and PostgreSQL, beside the bare Javalin floor and Grove's intake recording nothing",
+                + "embedded SQLite and PostgreSQL, beside the bare Javalin floor and Grove's intake recording nothing",
                 "figure", "floor: bare Javalin, read body, 202", "Grove, nothing recorded (no-op queue)",
-                "ratio (nothing recorded)", "Grove, embedded H2", "ratio (embedded)", "embedded / nothing recorded",
+                "ratio (nothing recorded)", "Grove, embedded SQLite", "ratio (embedded)", "embedded / nothing recorded",
                 "Grove, PostgreSQL", "ratio (PostgreSQL)", "aim");
         String skipped = "skipped";
         t.row("throughput at concurrency " + concurrency + " (req/s)", fl.rps.show("%.0f"), no.rps.show("%.0f"),
@@ -264,7 +264,7 @@ public final class DurableIntakeBench {
                 + "`X-GitHub-Delivery` each; the floor gets the same requests");
         t.note("Grove: `GroveServer.start` as `grove serve` runs it, the real `DurableJobQueue`: signature check, "
                 + "parse, route, then `grove_delivery` row + db-scheduler execution inserted in one transaction "
-                + "(on H2 group-committed: the deliveries waiting at that moment share it), then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
+                + "(on the embedded database group-committed: the deliveries waiting at that moment share it), then 202; the job consumer is PAUSED (its schedulers take no jobs), so intake alone is timed and "
                 + "the tables only grow during the run");
         t.note("Grove, nothing recorded: the same `grove serve` wiring (signature check, parse, route, answer) with "
                 + "the job queue replaced by a no-op that records nothing (as the `intake` benchmark): what intake "
@@ -274,7 +274,7 @@ public final class DurableIntakeBench {
         for (var e : figures.entrySet()) {
             if (e.getKey().equals(FLOOR) || e.getKey().equals(NOTHING)) continue;
             Figures f = e.getValue();
-            t.note("Grove, " + (e.getKey().equals(EMBEDDED) ? "embedded H2" : "PostgreSQL") + ": first answer `"
+            t.note("Grove, " + (e.getKey().equals(EMBEDDED) ? "embedded SQLite" : "PostgreSQL") + ": first answer `"
                     + f.firstAnswer.replace('`', '\'') + "`; " + f.accepted.get() + " deliveries answered 202 and "
                     + "the queue holds the same number as pending (checked); " + f.other.get() + " other answers"
                     + (f.otherKinds.isEmpty() ? "" : " " + new java.util.TreeMap<>(f.otherKinds)));
@@ -294,8 +294,8 @@ public final class DurableIntakeBench {
                 + "latency: open loop, " + rate + " req/s for " + latencyWindow.toMillis() + " ms per run, each "
                 + "latency from the request's intended send time (coordinated omission avoided), HdrHistogram");
         t.note("median (min–max) over " + runs + " runs, the targets interleaved run by run, one at a time: the "
-                + "other servers are stopped (SIGSTOP) meanwhile, so a server's after-work (H2's housekeeping after a "
-                + "burst) lands in its own figures, not in the next target's; per target and run, the open-loop "
+                + "other servers are stopped (SIGSTOP) meanwhile, so a server's after-work (its database's housekeeping "
+                + "after a burst) lands in its own figures, not in the next target's; per target and run, the open-loop "
                 + "latency first, then the closed-loop throughput; ratio = Grove / floor");
         return t;
     }

@@ -160,7 +160,7 @@ public final class IntakeBench {
                 + "which run one at a time; throughput: " + concurrency + " threads, closed loop, "
                 + window.toMillis() + " ms per run; latency: open-loop schedule of " + rate + " req/s for "
                 + window.toMillis() + " ms, measured from each request's scheduled time");
-        t.note("Grove: `GroveServer` as `grove serve` wires it (JdbcStateStore on embedded H2, EventRouter and its "
+        t.note("Grove: `GroveServer` as `grove serve` wires it (JdbcStateStore on the embedded database, EventRouter and its "
                 + "handlers, "
                 + "WebhookController, logging to a file) with the job queue replaced by a no-op sink, which receives "
                 + "what the router enqueues and runs none of it; intake = verify the signature, parse, record the "
