@@ -39,4 +39,31 @@ final class DataDir {
         }
         return dir;
     }
+
+    /** Held for the life of the process: the lock on {@code grove.lock} is the OS's, let go when the process ends. */
+    private static java.nio.channels.FileChannel held;
+
+    /**
+     * Claims the data folder for this process, until it exits (however it exits: the OS releases the lock, so a
+     * {@code kill -9} leaves nothing to clean). Two processes in one folder would share its cached clones, worktrees
+     * and embedded database; H2 refused the second by its file lock, SQLite would let both in. Each process of several
+     * on one PostgreSQL has a folder of its own.
+     */
+    static synchronized void claim(Path dataDir) throws IOException {
+        Path dir = prepare(dataDir);
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("grove.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalArgumentException("GROVE_DATA_DIR " + dir + " is in use by another Grove process: give "
+                    + "each process a data folder of its own");
+        }
+        held = channel;
+    }
 }

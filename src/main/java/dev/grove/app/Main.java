@@ -95,6 +95,7 @@ public final class Main {
         GroveServer server;
         try {
             config = AppConfig.fromEnv(env);
+            DataDir.claim(config.dataDir());
             server = runnerOnly ? GroveServer.startRunner(config) : GroveServer.start(config);
         } catch (IllegalArgumentException e) {
             log.error(oneLine(e.getMessage().startsWith("Grove cannot start") ? e.getMessage()
