@@ -1,9 +1,13 @@
 package dev.grove.app;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -41,7 +45,7 @@ final class DataDir {
     }
 
     /** Held for the life of the process: the lock on {@code grove.lock} is the OS's, let go when the process ends. */
-    private static java.nio.channels.FileChannel held;
+    private static FileChannel held;
 
     /**
      * Claims the data folder for this process, until it exits (however it exits: the OS releases the lock, so a
@@ -51,12 +55,12 @@ final class DataDir {
      */
     static synchronized void claim(Path dataDir) throws IOException {
         Path dir = prepare(dataDir);
-        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("grove.lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock lock;
+        FileChannel channel = FileChannel.open(dir.resolve("grove.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
         try {
             lock = channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             lock = null;
         }
         if (lock == null) {

@@ -86,13 +86,15 @@ public final class Database implements AutoCloseable {
     static final String SQLITE_FILE = "grove.db";
 
     /**
-     * SQLite's settings are the driver's connection properties ({@link #sqliteProperties}); the URL only names the file.
+     * SQLite's settings are the driver's connection properties ({@link #sqliteProperties}); the URL only names the
+     * file.
      * The driver unpacks its native library into {@code org.sqlite.tmpdir}: Grove points that at its own data folder
      * (its alone, 0700), not the shared {@code /tmp}.
      */
     public static String sqliteUrl(Path dataDir) {
         return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
     }
+
     /**
      * {@code WRITE_DELAY=0}: H2 writes each commit to its file as the commit returns. H2's default (500 ms) leaves the
      * last half second of commits in memory, and a {@code kill -9} lost them: a restart found tasks without the branch
@@ -190,7 +192,7 @@ public final class Database implements AutoCloseable {
         p.setProperty("busy_timeout", "10000");
         p.setProperty("wal_autocheckpoint", "10000");
         p.setProperty("cache_size", "-2000");
-        p.setProperty("journal_size_limit", String.valueOf(64 << 20)); // the log file, once emptied, back to 64 MB at most
+        p.setProperty("journal_size_limit", String.valueOf(64 << 20)); // the emptied log cut back to 64 MB at most
         return p;
     }
 
@@ -296,7 +298,8 @@ public final class Database implements AutoCloseable {
         String state = e.getSQLState();
         if (e instanceof SQLiteException s) { // SQLite gives no SQL state, only its own result codes
             SQLiteErrorCode code = s.getResultCode();
-            return code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+            return code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
         }
         return "23505".equals(state) || "23001".equals(state);
     }
@@ -307,7 +310,8 @@ public final class Database implements AutoCloseable {
             try {
                 housekeeping.close();
             } catch (Exception e) {
-                LoggerFactory.getLogger(Database.class).warn("closing the embedded database's housekeeping: {}", e.toString());
+                LoggerFactory.getLogger(Database.class).warn("closing the embedded database's housekeeping: {}",
+                        e.toString());
             }
         }
         pool.close();
