@@ -162,10 +162,39 @@ class MainIT {
         Map<String, String> env = settings(key());
         env.put("GROVE_PORT", "0");
         env.put("GROVE_ADMIN_PORT", "0");
-        Process first = start(env, "serve");
+        Serving first = serving(env);
+        try {
+            awaitPort(first.err());
+            Run second = runToEnd(env, "serve");
+            assertEquals(2, second.exit, second.err);
+            assertTrue(second.err.contains("Grove cannot start: GROVE_DATA_DIR " + tmp.resolve("data")
+                    + " is in use by another Grove process"), second.err);
+            assertEquals(1, second.errLines().size(), second.err);
+        } finally {
+            first.stop(true); // kill -9: the OS lets the lock go
+        }
+        Serving third = serving(env);
+        try {
+            awaitPort(third.err()); // starts in the folder the killed one held
+        } finally {
+            third.stop(false);
+        }
+    }
+
+    /** {@code grove serve} running, its standard error read into {@code err} as it comes. */
+    private record Serving(Process process, StringBuilder err, Thread reader) {
+        void stop(boolean kill) throws InterruptedException {
+            if (kill) process.destroyForcibly(); else process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            reader.join(5000);
+        }
+    }
+
+    private Serving serving(Map<String, String> env) throws IOException {
+        Process p = start(env, "serve");
         StringBuilder err = new StringBuilder();
         Thread reader = new Thread(() -> {
-            try (var in = first.errorReader(StandardCharsets.UTF_8)) {
+            try (var in = p.errorReader(StandardCharsets.UTF_8)) {
                 for (String l; (l = in.readLine()) != null; ) {
                     synchronized (err) {
                         err.append(l).append('\n');
@@ -176,39 +205,7 @@ class MainIT {
             }
         });
         reader.start();
-        try {
-            awaitPort(err);
-            Run second = runToEnd(env, "serve");
-            assertEquals(2, second.exit, second.err);
-            assertTrue(second.err.contains("Grove cannot start: GROVE_DATA_DIR " + tmp.resolve("data")
-                    + " is in use by another Grove process"), second.err);
-            assertEquals(1, second.errLines().size(), second.err);
-        } finally {
-            first.destroyForcibly(); // kill -9: the OS lets the lock go
-            first.waitFor(10, TimeUnit.SECONDS);
-            reader.join(5000);
-        }
-        Process third = start(env, "serve");
-        StringBuilder err3 = new StringBuilder();
-        Thread reader3 = new Thread(() -> {
-            try (var in = third.errorReader(StandardCharsets.UTF_8)) {
-                for (String l; (l = in.readLine()) != null; ) {
-                    synchronized (err3) {
-                        err3.append(l).append('\n');
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader3.start();
-        try {
-            awaitPort(err3); // starts in the folder the killed one held
-        } finally {
-            third.destroy();
-            third.waitFor(10, TimeUnit.SECONDS);
-            reader3.join(5000);
-        }
+        return new Serving(p, err, reader);
     }
 
     private static int awaitPort(StringBuilder err) throws InterruptedException {
