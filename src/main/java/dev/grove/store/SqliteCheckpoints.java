@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * that crosses {@code wal_autocheckpoint} (1,000 pages: every ~200 deliveries, whose bodies are ~14 KB): that commit
  * then took 5-15 ms instead of ~0.1 ms. Here a {@code PASSIVE} checkpoint runs every {@link #PERIOD_MILLIS}: it copies
  * what no reader still needs and takes no lock a commit or a read waits for. Its {@code fsync}s still slow the commits
- * that run beside them (the file system's), the more the more each one carries: on the durable-intake benchmark at
+ * that run beside them (in the file system), the more so the more each one carries: on the durable-intake benchmark at
  * 400 deliveries/s the intake's p99 was 10.4 ms with a checkpoint a second, 6.3 ms with one every 200 ms and 2.2 ms
  * every 50 ms (bench/RESULTS.md). The period bounds what a power cut may lose to about that long (a killed process
  * loses nothing: what is committed is in the log).
@@ -40,19 +40,14 @@ final class SqliteCheckpoints implements AutoCloseable {
         thread.scheduleWithFixedDelay(() -> checkpoint("PASSIVE"), PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * One checkpoint; returns the log's pages and how many of them are in the database now ({@code -1, -1} if it
-     * could not run).
-     */
-    long[] checkpoint(String mode) {
+    /** One checkpoint; a failure is logged once, until one succeeds again (the next runs 50 ms later). */
+    private void checkpoint(String mode) {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("pragma wal_checkpoint(" + mode + ")")) {
             failedOnce = false;
-            return rs.next() ? new long[] {rs.getLong(2), rs.getLong(3)} : new long[] {-1, -1};
         } catch (SQLException | RuntimeException e) {
             if (!failedOnce) log.warn("SQLite checkpoint ({}): {}", mode, e.toString());
             failedOnce = true;
-            return new long[] {-1, -1};
         }
     }
 
