@@ -57,7 +57,8 @@ class EmbeddedDatabaseSettingsTest {
             long before = Files.size(file);
             db.withConnection(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.execute("insert into grove_plan (repo, issue, plan) values ('o/r', 1, '" + "x".repeat(200_000) + "')");
+                    s.execute("insert into grove_plan (repo, issue, plan) values ('o/r', 1, '" + "x".repeat(200_000)
+                            + "')");
                 }
                 return null;
             });
@@ -65,7 +66,8 @@ class EmbeddedDatabaseSettingsTest {
             // far below SQLite's own threshold (10,000 pages): only Grove's thread copies these pages back
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (Files.size(file) < before + 150_000 && System.nanoTime() < deadline) Thread.sleep(20);
-            assertTrue(Files.size(file) >= before + 150_000, "the database file has the plan: " + before + " -> " + Files.size(file));
+            assertTrue(Files.size(file) >= before + 150_000,
+                    "the database file has the plan: " + before + " -> " + Files.size(file));
         }
     }
 
@@ -77,8 +79,10 @@ class EmbeddedDatabaseSettingsTest {
         }
         try (Database db = Database.open(null, dir)) {
             assertEquals(Database.Kind.H2, db.kind(), "the data folder's own database, not a new empty one");
-            assertEquals(java.util.Optional.of(42L), new JdbcStateStore(db, "later", java.time.Clock.systemUTC(),
-                    java.time.Duration.ofMinutes(5)).trackingComment(dev.grove.model.RepoRef.parse("octo-org/shop"), 7));
+            JdbcStateStore later = new JdbcStateStore(db, "later", java.time.Clock.systemUTC(),
+                    java.time.Duration.ofMinutes(5));
+            assertEquals(java.util.Optional.of(42L),
+                    later.trackingComment(dev.grove.model.RepoRef.parse("octo-org/shop"), 7));
         }
         assertFalse(Files.exists(dir.resolve("grove.db")));
     }

@@ -32,7 +32,8 @@ class SchemaParityTest {
         try (Database db = TestDatabases.postgres()) {
             postgres = db.withConnection(c -> describe(db, c.getSchema()));
         }
-        assertTrue(sqlite.containsKey("grove_delivery") && sqlite.containsKey("scheduled_tasks_short"), sqlite.toString());
+        assertTrue(sqlite.containsKey("grove_delivery") && sqlite.containsKey("scheduled_tasks_short"),
+                sqlite.toString());
         assertEquals(postgres, sqlite);
     }
 
@@ -68,7 +69,8 @@ class SchemaParityTest {
                 if (name == null) continue;
                 name = name.toLowerCase(Locale.ROOT);
                 // keys and unique constraints are named by each database its own way
-                if (name.endsWith("_pkey") || name.startsWith("sqlite_autoindex_") || name.equals("grove_ci_fix_attempt")) {
+                if (name.endsWith("_pkey") || name.startsWith("sqlite_autoindex_")
+                        || name.equals("grove_ci_fix_attempt")) {
                     continue;
                 }
                 String col = idx.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
