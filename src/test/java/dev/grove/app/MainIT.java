@@ -87,21 +87,8 @@ class MainIT {
         env.put("GROVE_LOG_FORMAT", "json");
         env.put("GROVE_GITHUB_API", "http://127.0.0.1:9"); // nothing answers: the run fails, and logs it
         env.put("GROVE_AGENT_COMMAND", tmp.resolve("no-such-agent").toString() + " --flag");
-        Process p = start(env, "serve");
-        StringBuilder err = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (var in = p.errorReader(StandardCharsets.UTF_8)) {
-                String l;
-                while ((l = in.readLine()) != null) {
-                    synchronized (err) {
-                        err.append(l).append('\n');
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.start();
+        Serving server = serving(env);
+        StringBuilder err = server.err();
         try {
             int port = awaitPort(err);
             HttpClient http = HttpClient.newHttpClient();
@@ -151,9 +138,7 @@ class MainIT {
             }
             assertTrue(intake, "the intake line names delivery, repository and issue: " + all);
         } finally {
-            p.destroy();
-            p.waitFor(10, TimeUnit.SECONDS);
-            reader.join(5000);
+            server.stop(false);
         }
     }
 
