@@ -360,6 +360,39 @@ abstract class DurableJobQueueContract {
     }
 
     @Test
+    void requestsArrivingTogetherAreEachRecordedOnceAndEveryOneIsAnswered() throws Exception {
+        DurableJobQueue q = queue("p1", 1);
+        q.pause();
+        int threads = 16;
+        int each = 40;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int thread = i;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int j = 0; j < each; j++) {
+                        answers.add(submit(q, delivery("m-" + thread + "-" + j, body("m" + thread + "-" + j, ""))));
+                    }
+                } catch (Exception e) {
+                    answers.add(e.toString()); // a request never recorded times out (INTAKE_TIMEOUT) with an error
+                }
+            });
+            t.start();
+            started.add(t);
+        }
+        go.countDown();
+        for (Thread t : started) t.join(120_000);
+        assertEquals(threads * each, answers.size(), "every request answered");
+        assertTrue(answers.stream().allMatch(a -> a == Admission.QUEUED),
+                "each queued: " + answers.stream().filter(a -> a != Admission.QUEUED).limit(3).toList());
+        assertEquals(threads * each, q.pending());
+        assertEquals(threads * each, executions(), "one job each");
+    }
+
+    @Test
     void concurrentSubmitsOfOneDeliveryAndOfOneBodyQueueItOnce() throws Exception {
         DurableJobQueue q = queue("p1", 1);
         q.pause();
