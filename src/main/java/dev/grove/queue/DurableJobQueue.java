@@ -146,9 +146,10 @@ public final class DurableJobQueue implements JobQueue, AutoCloseable {
     /**
      * Records the delivery with its job, durably, before answering. On the embedded database the request is handed to
      * the intake writer ({@link #recordBatch}), which records every delivery waiting at that moment in ONE transaction
-     * (group commit) and answers each. Returns once that transaction has committed; throws if it failed (nothing of this delivery
-     * is then recorded) or took longer than {@link #INTAKE_TIMEOUT} (then it is dropped unless already being recorded;
-     * a delivery recorded all the same is answered {@code ALREADY_HANDLED} when GitHub delivers it again).
+     * (group commit) and answers each. Returns once that transaction has committed; throws if it failed (nothing of
+     * this delivery is then recorded) or took longer than {@link #INTAKE_TIMEOUT} (then it is dropped unless already
+     * being recorded; a delivery recorded all the same is answered {@code ALREADY_HANDLED} when GitHub delivers it
+     * again).
      */
     @Override
     public Admission submit(Delivery delivery, Routing.Enqueue job) {

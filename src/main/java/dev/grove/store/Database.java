@@ -87,9 +87,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * SQLite's settings are the driver's connection properties ({@link #sqliteProperties}); the URL only names the
-     * file.
-     * The driver unpacks its native library into {@code org.sqlite.tmpdir}: Grove points that at its own data folder
-     * (its alone, 0700), not the shared {@code /tmp}.
+     * file. The driver unpacks its native library into {@code org.sqlite.tmpdir}: Grove points that at its own data
+     * folder (its alone, 0700), not the shared {@code /tmp}.
      */
     public static String sqliteUrl(Path dataDir) {
         return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The durable job queue on a real database (H2: {@link H2DurableJobQueueTest}; PostgreSQL:
- * {@link PostgresDurableJobQueueTest}). Jobs are "handle delivery D": the worker reads D's body back from the
- * database, so what a job does is decided here by the body's fields ({@code fail}: throw that many times;
- * {@code lane}; {@code block}: wait on the test's latch).
+ * The durable job queue on a real database (SQLite, the embedded default: {@link SqliteDurableJobQueueTest}; H2:
+ * {@link H2DurableJobQueueTest}; PostgreSQL: {@link PostgresDurableJobQueueTest}). Jobs are "handle delivery D": the
+ * worker reads D's body back from the database, so what a job does is decided here by the body's fields ({@code fail}:
+ * throw that many times; {@code lane}; {@code block}: wait on the test's latch).
  */
 abstract class DurableJobQueueContract {
     Database db;
